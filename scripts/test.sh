@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): obtains Node >= 22.15, installs, builds, installs the real
+# Prometheus / Alertmanager / Collector the end-to-end tests run, type-checks and runs every test.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/node-env.sh
+echo "genai-meter: node $(node --version), npm $(npm --version 2>/dev/null)"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+node scripts/build.mjs
+if [ -f scripts/tools/ensure.sh ]; then bash scripts/tools/ensure.sh; fi
+tsc -p tsconfig.json --noEmit
+mkdir -p .cache
+rc=0
+vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-report.json "$@" || rc=$?
+node scripts/test-summary.mjs .cache/vitest-report.json || rc=${rc:-1}
+exit $rc
