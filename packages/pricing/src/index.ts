@@ -1,1 +1,4 @@
-export {};
+export { PriceCatalog, RESOLVE_CACHE_LIMIT } from './catalog.js';
+export { PricingFileError } from './schema.js';
+export { computeCost } from './cost.js';
+export type { CostBreakdown, ModelPrice, PriceCatalogOptions, ResolvedModel, TokenUsage } from './types.js';
