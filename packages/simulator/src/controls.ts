@@ -1,0 +1,97 @@
+// Per-request control headers (x-sim-*), parsed strictly: a typo answers 400 instead of being
+// silently ignored, so a test cannot pass for the wrong reason.
+import type { IncomingHttpHeaders } from 'node:http';
+import { FAULT_KINDS, type FaultKind } from './types.js';
+
+export interface UsageOverride {
+  prompt?: number;
+  completion?: number;
+  cached?: number;
+  reasoning?: number;
+}
+
+export interface RequestControls {
+  usage?: UsageOverride;
+  chunks?: number;
+  responseModel?: string;
+  latency?: { ttfcMs?: number; chunkMs?: number };
+  fault?: FaultKind;
+  /** Fault applies only while the SDK's x-stainless-retry-count is below this. */
+  faultTimes?: number;
+  retryAfter?: string;
+  /** Value of x-stainless-retry-count (0 on the first attempt). */
+  retryCount: number;
+}
+
+export class ControlHeaderError extends Error {}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const text = Array.isArray(value) ? value.join(',') : value;
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
+}
+
+function nonNegativeInt(name: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new ControlHeaderError(`${name}: expected a non-negative integer, got '${text}'`);
+  return Number(text);
+}
+
+/** Parses `a=1,b=2` into a map, accepting only the given keys (aliases map to canonical keys). */
+function keyValues(name: string, text: string, keys: Record<string, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of text.split(',')) {
+    const [rawKey, rawValue, ...rest] = pair.split('=');
+    const key = keys[rawKey?.trim().toLowerCase() ?? ''];
+    if (!key || rawValue === undefined || rest.length) {
+      throw new ControlHeaderError(`${name}: expected ${Object.keys(keys).join('|')}=N pairs, got '${pair.trim()}'`);
+    }
+    out[key] = nonNegativeInt(name, rawValue.trim());
+  }
+  return out;
+}
+
+export function parseControls(headers: IncomingHttpHeaders): RequestControls {
+  const controls: RequestControls = { retryCount: 0 };
+  const retry = header(headers, 'x-stainless-retry-count');
+  if (retry !== undefined && /^\d+$/.test(retry)) controls.retryCount = Number(retry);
+
+  const usage = header(headers, 'x-sim-usage');
+  if (usage !== undefined) {
+    controls.usage = keyValues('x-sim-usage', usage, {
+      prompt: 'prompt',
+      input: 'prompt',
+      completion: 'completion',
+      output: 'completion',
+      cached: 'cached',
+      reasoning: 'reasoning',
+    });
+  }
+  const chunks = header(headers, 'x-sim-chunks');
+  if (chunks !== undefined) {
+    controls.chunks = nonNegativeInt('x-sim-chunks', chunks);
+    if (controls.chunks < 1) throw new ControlHeaderError('x-sim-chunks: must be at least 1');
+  }
+  const responseModel = header(headers, 'x-sim-response-model');
+  if (responseModel !== undefined) controls.responseModel = responseModel;
+
+  const latency = header(headers, 'x-sim-latency-ms');
+  if (latency !== undefined) {
+    const values = keyValues('x-sim-latency-ms', latency, { ttfc: 'ttfc', chunk: 'chunk' });
+    controls.latency = {};
+    if (values.ttfc !== undefined) controls.latency.ttfcMs = values.ttfc;
+    if (values.chunk !== undefined) controls.latency.chunkMs = values.chunk;
+  }
+  const fault = header(headers, 'x-sim-fault');
+  if (fault !== undefined) {
+    if (!(FAULT_KINDS as readonly string[]).includes(fault)) {
+      throw new ControlHeaderError(`x-sim-fault: unknown fault '${fault}' (known: ${FAULT_KINDS.join(', ')})`);
+    }
+    controls.fault = fault as FaultKind;
+  }
+  const times = header(headers, 'x-sim-fault-times');
+  if (times !== undefined) controls.faultTimes = nonNegativeInt('x-sim-fault-times', times);
+
+  const retryAfter = header(headers, 'x-sim-retry-after');
+  if (retryAfter !== undefined) controls.retryAfter = retryAfter;
+  return controls;
+}

@@ -1,0 +1,69 @@
+// What an endpoint hands back to the server: how much it costs against the rate limit, how many
+// content chunks it streams (for the latency model), and how to render it as JSON or SSE frames.
+import type { RequestControls } from '../controls.js';
+import type { ErrorReply } from '../errors.js';
+import type { ModelTraits } from '../models.js';
+import type { Rng } from '../rng.js';
+
+/** Everything an endpoint needs to know about the request it answers. */
+export interface RequestContext {
+  body: Record<string, unknown>;
+  controls: RequestControls;
+  requestModel: string;
+  responseModel: string;
+  traits: ModelTraits;
+  /** Unix seconds of the request. */
+  created: number;
+  /** Per-request generator for ids (deterministic from seed and request number). */
+  ids: Rng;
+  /** Generator for generated content, seeded from seed + model + input, so equal requests answer equally. */
+  content: Rng;
+}
+
+/** One server-sent event. `content` marks frames that carry generated output (they pace the stream). */
+export interface Frame {
+  event?: string;
+  data: string;
+  content?: boolean;
+}
+
+export interface Plan {
+  stream: boolean;
+  /** Tokens charged to the model's rate-limit window. */
+  tokens: number;
+  /** Number of content chunks (a stream's content frames; a non-stream call's generation time). */
+  chunks: number;
+  json(): unknown;
+  /** SSE frames; the server appends nothing, so endpoints include their own terminator. */
+  frames(): Frame[];
+}
+
+/** Thrown by endpoints to answer an OpenAI-style error (e.g. a missing required parameter). */
+export class RequestError extends Error {
+  constructor(readonly reply: ErrorReply) {
+    super(reply.body.error.message);
+  }
+}
+
+export function dataFrame(payload: unknown, content = false): Frame {
+  return content ? { data: JSON.stringify(payload), content } : { data: JSON.stringify(payload) };
+}
+
+export function truncatedJson(payload: unknown): string {
+  const text = JSON.stringify(payload);
+  return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+}
+
+/** The limit on generated tokens a body asks for, from the first of the given fields present. */
+export function maxTokensOf(body: Record<string, unknown>, fields: string[]): number | undefined {
+  for (const field of fields) {
+    const value = body[field];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.floor(value);
+  }
+  return undefined;
+}
+
+/** Stream content chunk count: x-sim-chunks, else one per ~4 visible tokens, at least 1. */
+export function chunkCount(controls: RequestControls, visibleTokens: number): number {
+  return controls.chunks ?? Math.max(1, Math.ceil(visibleTokens / 4));
+}
