@@ -1,0 +1,80 @@
+// gen_ai.provider.name and server.address/port from the client's base URL, cached per client object.
+
+/** Host suffix -> gen_ai.provider.name (semconv well-known values). First match wins. */
+const HOST_PROVIDERS: ReadonlyArray<readonly [suffix: string, provider: string]> = [
+  ['api.openai.com', 'openai'],
+  ['.openai.azure.com', 'azure.ai.openai'],
+  ['.services.ai.azure.com', 'azure.ai.inference'],
+  ['.cognitiveservices.azure.com', 'azure.ai.openai'],
+  ['api.deepseek.com', 'deepseek'],
+  ['generativelanguage.googleapis.com', 'gcp.gemini'],
+  ['aiplatform.googleapis.com', 'gcp.vertex_ai'],
+  ['api.anthropic.com', 'anthropic'],
+  ['api.x.ai', 'x_ai'],
+  ['api.groq.com', 'groq'],
+  ['api.mistral.ai', 'mistral_ai'],
+  ['api.perplexity.ai', 'perplexity'],
+  ['api.cohere.ai', 'cohere'],
+  ['api.cohere.com', 'cohere'],
+  ['bedrock-runtime.', 'aws.bedrock'],
+  ['api.together.xyz', 'together_ai'],
+  ['api.fireworks.ai', 'fireworks_ai'],
+  ['openrouter.ai', 'openrouter'],
+];
+
+export interface Endpoint {
+  readonly provider: string;
+  readonly address: string | undefined;
+  readonly port: number | undefined;
+}
+
+export type ProviderOverride = string | ((baseURL: URL) => string | undefined);
+
+/** Provider for a host, or undefined when the host is not a known provider's. */
+export function providerForHost(host: string): string | undefined {
+  const h = host.toLowerCase();
+  for (const [suffix, provider] of HOST_PROVIDERS) {
+    if (suffix.startsWith('.') ? h.endsWith(suffix) : suffix.endsWith('.') ? h.startsWith(suffix) || h.includes('.' + suffix) : h === suffix) {
+      return provider;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Resolves endpoints once per (client, baseURL): parsing a URL on every call would cost more than the
+ * metric records. A client whose baseURL is reassigned is resolved again.
+ */
+export class EndpointResolver {
+  private readonly cache = new WeakMap<object, { baseURL: string; endpoint: Endpoint }>();
+
+  constructor(
+    private readonly override: ProviderOverride | undefined,
+    private readonly fallbackProvider: string,
+  ) {}
+
+  resolve(client: object | undefined): Endpoint {
+    const baseURL = client ? (client as { baseURL?: unknown }).baseURL : undefined;
+    if (!client || typeof baseURL !== 'string') return { provider: this.fallbackProvider, address: undefined, port: undefined };
+    const hit = this.cache.get(client);
+    if (hit && hit.baseURL === baseURL) return hit.endpoint;
+    const endpoint = this.compute(baseURL);
+    this.cache.set(client, { baseURL, endpoint });
+    return endpoint;
+  }
+
+  private compute(baseURL: string): Endpoint {
+    let url: URL;
+    try {
+      url = new URL(baseURL);
+    } catch {
+      return { provider: typeof this.override === 'string' ? this.override : this.fallbackProvider, address: undefined, port: undefined };
+    }
+    let provider: string | undefined;
+    if (typeof this.override === 'string') provider = this.override;
+    else if (typeof this.override === 'function') provider = this.override(url);
+    provider ??= providerForHost(url.hostname) ?? this.fallbackProvider;
+    const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
+    return { provider, address: url.hostname, port };
+  }
+}

@@ -1,0 +1,116 @@
+// Observes an openai `Stream` by replacing its private `iterator` factory, not Symbol.asyncIterator, so
+// tee(), toReadableStream() and the SDK's stream helpers all pull through the same observed iterator.
+import type { DiagLogger } from '@opentelemetry/api';
+import { CANCELLED, CallApi, type Call } from './call.js';
+import { usageFromCompletion, usageFromResponse } from './usage.js';
+
+export interface StreamLike {
+  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
+  controller?: { signal?: AbortSignal };
+}
+
+export function isStreamLike(value: unknown): value is StreamLike {
+  return value !== null && typeof value === 'object' && typeof (value as { iterator?: unknown }).iterator === 'function';
+}
+
+type Chunk = Record<string, unknown>;
+
+/** Reads what a chunk carries for the call; returns true when the chunk must be hidden from the caller. */
+function observeChunk(call: Call, chunk: unknown): boolean {
+  if (chunk === null || typeof chunk !== 'object') return false;
+  const c = chunk as Chunk;
+  if (call.api === CallApi.Responses) {
+    const type = c.type;
+    if (typeof type !== 'string') return false;
+    if (type.endsWith('.delta')) call.onChunk();
+    else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed' || type === 'response.created') {
+      const response = c.response as Chunk | undefined;
+      if (response && typeof response.model === 'string') call.responseModel = response.model;
+      const usage = response ? usageFromResponse(response.usage) : undefined;
+      if (usage) call.usage = usage;
+    }
+    return false;
+  }
+  if (call.responseModel === undefined && typeof c.model === 'string') call.responseModel = c.model;
+  const choices = c.choices;
+  const hasChoices = Array.isArray(choices) && choices.length > 0;
+  if (hasChoices) call.onChunk();
+  if (c.usage != null) {
+    const usage = usageFromCompletion(c.usage);
+    if (usage) call.usage = usage;
+    // The usage-only chunk exists only because the instrumentation asked for it.
+    if (call.hideUsageChunk && !hasChoices) return true;
+  } else if (call.hideUsageChunk && c.usage === null) {
+    // With include_usage every chunk carries `usage: null`; without it the key is absent.
+    delete c.usage;
+  }
+  return false;
+}
+
+class ObservedIterator implements AsyncIterator<unknown> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly call: Call,
+    private readonly stream: StreamLike,
+    private readonly diag: DiagLogger,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
+    for (;;) {
+      let result: IteratorResult<unknown>;
+      try {
+        result = await this.source.next(...args);
+      } catch (err) {
+        this.safely(() => this.call.fail(err));
+        throw err;
+      }
+      if (result.done) {
+        this.safely(() => this.call.finish(this.stream.controller?.signal?.aborted ? CANCELLED : undefined));
+        return result;
+      }
+      let hide = false;
+      try {
+        hide = observeChunk(this.call, result.value);
+      } catch (e) {
+        this.diag.error('genai-meter: failed to observe a stream chunk', e);
+      }
+      if (!hide) return result;
+    }
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<unknown>> {
+    // The caller stopped iterating before the end: the call is over, cancelled by the caller.
+    this.safely(() => this.call.finish(CANCELLED));
+    if (typeof this.source.return === 'function') return this.source.return(value);
+    return { done: true, value };
+  }
+
+  async throw(err?: unknown): Promise<IteratorResult<unknown>> {
+    this.safely(() => this.call.fail(err));
+    if (typeof this.source.throw === 'function') return this.source.throw(err);
+    throw err;
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.diag.error('genai-meter: failed to record a stream outcome', e);
+    }
+  }
+}
+
+const observed = new WeakSet<object>();
+
+export function observeStream(stream: StreamLike, call: Call, diag: DiagLogger): void {
+  if (observed.has(stream)) return;
+  observed.add(stream);
+  const original = stream.iterator;
+  stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
+    return new ObservedIterator(original.apply(this, args), call, stream, diag);
+  };
+}

@@ -1,0 +1,30 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { PriceCatalog, PriceCatalogOptions } from '@genai-meter/pricing';
+import type { ProviderOverride } from './provider.js';
+
+export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
+  /**
+   * gen_ai.provider.name for every call (a string), or a function of the client's base URL that may
+   * return undefined to fall back to host detection. For gateways and relays whose host says nothing.
+   */
+  providerName?: ProviderOverride;
+  /** Provider used when the host is not recognised and no override applies. Default `openai`. */
+  defaultProviderName?: string;
+  /**
+   * Add `stream_options.include_usage` to streaming chat/completions calls that did not ask for it, and
+   * hide the extra usage-only chunk from the caller. Without it a stream reports no tokens and no cost.
+   * `'known-providers'` (default) does it only where the endpoint is known to accept the option
+   * (openai, deepseek, gcp.gemini, x_ai, groq); `true` everywhere; `false` never.
+   */
+  injectStreamUsage?: boolean | 'known-providers';
+  /** Distinct model names kept as label values before new ones become `_OTHER`. Default 200. */
+  maxModels?: number;
+  /**
+   * Price catalog for gen_ai.usage.cost: a loaded catalog, options to load one (bundled + file + overrides),
+   * or false for no cost metric. Default: the bundled catalog merged with GENAI_METER_PRICING_FILE.
+   */
+  pricing?: PriceCatalog | PriceCatalogOptions | false;
+  /** Extra attributes for every point, e.g. from context (see @genai-meter/node's attribution API). Keep them low-cardinality. */
+  extraAttributes?: () => Attributes | undefined;
+}

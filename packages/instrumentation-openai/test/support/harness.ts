@@ -1,0 +1,111 @@
+// Test harness: a real MeterProvider with a reader collected on demand, the instrumentation under test,
+// and each openai major loaded through a real `require` so the require hook patches it as in production.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AggregationTemporality,
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type HistogramMetricData,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
+import type { Attributes } from '@opentelemetry/api';
+import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '../../src/index.js';
+
+export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+
+class OnDemandReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+export type Major = 4 | 5 | 6 | 7;
+export const MAJORS: Major[] = [4, 5, 6, 7];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OpenAIModule = any;
+
+/** Loads the CommonJS copy of one openai major installed under packages/openai-compat/v<major>. */
+export function loadOpenAI(major: Major): OpenAIModule {
+  return createRequire(join(repoRoot, `packages/openai-compat/v${major}/package.json`))('openai');
+}
+
+export function openAIVersion(major: Major): string {
+  const req = createRequire(join(repoRoot, `packages/openai-compat/v${major}/package.json`));
+  const main = req.resolve('openai');
+  return createRequire(main)('./package.json').version as string;
+}
+
+export interface Point {
+  attributes: Attributes;
+  value: number;
+}
+export interface HistPoint {
+  attributes: Attributes;
+  count: number;
+  sum: number;
+  buckets: { boundaries: number[]; counts: number[] };
+}
+
+export class MetricsHarness {
+  readonly reader = new OnDemandReader();
+  readonly provider = new MeterProvider({ readers: [this.reader] });
+  readonly instrumentation: OpenAIInstrumentation;
+
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    this.instrumentation = new OpenAIInstrumentation({ ...config, enabled: false });
+    this.instrumentation.setMeterProvider(this.provider);
+    this.instrumentation.enable();
+  }
+
+  async collect(): Promise<MetricData[]> {
+    const { resourceMetrics, errors } = await this.reader.collect();
+    if (errors.length) throw new Error(`collect errors: ${errors.join(', ')}`);
+    return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+  }
+
+  async metric(name: string): Promise<MetricData | undefined> {
+    return (await this.collect()).find((m) => m.descriptor.name === name);
+  }
+
+  async histogram(name: string): Promise<HistPoint[]> {
+    const m = await this.metric(name);
+    if (!m) return [];
+    if (m.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${name} is not a histogram`);
+    return (m as HistogramMetricData).dataPoints.map((p) => ({
+      attributes: p.attributes,
+      count: p.value.count,
+      sum: p.value.sum ?? NaN,
+      buckets: p.value.buckets,
+    }));
+  }
+
+  async points(name: string): Promise<Point[]> {
+    const m = await this.metric(name);
+    if (!m) return [];
+    return (m.dataPoints as { attributes: Attributes; value: unknown }[]).map((p) => ({ attributes: p.attributes, value: p.value as number }));
+  }
+
+  async shutdown(): Promise<void> {
+    this.instrumentation.disable();
+    await this.provider.shutdown();
+  }
+}
+
+/** Points whose attributes contain every given key/value. */
+export function where<T extends { attributes: Attributes }>(points: T[], match: Attributes): T[] {
+  return points.filter((p) => Object.entries(match).every(([k, v]) => p.attributes[k] === v));
+}
+
+export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** Index of the explicit bucket a value falls in (upper bound inclusive, as the SDK does). */
+export function bucketIndex(boundaries: number[], value: number): number {
+  const i = boundaries.findIndex((b) => value <= b);
+  return i === -1 ? boundaries.length : i;
+}
