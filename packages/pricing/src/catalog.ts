@@ -182,6 +182,11 @@ export class PriceCatalog {
     return undefined;
   }
 
+  /** How many distinct raw names are remembered (diagnostics; never more than RESOLVE_CACHE_LIMIT). */
+  get cachedNames(): number {
+    return this.#cache.size;
+  }
+
   /** Catalog keys, sorted. */
   models(): string[] {
     return [...this.#models.keys()].sort();
