@@ -32,8 +32,11 @@ export interface StartCollectorOptions {
   env?: Record<string, string>;
 }
 
-/** Starts the collector with `configPath`, every listener on its own free 127.0.0.1 port; ready when health_check says so. */
-export async function startCollector(configPath: string, options: StartCollectorOptions = {}): Promise<CollectorInstance> {
+/**
+ * Starts the collector with `config` (several files are merged in order, later ones override), every
+ * listener on its own free 127.0.0.1 port; resolves when health_check reports ready.
+ */
+export async function startCollector(config: string | readonly string[], options: StartCollectorOptions = {}): Promise<CollectorInstance> {
   const [grpc, http, prom, health, telemetry] = await freePorts(5);
   const env: Record<string, string> = {
     OTELCOL_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
@@ -45,7 +48,8 @@ export async function startCollector(configPath: string, options: StartCollector
     ...options.env,
   };
   const healthUrl = `http://127.0.0.1:${health}/`;
-  const proc = await startProcess(findTool('otelcol'), [`--config=${configPath}`], {
+  const configs = typeof config === 'string' ? [config] : config;
+  const proc = await startProcess(findTool('otelcol'), configs.map((c) => `--config=${c}`), {
     name: 'otelcol',
     env: { ...process.env, ...env },
     readyUrl: healthUrl,
