@@ -115,7 +115,8 @@ export class PriceCatalog {
   /** raw name -> resolution (null = unknown); bounded by RESOLVE_CACHE_LIMIT. */
   readonly #cache = new Map<string, ResolvedModel | null>();
 
-  private constructor(models: Map<string, ResolvedModel>, index: Map<string, ResolvedModel>) {
+  // Protected, not private: tests elsewhere subclass the catalog to inject failures.
+  protected constructor(models: Map<string, ResolvedModel>, index: Map<string, ResolvedModel>) {
     this.#models = models;
     this.#index = index;
   }

@@ -5,7 +5,7 @@ import { PricingFileError } from './schema.js';
 import type { ModelPrice, TokenUsage } from './types.js';
 
 const USAGE = `usage: genai-meter-price <model> --input N --output N [--cached N] [--cache-write N] [--reasoning N] [--file prices.json]
-       genai-meter-price --list [--file prices.json]
+       genai-meter-price --list [--markdown] [--file prices.json]
 
   --input N        input (prompt) tokens, INCLUDING cached and cache-write tokens
   --output N       output (completion) tokens, INCLUDING reasoning tokens
@@ -14,6 +14,7 @@ const USAGE = `usage: genai-meter-price <model> --input N --output N [--cached N
   --reasoning N    output tokens spent on reasoning
   --file PATH      override file (JSON or YAML); default $GENAI_METER_PRICING_FILE
   --list           list catalog models with prices, source and date
+  --markdown       with --list: the coverage table and notes as Markdown (README)
 Prices are USD per 1M tokens.`;
 
 class UsageError extends Error {}
@@ -21,6 +22,7 @@ class UsageError extends Error {}
 interface Args {
   model?: string;
   list: boolean;
+  markdown: boolean;
   file?: string;
   usage: Required<TokenUsage>;
   seen: Set<string>;
@@ -37,6 +39,7 @@ const COUNT_FLAGS: Record<string, keyof TokenUsage> = {
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     list: false,
+    markdown: false,
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
     seen: new Set(),
   };
@@ -52,6 +55,8 @@ function parseArgs(argv: string[]): Args {
     };
     if (flag === '--list') {
       args.list = true;
+    } else if (flag === '--markdown') {
+      args.markdown = true;
     } else if (flag === '--file') {
       args.file = takeValue();
     } else if (flag in COUNT_FLAGS) {
@@ -67,6 +72,7 @@ function parseArgs(argv: string[]): Args {
       throw new UsageError(`unexpected argument "${arg}"`);
     }
   }
+  if (args.markdown && !args.list) throw new UsageError('--markdown goes with --list');
   if (!args.list) {
     if (args.model === undefined) throw new UsageError('missing <model>');
     for (const required of ['--input', '--output']) {
@@ -92,6 +98,24 @@ function describePrices(p: ModelPrice): string {
   return `${parts.join(', ')} per 1M tokens`;
 }
 
+/** The README's coverage table: generated from the catalog so the two cannot drift apart. */
+function markdownCoverage(catalog: PriceCatalog): string {
+  const cell = (v: number | undefined): string => (v === undefined ? '' : `${v}`);
+  const rows = [
+    '| Model | Provider | Input | Cached input | Cache write | Output | Aliases | Source | Date |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |',
+  ];
+  const notes: string[] = [];
+  for (const key of catalog.models()) {
+    const { price: p } = catalog.resolve(key)!;
+    const aliases = (p.aliases ?? []).map((a) => `\`${a}\``).join(', ');
+    const reasoning = p.reasoningOutput !== undefined ? ` (reasoning ${p.reasoningOutput})` : '';
+    rows.push(`| \`${key}\` | ${p.provider} | ${cell(p.input)} | ${cell(p.cachedInput)} | ${cell(p.cacheWrite)} | ${cell(p.output)}${reasoning} | ${aliases} | ${p.source} | ${p.date} |`);
+    if (p.note) notes.push(`- \`${key}\`: ${p.note}`);
+  }
+  return `${rows.join('\n')}\n\nNotes per model (how each figure was checked, what could not be verified):\n\n${notes.join('\n')}\n`;
+}
+
 function run(argv: string[]): number {
   let args: Args;
   try {
@@ -103,6 +127,10 @@ function run(argv: string[]): number {
   }
   const catalog = PriceCatalog.load(args.file !== undefined ? { file: args.file } : {});
 
+  if (args.list && args.markdown) {
+    process.stdout.write(markdownCoverage(catalog));
+    return 0;
+  }
   if (args.list) {
     const lines = catalog.models().map((key) => {
       const { price } = catalog.resolve(key)!;

@@ -101,4 +101,13 @@ describe('genai-meter-price', () => {
     expect(e.status).toBe(1);
     expect(e.stderr).toContain(`invalid pricing file ${bad} at $.models["gpt-4o"].input (model "gpt-4o")`);
   });
+
+  it('--list --markdown is exactly the README coverage section', () => {
+    const r = run('--list', '--markdown');
+    expect(r.status).toBe(0);
+    const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
+    const section = /<!-- coverage:start -->\n([\s\S]*)<!-- coverage:end -->/.exec(readme)?.[1];
+    expect(section).toBe(r.stdout);
+    expect(r.stdout).toContain('| `gpt-4.1` | openai | 2 | 0.5 |  | 8 |  | https://platform.openai.com/docs/pricing | 2026-11-22 |\n');
+  });
 });
