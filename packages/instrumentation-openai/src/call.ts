@@ -88,8 +88,15 @@ export class Call {
 
   private attributes(): Attributes {
     const a = this.commonAttributes(this.responseModel);
-    const extra = this.rec.extraAttributes?.();
-    return extra ? Object.assign(a, extra) : a;
+    if (!this.rec.extraAttributes) return a;
+    try {
+      const extra = this.rec.extraAttributes();
+      return extra ? Object.assign(a, extra) : a;
+    } catch (e) {
+      // A broken attribution hook costs its attributes, not the measurement.
+      this.rec.diag.error('genai-meter: extraAttributes failed; recording without them', e);
+      return a;
+    }
   }
 
   private leave(): void {

@@ -4,7 +4,14 @@ import { Call, CallApi, type Recorder } from './call.js';
 import { Instruments, MetricState } from './metrics.js';
 import { ModelLimiter } from './model-limiter.js';
 import { EndpointResolver } from './provider.js';
-import { GEN_AI_OPERATION_NAME_VALUES } from './semconv.js';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  GEN_AI_OPERATION_NAME_VALUES,
+} from './semconv.js';
 import { isStreamLike, observeStream } from './stream.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { readBody } from './usage.js';
@@ -315,14 +322,14 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
           const endpoint = inst._endpoints.resolve(this as object);
           const model = typeof options?.body?.model === 'string' ? options.body.model : undefined;
           const attrs: Record<string, string | number> = {
-            'gen_ai.operation.name': operation,
-            'gen_ai.provider.name': endpoint.provider,
+            [ATTR_GEN_AI_OPERATION_NAME]: operation,
+            [ATTR_GEN_AI_PROVIDER_NAME]: endpoint.provider,
           };
           const label = inst._recorder.limiter.label(model);
-          if (label !== undefined) attrs['gen_ai.request.model'] = label;
+          if (label !== undefined) attrs[ATTR_GEN_AI_REQUEST_MODEL] = label;
           if (endpoint.address !== undefined) {
-            attrs['server.address'] = endpoint.address;
-            attrs['server.port'] = endpoint.port as number;
+            attrs[ATTR_SERVER_ADDRESS] = endpoint.address;
+            attrs[ATTR_SERVER_PORT] = endpoint.port as number;
           }
           inst._recorder.instruments.retries.add(1, attrs);
         }

@@ -2,8 +2,8 @@
 // fresh simulator with the same seed, and what the caller observed must be identical.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '@genai-meter/simulator';
-import { METRICS } from '../../src/index.js';
-import { MetricsHarness, loadOpenAI, openAIVersion, sum, type Major } from './harness.js';
+import { ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, METRICS } from '../../src/index.js';
+import { MetricsHarness, loadOpenAI, openAIVersion, sum, where, type Major } from './harness.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
 async function run(scenario: Scenario, OpenAI: unknown): Promise<unknown> {
@@ -28,6 +28,26 @@ export function transparencySuite(major: Major): void {
     afterAll(() => h.shutdown());
 
     const durationCount = async () => sum((await h.histogram(METRICS.duration.name)).map((p) => p.count));
+
+    it('records exact tokens, TTFC and retries on this major', async () => {
+      const sim = await startSimulator({ seed: 9, latencyScale: 0 });
+      try {
+        const client = new OpenAI({ apiKey: 'k', baseURL: sim.baseURL, maxRetries: 1 });
+        const model = `major-${major}`;
+        const m = [{ role: 'user', content: 'x' }];
+        await client.chat.completions.create({ model, messages: m }, { headers: { 'x-sim-usage': 'prompt=101,completion=7', 'x-sim-fault': 'rate_limit', 'x-sim-fault-times': '1' } });
+        const s = await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-usage': 'prompt=20,completion=9' } });
+        for await (const _ of s);
+        await client.embeddings.create({ model, input: 'x' }, { headers: { 'x-sim-usage': 'prompt=4' } });
+        const tokens = where(await h.histogram(METRICS.tokenUsage.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model });
+        const total = (op: string, type: string) => sum(where(tokens, { [ATTR_GEN_AI_OPERATION_NAME]: op, [ATTR_GEN_AI_TOKEN_TYPE]: type }).map((t) => t.sum));
+        expect([total('chat', 'input'), total('chat', 'output'), total('embeddings', 'input')]).toEqual([121, 16, 4]);
+        expect(sum(where(await h.histogram(METRICS.timeToFirstChunk.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model }).map((p) => p.count))).toBe(1);
+        expect(where(await h.points(METRICS.retries.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model }).map((p) => p.value)).toEqual([1]);
+      } finally {
+        await sim.close();
+      }
+    });
 
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
       it(name, async () => {
