@@ -234,4 +234,46 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
     expect(les).toContain('6.7108864e+07');
     expect(les).not.toContain('67108864');
   });
+
+  // Runs last: it adds a second service to the collector.
+  it('fills deployment.environment.name from the pre-1.27 deployment.environment (transform/semconv)', async () => {
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: `${collector.otlpHttpUrl}/v1/metrics` }),
+      exportIntervalMillis: 3_600_000,
+    });
+    const provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'legacy-app', 'service.instance.id': 'legacy-1', 'deployment.environment': 'staging' }),
+      readers: [reader],
+    });
+    provider.getMeter('@genai-meter/instrumentation-openai', '0.1.0').createCounter('genai_meter.client.unpriced_calls', { unit: '{call}' }).add(3, { 'gen_ai.provider.name': 'openai' });
+    await provider.shutdown();
+    const legacy = await waitFor(
+      async () => {
+        const all = parseExposition((await httpGet(collector.prometheusUrl)).body).filter((s) => s.labels.job === 'legacy-app');
+        return all.length > 0 && all;
+      },
+      { what: 'legacy-app series' },
+    );
+    expect(legacy.map((s) => s.name).sort()).toEqual(['genai_meter_client_unpriced_calls_total', 'target_info']);
+    expect(legacy.find((s) => s.name === 'genai_meter_client_unpriced_calls_total')).toEqual({
+      name: 'genai_meter_client_unpriced_calls_total',
+      value: 3,
+      labels: {
+        job: 'legacy-app',
+        instance: 'legacy-1',
+        service_name: 'legacy-app',
+        deployment_environment_name: 'staging',
+        gen_ai_provider_name: 'openai',
+        otel_scope_name: '@genai-meter/instrumentation-openai',
+        otel_scope_version: '0.1.0',
+        otel_scope_schema_url: '',
+      },
+    });
+    expect(legacy.find((s) => s.name === 'target_info')?.labels).toEqual({
+      job: 'legacy-app',
+      instance: 'legacy-1',
+      deployment_environment: 'staging',
+      deployment_environment_name: 'staging',
+    });
+  });
 });
