@@ -19,6 +19,12 @@ import { hashString, mix, Rng } from './rng.js';
 import { FAULT_KINDS, type FaultKind, type Simulator, type SimulatorOptions } from './types.js';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * A malformed SSE frame keeps this many leading characters of its JSON: a fixed cut inside the
+ * leading id/type string, so the parse error is the same whatever optional fields the request
+ * added to the frame (usage: null with include_usage, for instance).
+ */
+const MALFORMED_FRAME_CHARS = 24;
 /** `created` of the listed models: any fixed past timestamp. */
 const MODEL_CREATED = 1_700_000_000;
 
@@ -212,7 +218,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     for (let i = 0; i < frames.length; i++) {
       let frame = frames[i]!;
       if (frame.content) await sleep(latency.chunkMs[chunk++] ?? 0, signal);
-      if (fault === 'malformed_json' && i === target) frame = { ...frame, data: frame.data.slice(0, Math.max(1, Math.floor(frame.data.length / 2))) };
+      if (fault === 'malformed_json' && i === target) frame = { ...frame, data: frame.data.slice(0, MALFORMED_FRAME_CHARS) };
       res.write(`${frame.event ? `event: ${frame.event}\n` : ''}data: ${frame.data}\n\n`);
       if (fault === 'stream_cut' && i === cutAfter) {
         await sleep(5, signal);

@@ -60,6 +60,25 @@ for (const major of ['v4', 'v5', 'v6']) {
       expect(response.output[0]!.type).toBe('reasoning');
     });
 
+    it('throws the same parse error for a malformed stream frame whatever the request options', async () => {
+      const client = new OpenAI({ baseURL: sim.baseURL, apiKey: 'k', maxRetries: 0 });
+      const failure = async (includeUsage: boolean) => {
+        const stream = await client.chat.completions.create(
+          { model: 'gpt-4o-mini', messages: USER_HELLO, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) },
+          { headers: { 'x-sim-fault': 'malformed_json' } },
+        );
+        try {
+          for await (const _ of stream) void _;
+        } catch (error) {
+          return `${(error as Error).name}: ${(error as Error).message}`;
+        }
+        return 'no error';
+      };
+      const plain = await failure(false);
+      expect(plain).toMatch(/^SyntaxError: /);
+      expect(await failure(true)).toBe(plain);
+    });
+
     it('maps faults to its error classes and retries a first-attempt 429', async () => {
       const client = new OpenAI({ baseURL: sim.baseURL, apiKey: 'k', maxRetries: 2 });
       const before = sim.requests;
