@@ -102,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendError(res, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, invalidUrl(method, url.pathname));
     }
     if (route.endpoint === 'health') {
-      return sendJson(res, 200, { ...base, 'openai-processing-ms': '0' }, { status: 'ok', requests });
+      return sendJson(res, 200, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, { status: 'ok', requests });
     }
     let controls: RequestControls;
     try {

@@ -314,6 +314,9 @@ describe('models, health, Azure and bad requests', () => {
     const res = await fetch(`${sim.url}/health`);
     expect(res.status).toBe(200);
     expect((await res.json()).status).toBe('ok');
+    for (const name of ['x-request-id', 'openai-processing-ms', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
+      expect(res.headers.get(name), name).not.toBeNull();
+    }
   });
 
   it('serves the AzureOpenAI client on deployment paths; the deployment is the model when the body has none', async () => {
