@@ -1,0 +1,37 @@
+// Every generated file, as repository-relative path -> content. The generator writes them; the
+// stale-check test compares them with the committed copies.
+import { alertDefinitions } from './alerts.js';
+import { settings as defaultSettings, validateSettings, type MixinSettings } from './config.js';
+import { recordingRules } from './recording.js';
+import { renderAlertmanagerConfig } from './render-alertmanager.js';
+import { COMPOSE_TARGETS, renderAlertRules, renderPrometheusConfig, renderRecordingRules } from './render-prometheus.js';
+import { renderRunbook } from './render-runbook.js';
+import { renderRuleTests, ruleTestFiles } from './rule-tests.js';
+
+export const PATHS = {
+  recordingRules: 'prometheus/rules/genai-recording.rules.yml',
+  alertRules: 'prometheus/rules/genai-alerts.rules.yml',
+  prometheusConfig: 'prometheus/prometheus.yml',
+  ruleTests: 'prometheus/tests/genai-rules.test.yml',
+  longRuleTests: 'prometheus/tests/genai-rules-long.test.yml',
+  alertmanagerConfig: 'alertmanager/alertmanager.yml',
+  runbook: 'docs/runbook.md',
+} as const;
+
+export function generateFiles(settings: MixinSettings = defaultSettings): Record<string, string> {
+  validateSettings(settings);
+  const recording = recordingRules(settings);
+  const alerts = alertDefinitions(settings);
+  const tests = ruleTestFiles(settings);
+  const ruleFilesFromTests = [PATHS.recordingRules, PATHS.alertRules].map((p) => `../${p.slice('prometheus/'.length)}`);
+  const groupOrder = [...new Set([...recording.map((r) => r.group), ...alerts.map((a) => a.group)])];
+  return {
+    [PATHS.recordingRules]: renderRecordingRules(settings, recording),
+    [PATHS.alertRules]: renderAlertRules(settings, alerts),
+    [PATHS.prometheusConfig]: renderPrometheusConfig(settings, COMPOSE_TARGETS),
+    [PATHS.ruleTests]: renderRuleTests(tests.short, ruleFilesFromTests, groupOrder),
+    [PATHS.longRuleTests]: renderRuleTests(tests.long, ruleFilesFromTests, groupOrder),
+    [PATHS.alertmanagerConfig]: renderAlertmanagerConfig(alerts),
+    [PATHS.runbook]: renderRunbook(alerts),
+  };
+}

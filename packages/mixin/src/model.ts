@@ -1,0 +1,69 @@
+// Renderer-neutral shapes of recording rules and alerts. The Prometheus renderer turns them into
+// rule files; a Grafana renderer can turn the same definitions into Grafana-managed alert rules,
+// which is why templates are functions of `TemplateRefs` rather than Prometheus template strings.
+import type { Severity } from './config.js';
+
+export interface RecordingRule {
+  /** `level:metric:operations`. */
+  readonly record: string;
+  readonly expr: string;
+  /** Static labels added to the recorded series. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Rule group it is evaluated in. */
+  readonly group: string;
+  /** One line on what the series is for (rendered as a comment and in the README). */
+  readonly help: string;
+}
+
+/** How an alert's value is printed in its annotations. */
+export type ValueFormat =
+  | 'count' // whole number
+  | 'perMinute' // 2 decimals
+  | 'percent' // ratio 0..1 shown as a percentage
+  | 'seconds' // 2 decimals + "s"
+  | 'usd' // "$" + 2 decimals
+  | 'tokensPerSecond'; // whole number
+
+/** What an annotation template may refer to; each renderer supplies its own syntax. */
+export interface TemplateRefs {
+  label(name: string): string;
+  value(format: ValueFormat): string;
+}
+
+export type Template = (t: TemplateRefs) => string;
+
+export type AlertCategory = 'rate_limit' | 'errors' | 'latency' | 'spend' | 'tokens' | 'telemetry';
+
+export interface AlertDefinition {
+  /** Alert name, also the runbook section title and anchor (lower-cased). */
+  readonly name: string;
+  readonly group: string;
+  readonly severity: Severity;
+  /** Alerts of one category and one service inhibit each other by severity (a page silences its ticket). */
+  readonly category: AlertCategory;
+  readonly for: string;
+  /** Full PromQL condition: returns a series per firing alert instance. */
+  readonly expr: string;
+  /**
+   * The same condition split for renderers that evaluate a query and a threshold separately
+   * (Grafana). Absent when the condition is compound (burn rates, baselines, `unless`).
+   */
+  readonly threshold?: { readonly query: string; readonly op: '>' | '<'; readonly value: number };
+  /** Labels that identify one alert instance (the `by` of the expression). */
+  readonly instanceLabels: readonly string[];
+  readonly summary: Template;
+  readonly description: Template;
+  readonly runbook: {
+    readonly meaning: string;
+    readonly check: readonly string[];
+    readonly act: readonly string[];
+  };
+}
+
+/** Every PromQL expression the mixin ships, for end-to-end tests that run them on real data. */
+export interface QueryEntry {
+  readonly kind: 'recording' | 'alert' | 'panel';
+  /** Record name, alert name or panel title. */
+  readonly name: string;
+  readonly expr: string;
+}
