@@ -1,0 +1,89 @@
+// Metric readers for the chosen exporters. Exporter packages are loaded only when chosen (the gRPC one
+// brings @grpc/grpc-js), synchronously through require so that the register entry stays synchronous
+// under both --require and --import.
+import { createRequire } from 'node:module';
+import {
+  AggregationTemporality,
+  ConsoleMetricExporter,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { ResolvedConfig } from './config.js';
+import { log } from './log.js';
+
+const load = createRequire(import.meta.url);
+
+export interface Readers {
+  readers: IMetricReader[];
+  /** Set when the Prometheus exporter is used: its server is started by startPrometheus(). */
+  prometheus?: PrometheusExporter;
+}
+
+function otlpExporter(config: ResolvedConfig): PushMetricExporter {
+  // URL, headers, TLS files, compression, per-export timeout and temporality preference are read by the
+  // exporter itself from OTEL_EXPORTER_OTLP_[METRICS_]* (default http://localhost:4318/v1/metrics, or
+  // localhost:4317 for grpc).
+  switch (config.otlpProtocol) {
+    case 'grpc': {
+      const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc');
+      return new OTLPMetricExporter() as unknown as PushMetricExporter;
+    }
+    case 'http/json': {
+      const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http');
+      return new OTLPMetricExporter() as unknown as PushMetricExporter;
+    }
+    case 'http/protobuf': {
+      const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto');
+      return new OTLPMetricExporter() as unknown as PushMetricExporter;
+    }
+  }
+}
+
+function periodic(exporter: PushMetricExporter, config: ResolvedConfig): IMetricReader {
+  return new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: config.exportIntervalMillis,
+    exportTimeoutMillis: config.exportTimeoutMillis,
+  });
+}
+
+export function createReaders(config: ResolvedConfig): Readers {
+  const out: Readers = { readers: [] };
+  for (const name of config.exporters) {
+    try {
+      if (name === 'prometheus') {
+        const { PrometheusExporter: Exporter } = load('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
+        // The server is started later (startPrometheus) so that a port conflict is reported, not thrown.
+        const exporter = new Exporter({ host: config.prometheusHost, port: config.prometheusPort, preventServerStart: true });
+        out.prometheus = exporter;
+        out.readers.push(exporter as unknown as IMetricReader);
+      } else if (name === 'otlp') {
+        out.readers.push(periodic(otlpExporter(config), config));
+      } else {
+        out.readers.push(periodic(new ConsoleMetricExporter({ temporalitySelector: () => AggregationTemporality.CUMULATIVE }), config));
+      }
+    } catch (error) {
+      log.warn(`cannot create the ${name} metrics exporter; continuing without it: ${(error as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** Starts the Prometheus server; a busy port or a bad host is a warning, never an exception. */
+export function startPrometheus(exporter: PrometheusExporter, config: ResolvedConfig): Promise<boolean> {
+  return exporter.startServer().then(
+    () => {
+      log.info(`Prometheus metrics on http://${config.prometheusHost}:${config.prometheusPort}/metrics`);
+      return true;
+    },
+    (error: Error) => {
+      log.warn(
+        `Prometheus exporter cannot listen on ${config.prometheusHost}:${config.prometheusPort} (${error.message}); ` +
+          `set OTEL_EXPORTER_PROMETHEUS_HOST/PORT. The app continues without it.`,
+      );
+      return false;
+    },
+  );
+}
