@@ -1,5 +1,6 @@
 // Per-model one-minute rate-limit windows, reported through the x-ratelimit-* headers exactly
-// like OpenAI names them, and enforced: an exhausted window answers 429 until it resets.
+// like OpenAI names them. Configured limits are enforced: an exhausted window answers 429 until
+// it resets.
 import type { RateLimit } from './types.js';
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 5000, tokens: 2_000_000 };
@@ -37,6 +38,14 @@ export class RateLimiter {
     this.limits = limits;
   }
 
+  /**
+   * Only configured limits refuse requests: with the built-in defaults the headers count down
+   * (floored at 0) but nothing is refused, so benchmarks can exceed 5000 requests a minute.
+   */
+  enforces(model: string): boolean {
+    return this.limits[model] !== undefined || this.limits.default !== undefined;
+  }
+
   limitFor(model: string): RateLimit {
     const base = { ...DEFAULT_RATE_LIMIT, ...this.limits.default };
     return { ...base, ...this.limits[model] };
@@ -51,8 +60,9 @@ export class RateLimiter {
       this.windows.set(model, window);
     }
     let exceeded: RateLimitState['exceeded'];
-    if (window.requests + 1 > limit.requests) exceeded = 'requests';
-    else if (window.tokens + tokens > limit.tokens) exceeded = 'tokens';
+    const enforced = this.enforces(model);
+    if (enforced && window.requests + 1 > limit.requests) exceeded = 'requests';
+    else if (enforced && window.tokens + tokens > limit.tokens) exceeded = 'tokens';
     else {
       window.requests += 1;
       window.tokens += tokens;

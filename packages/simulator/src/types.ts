@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   /**
    * Per-model limits of the one-minute rate-limit window, merged over the defaults; the key
    * 'default' applies to models without an entry. Default 5000 requests / 2,000,000 tokens.
+   * Configured limits are enforced (429 once a window is exhausted); the built-in defaults only
+   * drive the x-ratelimit-* headers, which then stop at 0.
    */
   rateLimits?: Record<string, Partial<RateLimit>>;
 }

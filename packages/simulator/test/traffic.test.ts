@@ -50,6 +50,33 @@ describe('rate-limit headers', () => {
       await sim.close();
     }
   });
+
+  it('with the built-in defaults counts down to 0 but never refuses (benchmarks run above 5000 rpm)', async () => {
+    const { sim } = await setup();
+    try {
+      // Plain fetch: the SDK would make this test several times slower.
+      const body = JSON.stringify({ model: 'gpt-4o-mini', messages: USER_HELLO });
+      const remaining: number[] = [];
+      let started = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (started++ < 5001) {
+            const res = await fetch(`${sim.baseURL}/chat/completions`, { method: 'POST', body, headers: { 'x-sim-usage': 'prompt=1,completion=1' } });
+            await res.arrayBuffer();
+            expect(res.status).toBe(200);
+            remaining.push(Number(res.headers.get('x-ratelimit-remaining-requests')));
+          }
+        }),
+      );
+      expect(remaining).toHaveLength(5001);
+      remaining.sort((a, b) => a - b);
+      expect(remaining[0]).toBe(0);
+      expect(remaining[1]).toBe(0);
+      expect(remaining.at(-1)).toBe(4999);
+    } finally {
+      await sim.close();
+    }
+  });
 });
 
 describe('latency', () => {
