@@ -1,0 +1,139 @@
+// The committed files under prometheus/, alertmanager/ and docs/runbook.md must be exactly what the
+// generator produces, and the real promtool/amtool must accept and pass them.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { alertDefinitions, generateFiles, PATHS, recordingRules, settings } from '../src/index.js';
+import { findBinary, run } from './tools.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const files = generateFiles();
+
+describe('generated files', () => {
+  it('are committed and up to date (run `npm run generate` after changing packages/mixin/src)', () => {
+    const stale = Object.entries(files)
+      .filter(([path, content]) => {
+        try {
+          return readFileSync(join(repoRoot, path), 'utf8') !== content;
+        } catch {
+          return true;
+        }
+      })
+      .map(([path]) => path);
+    expect(stale).toEqual([]);
+  });
+
+  it('cover exactly the paths in PATHS', () => {
+    expect(Object.keys(files).sort()).toEqual(Object.values(PATHS).sort());
+  });
+});
+
+describe('promtool and amtool on the generated files', () => {
+  const promtool = findBinary('PROMTOOL_BIN', 'promtool');
+  const amtool = findBinary('AMTOOL_BIN', 'amtool');
+  const promDir = join(repoRoot, 'prometheus');
+
+  it('promtool check config accepts prometheus.yml and its rule files', () => {
+    const r = run(promtool, ['check', 'config', 'prometheus.yml'], promDir);
+    expect(r.stderr + r.stdout).toContain('SUCCESS: prometheus.yml is valid prometheus config file syntax');
+    expect(r.status).toBe(0);
+  });
+
+  it('promtool check rules counts every recording and alert rule', () => {
+    const r = run(promtool, ['check', 'rules', 'rules/genai-recording.rules.yml', 'rules/genai-alerts.rules.yml'], promDir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`SUCCESS: ${recordingRules(settings).length} rules found`);
+    expect(r.stdout).toContain(`SUCCESS: ${alertDefinitions(settings).length} rules found`);
+  });
+
+  it('promtool test rules passes the short-window tests', () => {
+    const r = run(promtool, ['test', 'rules', 'tests/genai-rules.test.yml'], promDir);
+    expect(r.stdout + r.stderr).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+
+  it('promtool test rules passes the multi-day tests (burn rates, token baseline)', () => {
+    const r = run(promtool, ['test', 'rules', 'tests/genai-rules-long.test.yml'], promDir);
+    expect(r.stdout + r.stderr).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  }, 180_000);
+
+  it('promtool test rules fails when a rule is wrong (the tests can fail)', () => {
+    // Same tests against an alert file whose 429 threshold was raised tenfold.
+    const dir = mkdtempSync(join(tmpdir(), 'genai-mixin-'));
+    try {
+      cpSync(promDir, join(dir, 'prometheus'), { recursive: true });
+      const alertsPath = join(dir, PATHS.alertRules);
+      const mutated = readFileSync(alertsPath, 'utf8').replace(
+        `* 300 > ${settings.rateLimit.maxIn5m}\n`,
+        `* 300 > ${settings.rateLimit.maxIn5m * 10}\n`,
+      );
+      expect(mutated).not.toBe(readFileSync(alertsPath, 'utf8'));
+      writeFileSync(alertsPath, mutated);
+      const r = run(promtool, ['test', 'rules', 'tests/genai-rules.test.yml'], join(dir, 'prometheus'));
+      expect(r.status).toBe(1);
+      expect(r.stdout + r.stderr).toContain('alertname: GenAIRateLimited');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('amtool check-config accepts alertmanager.yml with its inhibition rule and three receivers', () => {
+    const r = run(amtool, ['check-config', 'alertmanager/alertmanager.yml'], repoRoot);
+    expect(r.stdout).toContain('SUCCESS');
+    expect(r.stdout).toContain(' - 1 inhibit rules');
+    expect(r.stdout).toContain(' - 3 receivers');
+    expect(r.status).toBe(0);
+  });
+
+  it('amtool routes each severity to its receiver', () => {
+    const route = (labels: string[]) =>
+      run(amtool, ['config', 'routes', 'test', '--config.file=alertmanager/alertmanager.yml', ...labels], repoRoot).stdout.trim();
+    expect(route(['severity=page', 'alertname=GenAIServerErrors'])).toBe('page');
+    expect(route(['severity=ticket', 'alertname=GenAITimeouts'])).toBe('ticket');
+    expect(route(['severity=info', 'alertname=GenAIExpensiveCalls'])).toBe('info');
+  });
+});
+
+describe('rule test coverage', () => {
+  type TestFile = {
+    tests: { promql_expr_test?: { expr: string; exp_samples: unknown[] }[]; alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
+  };
+  const testFiles = [PATHS.ruleTests, PATHS.longRuleTests].map((p) => parse(files[p]!) as TestFile);
+  const exprTests = testFiles.flatMap((f) => f.tests.flatMap((t) => t.promql_expr_test ?? []));
+  const alertTests = testFiles.flatMap((f) => f.tests.flatMap((t) => t.alert_rule_test ?? []));
+
+  it('asserts an exact sample of every recording rule', () => {
+    const records = [...new Set(recordingRules(settings).map((r) => r.record))];
+    const untested = records.filter((rec) => !exprTests.some((t) => t.expr.startsWith(`${rec}{`) || t.expr === rec) || false);
+    expect(untested).toEqual([]);
+    // Every expression test expects at least one sample: "nothing" is never the expected value here.
+    expect(exprTests.filter((t) => t.exp_samples.length === 0)).toEqual([]);
+  });
+
+  it('tests every alert both firing and not firing', () => {
+    const names = alertDefinitions(settings).map((a) => a.name);
+    const firing = names.filter((n) => alertTests.some((t) => t.alertname === n && t.exp_alerts.length > 0));
+    const silent = names.filter((n) => alertTests.some((t) => t.alertname === n && t.exp_alerts.length === 0));
+    expect(firing).toEqual(names);
+    expect(silent).toEqual(names);
+  });
+});
+
+describe('generate.ts writes the files', () => {
+  it('into a given directory, byte for byte what generateFiles returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genai-mixin-gen-'));
+    try {
+      mkdirSync(dir, { recursive: true });
+      const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+      const r = run(tsx, [join(repoRoot, 'packages/mixin/src/generate.ts'), dir], repoRoot);
+      expect(r.status).toBe(0);
+      for (const [path, content] of Object.entries(files)) expect(readFileSync(join(dir, path), 'utf8')).toBe(content);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
