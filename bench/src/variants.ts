@@ -3,7 +3,7 @@
 // Each variant runs in its own process because they all patch the same openai prototypes.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { MeterProvider, OnDemandReader } from './meter.js';
+import { MeterProvider, MetricReader, OnDemandReader } from './meter.js';
 import { packageVersion } from './versions.js';
 import { CHAT_MODEL, CHAT_RESPONSE_MODEL, EMBEDDING_MODEL } from './fixtures.js';
 
@@ -33,7 +33,10 @@ export interface Setup {
 
 export interface GenaiMeterOptions {
   maxModels?: number;
+  /** SDK cardinality limit per instrument (default 2000), for every reader. */
   cardinalityLimit?: number;
+  /** More readers on the same provider (Prometheus exporter, ...). */
+  readers?: InstanceType<typeof MetricReader>[];
 }
 
 /** Prices for OpenLIT (which otherwise downloads its price list at start): same figures as genai-meter's catalog. */
@@ -55,7 +58,7 @@ const isWrapped = (fn: unknown): boolean => typeof fn === 'function' && (fn as {
 export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOptions = {}): Setup {
   const reader = new OnDemandReader(opts.cardinalityLimit);
   const provider = new MeterProvider({
-    readers: [reader],
+    readers: [reader, ...(opts.readers ?? [])],
     ...(opts.cardinalityLimit ? { views: [{ instrumentName: '*', aggregationCardinalityLimit: opts.cardinalityLimit }] } : {}),
   });
   let instrumentationVersion: string | undefined;

@@ -1,0 +1,64 @@
+// Runs every benchmark, prints the markdown report and writes bench/results/latest.{md,json}.
+// Usage (from the repository root): npm run bench [-- --quick]
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runToResult, srcFile } from './child.js';
+import { machineFacts } from './machine.js';
+import { runOverhead } from './overhead.js';
+import { summarizeProfile } from './profile.js';
+import { renderMarkdown, type MemoryResult, type Results, type ScrapeResult } from './report.js';
+
+const quick = process.argv.includes('--quick');
+const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+const log = (s: string) => process.stderr.write(`[bench +${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}\n`);
+const t0 = Date.now();
+const startedAt = new Date().toISOString();
+const machine = machineFacts();
+
+log(`${quick ? 'quick' : 'full'} run on ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAverage1m}`);
+const overhead = await runOverhead(quick ? 0.05 : 1, quick ? 3 : 9, log);
+
+log('scrape: /metrics and OTLP export at each size');
+const scrape = await runToResult<ScrapeResult>(srcFile('./scrape.ts'), quick ? ['--sizes', '100,2000', '--repeats', '3'] : ['--sizes', '100,2000,20000', '--repeats', '10']);
+
+log('memory: fixed label set and model-name flood, in parallel');
+const memory = await Promise.all(
+  (['fixed', 'flood'] as const).map((mode) =>
+    runToResult<MemoryResult>(srcFile('./memory.ts'), ['--mode', mode, '--calls', String(quick ? (mode === 'fixed' ? 30_000 : 10_000) : mode === 'fixed' ? 1_000_000 : 100_000)]),
+  ),
+);
+
+const profiles: Results['profiles'] = {};
+const profDir = `${resultsDir}profiles/`;
+rmSync(profDir, { recursive: true, force: true });
+for (const [scenario, calls] of [
+  ['chat', quick ? 3_000 : 40_000],
+  ['stream500', quick ? 100 : 1_500],
+] as const) {
+  log(`profile: ${scenario}, ${calls} calls under --cpu-prof`);
+  const dir = `${profDir}${scenario}/`;
+  await runToResult(srcFile('./profile-target.ts'), ['--scenario', scenario, '--calls', String(calls)], ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no profile in ${dir}`);
+  profiles[scenario] = { ...summarizeProfile(`${dir}${file}`, 12), calls };
+}
+
+const results: Results = {
+  quick,
+  startedAt,
+  seconds: (Date.now() - t0) / 1000,
+  machine,
+  loadAverageEnd: Number((loadavg()[0] ?? 0).toFixed(2)),
+  overhead,
+  scrape,
+  memory,
+  profiles,
+};
+const md = renderMarkdown(results);
+mkdirSync(resultsDir, { recursive: true });
+const name = quick ? 'quick' : 'latest';
+writeFileSync(`${resultsDir}${name}.md`, md);
+writeFileSync(`${resultsDir}${name}.json`, `${JSON.stringify(results, null, 1)}\n`);
+process.stdout.write(md);
+log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s; wrote bench/results/${name}.md and .json`);

@@ -1,0 +1,223 @@
+// Turns the collected results into the markdown report (also used to re-render a saved JSON).
+import type { MachineFacts } from './machine.js';
+import type { OverheadResult } from './overhead.js';
+import type { ProfileSummary } from './profile.js';
+import { SCENARIOS, STREAM_CHUNKS } from './scenarios.js';
+import { median, type Sample } from './stats.js';
+
+export interface ScrapeResult {
+  perModel: number;
+  results: {
+    target: number;
+    models: number;
+    series: number;
+    prometheus: { cpuMs: number; wallMs: number; bytes: number; sampleLines: number };
+    otlp: Record<string, { cpuMs: number; wallMs: number; bytes: number }>;
+  }[];
+}
+
+export interface MemoryReading {
+  calls: number;
+  rssMB: number;
+  heapUsedMB: number;
+  series: number;
+}
+export interface MemoryResult {
+  mode: string;
+  calls: number;
+  warmup: number;
+  seconds: number;
+  start: MemoryReading;
+  readings: MemoryReading[];
+  rssGrowthPct: number;
+  heapGrowthPct: number;
+  distinctModelLabels: number;
+  overflowLabel: boolean;
+}
+
+export interface Results {
+  quick: boolean;
+  startedAt: string;
+  seconds: number;
+  machine: MachineFacts;
+  loadAverageEnd: number;
+  overhead: OverheadResult;
+  scrape: ScrapeResult;
+  memory: MemoryResult[];
+  profiles: Record<string, ProfileSummary & { calls: number }>;
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+const kb = (b: number) => (b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(2)} MB` : `${(b / 1024).toFixed(1)} KB`);
+
+/** Added cost of `label` over the baseline of the same openai major, paired round by round (rounds are interleaved). */
+export function added(o: OverheadResult, scenario: string, label: string, field: keyof Sample): number {
+  const s = o.scenarios[scenario];
+  if (!s) return NaN;
+  const major = label.match(/openai(\d)/)?.[1] ?? '6';
+  const base = s[`baseline@openai${major}`];
+  const v = s[label];
+  if (!base || !v) return NaN;
+  if (label === 'floor') return v.median[field];
+  const n = Math.min(base.rounds.length, v.rounds.length);
+  const diffs: number[] = [];
+  for (let i = 0; i < n; i++) diffs.push((v.rounds[i] as Sample)[field] - (base.rounds[i] as Sample)[field]);
+  return median(diffs);
+}
+
+export interface Targets {
+  rows: { target: string; measured: string; met: boolean | undefined }[];
+}
+
+export function targets(r: Results): Targets {
+  const o = r.overhead;
+  const gm = added(o, 'chat', 'genai-meter@openai6', 'cpuUs');
+  const contrib = added(o, 'chat', 'contrib@openai6', 'cpuUs');
+  const floor = added(o, 'chat', 'floor', 'cpuUs');
+  const chunks50 = STREAM_CHUNKS.stream50 as number;
+  const chunks500 = STREAM_CHUNKS.stream500 as number;
+  const perChunk = (label: string) => (added(o, 'stream500', label, 'cpuUs') - added(o, 'stream50', label, 'cpuUs')) / (chunks500 - chunks50);
+  const gmChunk = perChunk('genai-meter@openai6');
+  const floorChunk = perChunk('floor');
+  const fixed = r.memory.find((m) => m.mode === 'fixed');
+  const flood = r.memory.find((m) => m.mode === 'flood');
+  const rows: Targets['rows'] = [
+    { target: 'non-streaming: genai-meter added CPU <= 0.4x contrib added CPU (openai 6)', measured: `${f1(gm)} / ${f1(contrib)} µs = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
+    { target: 'non-streaming: genai-meter added CPU <= 1.5x SDK-record floor', measured: `${f1(gm)} / ${f1(floor)} µs = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
+    {
+      target: 'streaming: added CPU per chunk < 0.2 µs beyond the per-call records',
+      measured: `${f2(gmChunk)} µs/chunk (SDK-record floor alone: ${f2(floorChunk)} µs/chunk)`,
+      met: gmChunk < 0.2,
+    },
+  ];
+  if (fixed) {
+    rows.push({
+      target: `memory flat over ${fixed.calls.toLocaleString('en')} calls (< 5% growth after warm-up)`,
+      measured: `heap ${f1(fixed.heapGrowthPct)}%, RSS ${f1(fixed.rssGrowthPct)}%`,
+      met: fixed.heapGrowthPct < 5 && fixed.rssGrowthPct < 5,
+    });
+  }
+  if (flood) {
+    const last = flood.readings[flood.readings.length - 1] as MemoryReading;
+    rows.push({
+      target: `bounded under ${flood.calls.toLocaleString('en')} distinct model names (maxModels 200 -> _OTHER)`,
+      measured: `${flood.distinctModelLabels} model labels, ${last.series} series, heap ${f1(flood.heapGrowthPct)}% after warm-up`,
+      met: flood.distinctModelLabels <= 201 && flood.overflowLabel && flood.heapGrowthPct < 5,
+    });
+  }
+  return { rows };
+}
+
+const SCENARIO_TITLES: Record<string, string> = {
+  chat: 'Non-streaming chat completion',
+  stream50: 'Streaming chat, 50 chunks (+ usage chunk)',
+  stream500: 'Streaming chat, 500 chunks (+ usage chunk)',
+  embeddings: 'Embeddings (256 floats)',
+};
+
+export function renderMarkdown(r: Results): string {
+  const o = r.overhead;
+  const out: string[] = [];
+  const m = r.machine;
+  out.push(`# genai-meter benchmark${r.quick ? ' (QUICK RUN: too short for conclusions)' : ''}`);
+  out.push('');
+  out.push(`${r.startedAt}, ${f1(r.seconds)} s. ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, Linux ${m.kernel}, Node ${m.node}. Load average (1 min) ${m.loadAverage1m} at start, ${r.loadAverageEnd} at end.`);
+  out.push('');
+  out.push('| package | version |');
+  out.push('| --- | --- |');
+  for (const [k, v] of Object.entries(m.packages)) out.push(`| ${k} | ${v} |`);
+  out.push('');
+  out.push('## Targets');
+  out.push('');
+  out.push('| target | measured | met |');
+  out.push('| --- | --- | --- |');
+  for (const t of targets(r).rows) out.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? '?' : t.met ? 'yes' : '**no**'} |`);
+  out.push('');
+  out.push(`## Per-call cost (median of ${o.rounds} interleaved rounds; "added" = paired difference with the baseline on the same openai major)`);
+  for (const scenario of SCENARIOS) {
+    const s = o.scenarios[scenario];
+    if (!s) continue;
+    out.push('');
+    out.push(`### ${SCENARIO_TITLES[scenario]}`);
+    out.push('');
+    out.push('| variant | CPU µs/call | added CPU µs | CPU vs baseline | wall µs/call | added wall µs |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const [label, v] of Object.entries(s)) {
+      const major = label.match(/openai(\d)/)?.[1] ?? '6';
+      const base = s[`baseline@openai${major}`];
+      const isBase = label.startsWith('baseline');
+      const name = label === 'floor' ? `floor: ${o.floorRecordsPerCall[scenario]} SDK records alone` : label;
+      const ratio = label === 'floor' || !base ? '' : `${f2(v.median.cpuUs / base.median.cpuUs)}x`;
+      out.push(
+        `| ${name} | ${f1(v.median.cpuUs)} | ${isBase ? '' : f1(added(o, scenario, label, 'cpuUs'))} | ${ratio} | ${f1(v.median.wallUs)} | ${isBase ? '' : f1(added(o, scenario, label, 'wallUs'))} |`,
+      );
+    }
+  }
+  out.push('');
+  out.push('### Per chunk (slope between 50 and 500 chunks, added CPU)');
+  out.push('');
+  out.push('| variant | added CPU µs per extra chunk |');
+  out.push('| --- | ---: |');
+  for (const label of Object.keys(o.scenarios.stream500 ?? {})) {
+    if (label.startsWith('baseline')) continue;
+    const d = (added(o, 'stream500', label, 'cpuUs') - added(o, 'stream50', label, 'cpuUs')) / 450;
+    out.push(`| ${label} | ${f2(d)} |`);
+  }
+  out.push('');
+  out.push('### What each variant recorded over the whole run (metric: series / recorded values)');
+  out.push('');
+  out.push('| variant | metrics |');
+  out.push('| --- | --- |');
+  for (const w of o.workers) {
+    if (w.kind === 'baseline') continue;
+    const list = Object.entries(w.metrics).map(([name, s]) => `${name} (${s.points})`);
+    out.push(`| ${w.label} | ${list.join(', ') || '(none)'} |`);
+  }
+  out.push('');
+  out.push('## Reading the metrics out (genai-meter on openai 7; series = OTel data points across all instruments)');
+  out.push('');
+  out.push(`Each model adds ${r.scrape.perModel} series (duration, 2 token usage, unpriced calls, in-flight, 2 + 2 rate-limit gauges).`);
+  out.push('');
+  out.push('| series | models | /metrics CPU ms | /metrics wall ms | /metrics size | sample lines | OTLP proto CPU ms | wall ms | size | OTLP json CPU ms | wall ms | size |');
+  out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const x of r.scrape.results) {
+    const p = x.otlp['otlp-proto'];
+    const j = x.otlp['otlp-json'];
+    out.push(
+      `| ${x.series.toLocaleString('en')} | ${x.models} | ${f1(x.prometheus.cpuMs)} | ${f1(x.prometheus.wallMs)} | ${kb(x.prometheus.bytes)} | ${x.prometheus.sampleLines.toLocaleString('en')} | ${p ? `${f1(p.cpuMs)} | ${f1(p.wallMs)} | ${kb(p.bytes)}` : ' | | '} | ${j ? `${f1(j.cpuMs)} | ${f1(j.wallMs)} | ${kb(j.bytes)}` : ' | | '} |`,
+    );
+  }
+  out.push('');
+  out.push('## Memory (genai-meter on openai 7, non-streaming chat, gc() before each reading)');
+  for (const mem of r.memory) {
+    out.push('');
+    out.push(`### ${mem.mode === 'fixed' ? 'Fixed label set' : 'Distinct model name on every call'}: ${mem.calls.toLocaleString('en')} calls in ${f1(mem.seconds)} s (warm-up ${mem.warmup.toLocaleString('en')})`);
+    out.push('');
+    out.push('| calls | RSS MB | heap used MB | series |');
+    out.push('| ---: | ---: | ---: | ---: |');
+    for (const x of [mem.start, ...mem.readings]) out.push(`| ${x.calls.toLocaleString('en')} | ${f1(x.rssMB)} | ${f1(x.heapUsedMB)} | ${x.series} |`);
+    out.push('');
+    out.push(`Growth after warm-up: heap ${f1(mem.heapGrowthPct)}%, RSS ${f1(mem.rssGrowthPct)}%. Model label values: ${mem.distinctModelLabels}${mem.overflowLabel ? ' (including _OTHER)' : ''}.`);
+  }
+  out.push('');
+  out.push('## Where the time goes (--cpu-prof, genai-meter on openai 6)');
+  for (const [scenario, p] of Object.entries(r.profiles)) {
+    out.push('');
+    out.push(`### ${SCENARIO_TITLES[scenario] ?? scenario}: ${p.calls.toLocaleString('en')} calls, ${f1(p.totalMs)} ms sampled (process start included)`);
+    out.push('');
+    out.push('| owner | self ms | share |');
+    out.push('| --- | ---: | ---: |');
+    for (const x of p.byOwner) out.push(`| ${x.owner} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% |`);
+    out.push('');
+    out.push('| genai-meter function | source | self ms | µs per call |');
+    out.push('| --- | --- | ---: | ---: |');
+    for (const x of p.genaiMeter) out.push(`| ${x.name} | ${x.location} | ${f1(x.selfMs)} | ${f2((x.selfMs * 1000) / p.calls)} |`);
+    out.push('');
+    out.push('| hottest functions overall | location | self ms | share |');
+    out.push('| --- | --- | ---: | ---: |');
+    for (const x of p.overall) out.push(`| ${x.name} | ${x.location} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
