@@ -214,10 +214,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const cutAfter = contentIndexes[Math.floor((contentIndexes.length - 1) / 2)] ?? 0;
     await sleep(latency.ttfcMs, signal);
     res.writeHead(200, { ...headers, 'openai-processing-ms': String(latency.ttfcMs), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    // Chunks are paced against absolute deadlines so timer overshoot does not accumulate.
+    const start = performance.now();
+    let deadline = 0;
     let chunk = 0;
     for (let i = 0; i < frames.length; i++) {
       let frame = frames[i]!;
-      if (frame.content) await sleep(latency.chunkMs[chunk++] ?? 0, signal);
+      if (frame.content) {
+        deadline += latency.chunkMs[chunk++] ?? 0;
+        await sleep(deadline - (performance.now() - start), signal);
+      }
       if (fault === 'malformed_json' && i === target) frame = { ...frame, data: frame.data.slice(0, MALFORMED_FRAME_CHARS) };
       res.write(`${frame.event ? `event: ${frame.event}\n` : ''}data: ${frame.data}\n\n`);
       if (fault === 'stream_cut' && i === cutAfter) {
