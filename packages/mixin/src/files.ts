@@ -26,7 +26,7 @@ export function generateFiles(settings: MixinSettings = defaultSettings): Record
   const ruleFilesFromTests = [PATHS.recordingRules, PATHS.alertRules].map((p) => `../${p.slice('prometheus/'.length)}`);
   const groupOrder = [...new Set([...recording.map((r) => r.group), ...alerts.map((a) => a.group)])];
   return {
-    [PATHS.recordingRules]: renderRecordingRules(settings, recording),
+    [PATHS.recordingRules]: renderRecordingRules(recording),
     [PATHS.alertRules]: renderAlertRules(settings, alerts),
     [PATHS.prometheusConfig]: renderPrometheusConfig(settings, COMPOSE_TARGETS),
     [PATHS.ruleTests]: renderRuleTests(tests.short, ruleFilesFromTests, groupOrder),

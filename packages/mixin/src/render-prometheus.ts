@@ -27,9 +27,10 @@ export function runbookUrl(settings: MixinSettings, alertName: string): string {
   return `${settings.runbookBaseUrl}#${alertName.toLowerCase()}`;
 }
 
+// Groups carry no `interval`: they follow the global evaluation_interval of prometheus.yml, so one
+// setting (settings.evaluationInterval) controls both.
 interface PromRuleGroup {
   name: string;
-  interval?: string;
   rules: Record<string, unknown>[];
 }
 
@@ -39,10 +40,9 @@ function groupBy<T extends { group: string }>(items: readonly T[]): Map<string, 
   return groups;
 }
 
-export function renderRecordingRules(settings: MixinSettings, rules: readonly RecordingRule[]): string {
+export function renderRecordingRules(rules: readonly RecordingRule[]): string {
   const groups: PromRuleGroup[] = [...groupBy(rules)].map(([name, items]) => ({
     name,
-    interval: settings.evaluationInterval,
     rules: items.map((r) => ({ record: r.record, expr: r.expr, ...(r.labels ? { labels: { ...r.labels } } : {}) })),
   }));
   const doc = new Document({ groups });
@@ -65,7 +65,6 @@ export function renderRecordingRules(settings: MixinSettings, rules: readonly Re
 export function renderAlertRules(settings: MixinSettings, alerts: readonly AlertDefinition[]): string {
   const groups: PromRuleGroup[] = [...groupBy(alerts)].map(([name, items]) => ({
     name,
-    interval: settings.evaluationInterval,
     rules: items.map((a) => ({
       alert: a.name,
       expr: a.expr,
