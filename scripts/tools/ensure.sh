@@ -7,12 +7,12 @@
 # Called by scripts/test.sh before the tests; safe to run by hand and concurrently (one lock).
 #
 # Settings (environment):
-#   GENAI_METER_TOOLS_DIR  where built tools are cached (default $HOME/.cache/genai-meter/tools)
+#   GENAI_METER_TOOLS_DIR  where built tools are cached (default ${XDG_CACHE_HOME:-$HOME/.cache}/genai-meter/tools)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 manifest="$root/otel-collector/builder/manifest.yaml"
-tools_dir="${GENAI_METER_TOOLS_DIR:-$HOME/.cache/genai-meter/tools}"
+tools_dir="${GENAI_METER_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/genai-meter/tools}"
 env_file="$root/.cache/tools.env"
 
 log() { echo "ensure-tools: $*" >&2; }
