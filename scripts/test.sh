@@ -4,12 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-source scripts/node-env.sh
+source scripts/prepare.sh
 echo "genai-meter: node $(node --version), npm $(npm --version 2>/dev/null)"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-node scripts/build.mjs
+prepare_install
+prepare_build all
 if [ -f scripts/tools/ensure.sh ]; then bash scripts/tools/ensure.sh; fi
 tsc -p tsconfig.json --noEmit
 mkdir -p .cache

@@ -106,7 +106,9 @@ export function generationUsage(
   const wanted = wantedReasoning + traits.defaultOutputTokens;
   const completion = maxTokens !== undefined ? Math.min(maxTokens, wanted) : wanted;
   const reasoning = Math.min(wantedReasoning, completion);
-  const defaultCached = traits.reasoning && prompt >= 1024 ? Math.floor(prompt / 2 / 128) * 128 : 0;
+  // Like OpenAI's automatic prompt caching: prompts of 1024+ tokens have a cached prefix in 128-token steps
+  // (here half the prompt, as for a repeated system prompt or RAG context).
+  const defaultCached = prompt >= 1024 ? Math.floor(prompt / 2 / 128) * 128 : 0;
   return {
     prompt,
     completion,

@@ -357,3 +357,17 @@ describe('models, health, Azure and bad requests', () => {
     expect((await client.chat.completions.create({ model: 'gpt-4o', messages: USER_HELLO })).choices).toHaveLength(1);
   });
 });
+
+describe('prompt caching', () => {
+  it('reports a cached prefix for prompts of 1024+ tokens, for any chat model', async () => {
+    const client = new OpenAI({ apiKey: 'k', baseURL: sim.baseURL, maxRetries: 0 });
+    const long = 'context '.repeat(800);
+    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: long }, { role: 'user', content: 'q' }] });
+    const prompt = res.usage!.prompt_tokens;
+    expect(prompt).toBeGreaterThanOrEqual(1024);
+    expect(res.usage!.prompt_tokens_details!.cached_tokens).toBe(Math.floor(prompt / 2 / 128) * 128);
+    const short = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q' }] });
+    expect(short.usage!.prompt_tokens_details!.cached_tokens).toBe(0);
+  });
+});
+
