@@ -1,6 +1,6 @@
 // Runs every benchmark, prints the markdown report and writes bench/results/latest.{md,json}.
 // Usage (from the repository root): npm run bench [-- --quick]
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runToResult, srcFile } from './child.js';
@@ -36,12 +36,15 @@ for (const [scenario, calls] of [
   ['chat', quick ? 3_000 : 40_000],
   ['stream500', quick ? 100 : 1_500],
 ] as const) {
-  log(`profile: ${scenario}, ${calls} calls under --cpu-prof`);
-  const dir = `${profDir}${scenario}/`;
-  await runToResult(srcFile('./profile-target.ts'), ['--scenario', scenario, '--calls', String(calls)], ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no profile in ${dir}`);
-  profiles[scenario] = { ...summarizeProfile(`${dir}${file}`, 12), calls };
+  // The baseline is profiled too: the difference per owner shows where the added time goes.
+  const summaries: Record<string, ReturnType<typeof summarizeProfile>> = {};
+  for (const variant of ['genai-meter', 'baseline']) {
+    log(`profile: ${variant}, ${scenario}, ${calls} calls under the V8 CPU profiler`);
+    const file = `${profDir}${scenario}-${variant}.cpuprofile`;
+    await runToResult(srcFile('./profile-target.ts'), ['--variant', variant, '--scenario', scenario, '--calls', String(calls), '--out', file]);
+    summaries[variant] = summarizeProfile(file, 12);
+  }
+  profiles[scenario] = { ...(summaries['genai-meter'] as ReturnType<typeof summarizeProfile>), calls, baselineByOwner: summaries.baseline?.byOwner ?? [] };
 }
 
 const results: Results = {

@@ -35,13 +35,13 @@ export interface OverheadResult {
   rounds: number;
 }
 
-export async function runOverhead(scale: number, rounds: number, log: (s: string) => void): Promise<OverheadResult> {
+export async function runOverhead(scale: number, rounds: number, log: (s: string) => void, only: readonly Scenario[] = SCENARIOS): Promise<OverheadResult> {
   const started = await Promise.all(
     WORKERS.map((w) => Rpc.start<WorkerInfo>(workerLabel(w), srcFile('./worker.ts'), ['--variant', w.kind, '--major', String(w.major)])),
   );
   const scenarios: OverheadResult['scenarios'] = {};
   const floorRecordsPerCall: Record<string, number> = {};
-  for (const scenario of SCENARIOS) {
+  for (const scenario of only) {
     const plan = PLAN[scenario];
     const warmup = Math.max(20, Math.round(plan.warmup * scale));
     const iterations = Math.max(10, Math.round(plan.iterations * scale));

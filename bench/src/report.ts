@@ -44,7 +44,7 @@ export interface Results {
   overhead: OverheadResult;
   scrape: ScrapeResult;
   memory: MemoryResult[];
-  profiles: Record<string, ProfileSummary & { calls: number }>;
+  profiles: Record<string, ProfileSummary & { calls: number; baselineByOwner?: ProfileSummary['byOwner'] }>;
 }
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
@@ -86,9 +86,14 @@ export function targets(r: Results): Targets {
     { target: 'non-streaming: genai-meter added CPU <= 0.4x contrib added CPU (openai 6)', measured: `${f1(gm)} / ${f1(contrib)} µs = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
     { target: 'non-streaming: genai-meter added CPU <= 1.5x SDK-record floor', measured: `${f1(gm)} / ${f1(floor)} µs = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
     {
-      target: 'streaming: added CPU per chunk < 0.2 µs beyond the per-call records',
-      measured: `${f2(gmChunk)} µs/chunk (SDK-record floor alone: ${f2(floorChunk)} µs/chunk)`,
+      target: 'streaming: added CPU per chunk < 0.2 µs beyond the per-call records (all of it)',
+      measured: `${f2(gmChunk)} µs/chunk, of which the per-chunk SDK record semconv asks for is ${f2(floorChunk)}`,
       met: gmChunk < 0.2,
+    },
+    {
+      target: 'streaming: genai-meter\'s own per-chunk CPU beyond its SDK records < 0.2 µs',
+      measured: `${f2(gmChunk)} - ${f2(floorChunk)} = ${f2(gmChunk - floorChunk)} µs/chunk`,
+      met: gmChunk - floorChunk < 0.2,
     },
   ];
   if (fixed) {
@@ -201,14 +206,18 @@ export function renderMarkdown(r: Results): string {
     out.push(`Growth after warm-up: heap ${f1(mem.heapGrowthPct)}%, RSS ${f1(mem.rssGrowthPct)}%. Model label values: ${mem.distinctModelLabels}${mem.overflowLabel ? ' (including _OTHER)' : ''}.`);
   }
   out.push('');
-  out.push('## Where the time goes (--cpu-prof, genai-meter on openai 6)');
+  out.push('## Where the time goes (--cpu-prof, genai-meter on openai 6; the baseline profiled the same way for the per-owner difference)');
   for (const [scenario, p] of Object.entries(r.profiles)) {
     out.push('');
     out.push(`### ${SCENARIO_TITLES[scenario] ?? scenario}: ${p.calls.toLocaleString('en')} calls, ${f1(p.totalMs)} ms sampled (process start included)`);
     out.push('');
-    out.push('| owner | self ms | share |');
-    out.push('| --- | ---: | ---: |');
-    for (const x of p.byOwner) out.push(`| ${x.owner} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% |`);
+    const base = new Map((p.baselineByOwner ?? []).map((x) => [x.owner, x.selfMs]));
+    out.push('| owner | self ms | share | baseline self ms | added µs per call |');
+    out.push('| --- | ---: | ---: | ---: | ---: |');
+    for (const x of p.byOwner) {
+      const b = base.get(x.owner) ?? 0;
+      out.push(`| ${x.owner} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% | ${p.baselineByOwner ? f1(b) : ''} | ${p.baselineByOwner ? f2(((x.selfMs - b) * 1000) / p.calls) : ''} |`);
+    }
     out.push('');
     out.push('| genai-meter function | source | self ms | µs per call |');
     out.push('| --- | --- | ---: | ---: |');
