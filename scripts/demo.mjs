@@ -136,7 +136,9 @@ if (prometheusBin) {
     }),
   );
   delete config.alerting;
-  config.global.scrape_interval = '5s';
+  // Frequent scrapes and rule evaluations: the demo should show movement within seconds.
+  config.global.scrape_interval = '2s';
+  config.global.evaluation_interval = '2s';
   config.scrape_configs = config.scrape_configs.filter((j) => j.job_name !== 'otel-collector');
   writeFileSync(join(promDir, 'prometheus.yml'), stringifyYaml(config));
   const prom = spawn(
@@ -246,7 +248,22 @@ async function summary() {
     `by model   ${groupSum(s, `${N.cost}_sum`, LBL.model).slice(0, 4).map(([k, v]) => `${k} ${fmtUsd(v)}`).join('   ')}`,
     `by feature ${groupSum(s, `${N.cost}_sum`, LBL.feature).map(([k, v]) => `${k} ${fmtUsd(v)}`).join('   ')}`,
   ];
+  if (prometheusURL) lines.push(await prometheusStatus());
   return lines.join('\n');
+}
+
+/** What Prometheus itself reports: the scrape of the app, the genai-meter rules, alerts firing. */
+async function prometheusStatus() {
+  const get = async (path) => (await (await fetch(prometheusURL + path, { signal: AbortSignal.timeout(2000) })).json()).data;
+  try {
+    const [targets, rules, alerts] = await Promise.all([get('/api/v1/targets'), get('/api/v1/rules'), get('/api/v1/alerts')]);
+    const app = targets.activeTargets.find((t) => t.labels.job === 'genai-meter-demo');
+    const firing = alerts.alerts.filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
+    const ruleCount = rules.groups.reduce((a, g) => a + g.rules.length, 0);
+    return `prometheus scrape ${app?.health ?? 'pending'} · ${rules.groups.length} rule groups, ${ruleCount} rules · firing: ${firing.length ? [...new Set(firing)].join(', ') : 'none'}`;
+  } catch {
+    return `prometheus starting at ${prometheusURL} ...`;
+  }
 }
 
 const tty = process.stdout.isTTY;
