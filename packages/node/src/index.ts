@@ -10,3 +10,4 @@ export type { ScopeAttributes, ScopeAttributeValue, AttributeSourceOptions } fro
 export { resolveConfig, DEFAULTS, METRICS_EXPORTERS, OTLP_PROTOCOLS } from './config.js';
 export type { GenAIMeterOptions, ResolvedConfig, MetricsExporterName, OtlpProtocol } from './config.js';
 export { registerEsmLoader } from './esm-loader.js';
+export type { EsmLoaderKind, EsmLoaderChoice } from './esm-loader.js';

@@ -98,7 +98,7 @@ describe('OTLP to the real collector (sidecar config)', () => {
   it.each([
     ['http/protobuf', 'default protocol'],
     ['grpc', 'OTEL_EXPORTER_OTLP_PROTOCOL=grpc'],
-  ] as const)('%s (%s): exact values on the collector Prometheus endpoint', async (protocol) => {
+  ] as [string, string][])('%s (%s): exact values on the collector Prometheus endpoint', async (protocol) => {
     const collector = await startCollector(collectorConfig('sidecar'));
     try {
       const env: Record<string, string> = {

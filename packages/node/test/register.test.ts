@@ -105,3 +105,17 @@ describe('openai 6', () => {
     expectExampleSeries(samples);
   });
 });
+
+describe('GENAI_METER_ESM_LOADER', () => {
+  it.each(['require', 'import'] as const)('async (module.register fallback) under --%s: the ESM copy of openai is patched', async (loader) => {
+    const { samples, app } = await runAndScrape(loader, ESM_APP, { GENAI_METER_ESM_LOADER: 'async' });
+    expectExampleSeries(samples);
+    expect(app.stderr()).not.toMatch(/genai-meter|EADDRINUSE/); // the hooks thread does not start a second pipeline
+  });
+
+  it('none: an ES module app is not instrumented (only CommonJS requires are)', async () => {
+    const { summary, samples } = await runAndScrape('import', ESM_APP, { GENAI_METER_ESM_LOADER: 'none' });
+    expect(summary.calls).toBe(3);
+    expect(select(samples, 'gen_ai_client_operation_duration_count')).toEqual([]);
+  });
+});
