@@ -2,35 +2,21 @@
 import type { Attributes, DiagLogger } from '@opentelemetry/api';
 import type { PriceCatalog } from '@genai-meter/pricing';
 import { classifyError } from './error-type.js';
-import type { ActiveRequest, Instruments, MetricState } from './metrics.js';
+import type { Instruments } from './metrics.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { Endpoint } from './provider.js';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_TOKEN_TYPE,
-  ATTR_GENAI_METER_TOKEN_DETAIL,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ERROR_TYPE_VALUES,
-  GEN_AI_TOKEN_TYPE_VALUES,
-  TOKEN_DETAIL_VALUES,
-  type ErrorType,
-} from './semconv.js';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ERROR_TYPE_VALUES, type ErrorType } from './semconv.js';
+import type { ResponseAttributes, Series, SeriesRegistry } from './series.js';
 import type { ReportedUsage } from './usage.js';
 
 /** What every call of one instrumentation shares. */
 export interface Recorder {
   instruments: Instruments;
-  state: MetricState;
+  series: SeriesRegistry;
   limiter: ModelLimiter;
   pricing: PriceCatalog | undefined;
   diag: DiagLogger;
-  /** Extra low-cardinality attributes (from context, allow-listed) added to every point; see attributes.ts. */
+  /** Extra low-cardinality attributes (from context, allow-listed) added to every point. */
   extraAttributes: (() => Attributes | undefined) | undefined;
   warnedUnpriced: Set<string>;
 }
@@ -44,12 +30,12 @@ export const enum CallApi {
 
 export class Call {
   readonly start = performance.now();
-  readonly requestModelLabel: string | undefined;
   responseModel: string | undefined;
   usage: ReportedUsage | undefined;
   /** Set when the instrumentation added stream_options.include_usage; the usage-only chunk is then hidden. */
   hideUsageChunk = false;
-  private active: ActiveRequest | undefined;
+  private readonly series: Series;
+  private inFlight = true;
   private firstChunkAt = 0;
   private lastChunkAt = 0;
   private chunkAttributes: Attributes | undefined;
@@ -57,61 +43,39 @@ export class Call {
 
   constructor(
     private readonly rec: Recorder,
-    readonly operation: string,
     readonly api: CallApi,
-    readonly endpoint: Endpoint,
+    operation: string,
+    endpoint: Endpoint,
     readonly requestModel: string | undefined,
     readonly stream: boolean,
   ) {
-    this.requestModelLabel = rec.limiter.label(requestModel);
-    const key = `${endpoint.provider}|${endpoint.address}|${endpoint.port}|${operation}|${this.requestModelLabel}`;
-    this.active = rec.state.active.enter(key, () => this.commonAttributes(undefined));
+    this.series = rec.series.get(endpoint, operation, rec.limiter.label(requestModel));
+    this.series.active++;
   }
 
-  get isFinished(): boolean {
-    return this.finished;
-  }
-
-  private commonAttributes(responseModel: string | undefined): Attributes {
-    const a: Attributes = {
-      [ATTR_GEN_AI_OPERATION_NAME]: this.operation,
-      [ATTR_GEN_AI_PROVIDER_NAME]: this.endpoint.provider,
-    };
-    if (this.requestModelLabel !== undefined) a[ATTR_GEN_AI_REQUEST_MODEL] = this.requestModelLabel;
-    if (responseModel !== undefined) a[ATTR_GEN_AI_RESPONSE_MODEL] = this.rec.limiter.label(responseModel);
-    if (this.endpoint.address !== undefined) {
-      a[ATTR_SERVER_ADDRESS] = this.endpoint.address;
-      a[ATTR_SERVER_PORT] = this.endpoint.port;
-    }
-    return a;
-  }
-
-  private attributes(): Attributes {
-    const a = this.commonAttributes(this.responseModel);
-    if (!this.rec.extraAttributes) return a;
+  /** The attribute sets for this call's response model, plus any extra (attribution) attributes. */
+  private attributeSets(): { sets: ResponseAttributes; extra: Attributes | undefined } {
+    const sets = this.series.forResponseModel(this.rec.limiter.label(this.responseModel));
+    if (!this.rec.extraAttributes) return { sets, extra: undefined };
     try {
-      const extra = this.rec.extraAttributes();
-      return extra ? Object.assign(a, extra) : a;
+      return { sets, extra: this.rec.extraAttributes() };
     } catch (e) {
       // A broken attribution hook costs its attributes, not the measurement.
       this.rec.diag.error('genai-meter: extraAttributes failed; recording without them', e);
-      return a;
+      return { sets, extra: undefined };
     }
   }
 
   private leave(): void {
-    if (this.active) {
-      this.active.count--;
-      this.active = undefined;
+    if (this.inFlight) {
+      this.inFlight = false;
+      this.series.active--;
     }
   }
 
   /** Response headers arrived (success status). A non-streaming call is no longer waiting on the provider. */
   onHeaders(headers: { get(name: string): string | null } | undefined): void {
-    if (headers) {
-      const e = this.endpoint;
-      this.rec.state.rateLimits.update(`${e.provider}|${e.address}|${e.port}|${this.requestModelLabel}`, () => this.commonAttributes(undefined), headers);
-    }
+    if (headers) this.series.updateRateLimits(headers);
     if (!this.stream) this.leave();
   }
 
@@ -120,7 +84,8 @@ export class Call {
     const now = performance.now();
     if (this.firstChunkAt === 0) {
       this.firstChunkAt = now;
-      this.chunkAttributes = this.attributes();
+      const { sets, extra } = this.attributeSets();
+      this.chunkAttributes = withExtra(sets.base, extra);
       this.rec.instruments.timeToFirstChunk.record((now - this.start) / 1000, this.chunkAttributes);
     } else {
       this.rec.instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes);
@@ -140,30 +105,25 @@ export class Call {
     if (this.finished) return;
     this.finished = true;
     this.leave();
-    const rec = this.rec;
     const seconds = (performance.now() - this.start) / 1000;
-    const attrs = this.attributes();
+    const { sets, extra } = this.attributeSets();
     if (errorType === undefined) {
-      rec.instruments.duration.record(seconds, attrs);
+      this.rec.instruments.duration.record(seconds, withExtra(sets.base, extra));
     } else {
-      const errorAttrs: Attributes = { ...attrs, [ATTR_ERROR_TYPE]: errorType };
+      const errorAttrs: Attributes = { ...sets.base, ...extra, [ATTR_ERROR_TYPE]: errorType };
       if (status !== undefined) errorAttrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
-      rec.instruments.duration.record(seconds, errorAttrs);
+      this.rec.instruments.duration.record(seconds, errorAttrs);
     }
-    if (this.usage) this.recordUsage(this.usage, attrs);
+    if (this.usage) this.recordUsage(this.usage, sets, extra);
   }
 
-  private recordUsage(u: ReportedUsage, attrs: Attributes): void {
+  private recordUsage(u: ReportedUsage, sets: ResponseAttributes, extra: Attributes | undefined): void {
     const { instruments, pricing } = this.rec;
-    if (u.inputTokens !== undefined) {
-      instruments.tokenUsage.record(u.inputTokens, { ...attrs, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.INPUT });
-    }
-    if (u.outputTokens !== undefined && this.api !== CallApi.Embeddings) {
-      instruments.tokenUsage.record(u.outputTokens, { ...attrs, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT });
-    }
-    if (u.cacheReadTokens > 0) instruments.tokenDetails.add(u.cacheReadTokens, { ...attrs, [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.CACHE_READ });
-    if (u.cacheWriteTokens > 0) instruments.tokenDetails.add(u.cacheWriteTokens, { ...attrs, [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.CACHE_WRITE });
-    if (u.reasoningTokens > 0) instruments.tokenDetails.add(u.reasoningTokens, { ...attrs, [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.REASONING });
+    if (u.inputTokens !== undefined) instruments.tokenUsage.record(u.inputTokens, withExtra(sets.input, extra));
+    if (u.outputTokens !== undefined && this.api !== CallApi.Embeddings) instruments.tokenUsage.record(u.outputTokens, withExtra(sets.output, extra));
+    if (u.cacheReadTokens > 0) instruments.tokenDetails.add(u.cacheReadTokens, withExtra(sets.cacheRead, extra));
+    if (u.cacheWriteTokens > 0) instruments.tokenDetails.add(u.cacheWriteTokens, withExtra(sets.cacheWrite, extra));
+    if (u.reasoningTokens > 0) instruments.tokenDetails.add(u.reasoningTokens, withExtra(sets.reasoning, extra));
     if (!pricing) return;
     const cost = pricing.costFor([this.responseModel, this.requestModel], {
       inputTokens: u.inputTokens ?? 0,
@@ -173,10 +133,10 @@ export class Call {
       reasoningTokens: u.reasoningTokens,
     });
     if (cost) {
-      instruments.cost.record(cost.totalUsd, attrs);
+      instruments.cost.record(cost.totalUsd, withExtra(sets.base, extra));
       return;
     }
-    instruments.unpricedCalls.add(1, attrs);
+    instruments.unpricedCalls.add(1, withExtra(sets.base, extra));
     const model = this.responseModel ?? this.requestModel ?? '(none)';
     if (!this.rec.warnedUnpriced.has(model) && this.rec.warnedUnpriced.size < 1000) {
       this.rec.warnedUnpriced.add(model);
@@ -187,5 +147,8 @@ export class Call {
     }
   }
 }
+
+/** The cached attribute set, or a merged copy when attribution attributes apply to this call. */
+const withExtra = (attrs: Attributes, extra: Attributes | undefined): Attributes => (extra ? { ...attrs, ...extra } : attrs);
 
 export const CANCELLED = ERROR_TYPE_VALUES.CANCELLED;

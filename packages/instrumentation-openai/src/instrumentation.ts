@@ -1,17 +1,11 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import { PriceCatalog } from '@genai-meter/pricing';
 import { Call, CallApi, type Recorder } from './call.js';
-import { Instruments, MetricState } from './metrics.js';
+import { Instruments } from './metrics.js';
 import { ModelLimiter } from './model-limiter.js';
 import { EndpointResolver } from './provider.js';
-import {
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  GEN_AI_OPERATION_NAME_VALUES,
-} from './semconv.js';
+import { SeriesRegistry } from './series.js';
+import { GEN_AI_OPERATION_NAME_VALUES } from './semconv.js';
 import { isStreamLike, observeStream } from './stream.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { readBody } from './usage.js';
@@ -71,7 +65,6 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   // Assigned from the base constructor (via _updateMetricInstruments/init): `declare` keeps class-field
   // semantics from resetting them after super() returns.
   declare private _instruments: Instruments;
-  declare private _state: MetricState;
   declare private _recorder: Recorder;
   declare private _endpoints: EndpointResolver;
   declare private _patched: Set<object>;
@@ -84,21 +77,20 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   override setConfig(config: OpenAIInstrumentationConfig = {}): void {
     super.setConfig(config);
     // The base constructor calls setConfig before anything else exists; _configure runs after it then.
-    if (this._state) this._configure();
+    if (this._patched) this._configure();
   }
 
   private _configure(): void {
     const config = this.getConfig();
-    this._state ??= new MetricState(10_000);
     this._patched ??= new Set();
-    if (!this._instruments) this._instruments = new Instruments(this.meter, this._state);
+    this._instruments ??= new Instruments(this.meter, () => this._recorder.series);
     this._endpoints = new EndpointResolver(config.providerName, config.defaultProviderName ?? 'openai');
     let pricing: PriceCatalog | undefined;
     if (config.pricing instanceof PriceCatalog) pricing = config.pricing;
     else if (config.pricing !== false) pricing = PriceCatalog.load(config.pricing ?? {}); // throws on an invalid file: fail at start, loudly
     this._recorder = {
       instruments: this._instruments,
-      state: this._state,
+      series: new SeriesRegistry(10_000),
       limiter: new ModelLimiter(config.maxModels ?? 200),
       pricing,
       diag: this._diag,
@@ -108,9 +100,9 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   protected override _updateMetricInstruments(): void {
-    if (!this._state) return; // base constructor: _configure creates them
-    this._instruments = new Instruments(this.meter, this._state);
-    if (this._recorder) this._recorder.instruments = this._instruments;
+    if (!this._recorder) return; // base constructor: _configure creates them
+    this._instruments = new Instruments(this.meter, () => this._recorder.series);
+    this._recorder.instruments = this._instruments;
   }
 
   protected init() {
@@ -186,7 +178,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         const endpoint = inst._endpoints.resolve(client);
         const model = typeof body?.model === 'string' ? body.model : undefined;
         const stream = body?.stream === true;
-        call = new Call(inst._recorder, target.operation, target.api, endpoint, model, stream);
+        call = new Call(inst._recorder, target.api, target.operation, endpoint, model, stream);
         if (stream && body && target.api !== CallApi.Responses && inst._shouldInjectUsage(endpoint.provider)) {
           const so = body.stream_options as Record<string, unknown> | null | undefined;
           if (so?.include_usage !== true) {
@@ -319,19 +311,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         const options = args[0] as { path?: unknown; body?: { model?: unknown } } | undefined;
         const operation = operationForPath(options?.path);
         if (operation) {
-          const endpoint = inst._endpoints.resolve(this as object);
+          const rec = inst._recorder;
           const model = typeof options?.body?.model === 'string' ? options.body.model : undefined;
-          const attrs: Record<string, string | number> = {
-            [ATTR_GEN_AI_OPERATION_NAME]: operation,
-            [ATTR_GEN_AI_PROVIDER_NAME]: endpoint.provider,
-          };
-          const label = inst._recorder.limiter.label(model);
-          if (label !== undefined) attrs[ATTR_GEN_AI_REQUEST_MODEL] = label;
-          if (endpoint.address !== undefined) {
-            attrs[ATTR_SERVER_ADDRESS] = endpoint.address;
-            attrs[ATTR_SERVER_PORT] = endpoint.port as number;
-          }
-          inst._recorder.instruments.retries.add(1, attrs);
+          const series = rec.series.get(inst._endpoints.resolve(this as object), operation, rec.limiter.label(model));
+          rec.instruments.retries.add(1, series.base);
         }
       } catch (e) {
         inst._diag.error('genai-meter: failed to count a retry', e);

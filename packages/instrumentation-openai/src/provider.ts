@@ -47,18 +47,29 @@ export function providerForHost(host: string): string | undefined {
  */
 export class EndpointResolver {
   private readonly cache = new WeakMap<object, { baseURL: string; endpoint: Endpoint }>();
+  /** One Endpoint per base URL, so clients sharing a URL share their series (and in-flight counts). */
+  private readonly interned = new Map<string, Endpoint>();
+  private static readonly MAX_INTERNED = 256;
+
+  private readonly unknown: Endpoint;
 
   constructor(
     private readonly override: ProviderOverride | undefined,
     private readonly fallbackProvider: string,
-  ) {}
+  ) {
+    this.unknown = { provider: typeof override === 'string' ? override : fallbackProvider, address: undefined, port: undefined };
+  }
 
   resolve(client: object | undefined): Endpoint {
     const baseURL = client ? (client as { baseURL?: unknown }).baseURL : undefined;
-    if (!client || typeof baseURL !== 'string') return { provider: this.fallbackProvider, address: undefined, port: undefined };
+    if (!client || typeof baseURL !== 'string') return this.unknown;
     const hit = this.cache.get(client);
     if (hit && hit.baseURL === baseURL) return hit.endpoint;
-    const endpoint = this.compute(baseURL);
+    let endpoint = this.interned.get(baseURL);
+    if (!endpoint) {
+      endpoint = this.compute(baseURL);
+      if (this.interned.size < EndpointResolver.MAX_INTERNED) this.interned.set(baseURL, endpoint);
+    }
     this.cache.set(client, { baseURL, endpoint });
     return endpoint;
   }
@@ -68,7 +79,7 @@ export class EndpointResolver {
     try {
       url = new URL(baseURL);
     } catch {
-      return { provider: typeof this.override === 'string' ? this.override : this.fallbackProvider, address: undefined, port: undefined };
+      return this.unknown;
     }
     let provider: string | undefined;
     if (typeof this.override === 'string') provider = this.override;
