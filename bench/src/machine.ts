@@ -2,6 +2,7 @@
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { packageVersion } from './versions.js';
 
 const benchRequire = createRequire(import.meta.url);
@@ -14,6 +15,8 @@ export interface MachineFacts {
   kernel: string;
   node: string;
   loadAverage1m: number;
+  /** Commit, and whether the measured packages had uncommitted changes (the build is of the working tree). */
+  source?: string;
   packages: Record<string, string>;
 }
 
@@ -33,6 +36,7 @@ export function machineFacts(): MachineFacts {
     kernel: release(),
     node: process.version,
     loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)),
+    source: sourceState(),
     packages: {
       '@genai-meter/instrumentation-openai': v('@genai-meter/instrumentation-openai'),
       '@opentelemetry/instrumentation-openai': v('@opentelemetry/instrumentation-openai'),
@@ -45,4 +49,15 @@ export function machineFacts(): MachineFacts {
       '@opentelemetry/exporter-metrics-otlp-proto': v('@opentelemetry/exporter-metrics-otlp-proto'),
     },
   };
+}
+
+function sourceState(): string {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'packages/instrumentation-openai/src', 'packages/pricing/src');
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? `, with uncommitted changes in ${dirty.split('\n').length} source files of the measured packages` : ''}`;
+  } catch {
+    return 'not a git checkout';
+  }
 }

@@ -5,7 +5,7 @@
 import { chatCompletionJson, echoModelFetch, jsonFetch } from './fixtures.js';
 import { countPoints, summarize } from './meter.js';
 import { emit, flag } from './stats.js';
-import { setupVariant } from './variants.js';
+import { setupVariant, type Variant } from './variants.js';
 
 const mode = flag('mode') === 'flood' ? 'flood' : 'fixed';
 const calls = Number(flag('calls') ?? (mode === 'fixed' ? 1_000_000 : 100_000));
@@ -16,7 +16,8 @@ const READINGS = 5;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
-const setup = setupVariant('genai-meter', 7);
+const variant = (flag('variant') ?? 'genai-meter') as Variant;
+const setup = setupVariant(variant, 7);
 const client = new setup.OpenAI({ apiKey: 'sk-bench', fetch: mode === 'fixed' ? jsonFetch(chatCompletionJson()) : echoModelFetch() });
 const messages = [{ role: 'user', content: 'Say hello.' }];
 
@@ -63,6 +64,7 @@ for (const s of resourceMetrics.scopeMetrics)
     if (m.descriptor.name === 'gen_ai.client.operation.duration')
       for (const p of m.dataPoints) models.add(String(p.attributes['gen_ai.request.model']));
 emit({
+  variant,
   mode,
   calls,
   warmup,

@@ -3,6 +3,7 @@
 // profile holds the steady state only, not module loading.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { dirname } from 'node:path';
 import { makeCall, type Scenario } from './scenarios.js';
 import { emit, flag } from './stats.js';
 import { setupVariant, type Variant } from './variants.js';
@@ -28,7 +29,7 @@ await loop(calls);
 await setup.reader.collect();
 const { profile } = await session.post('Profiler.stop');
 session.disconnect();
-mkdirSync(out.replace(/\/[^/]*$/, ''), { recursive: true });
+mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(profile));
 emit({ scenario, calls });
 await setup.provider.shutdown();

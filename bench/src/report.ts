@@ -127,7 +127,7 @@ export function renderMarkdown(r: Results): string {
   const m = r.machine;
   out.push(`# genai-meter benchmark${r.quick ? ' (QUICK RUN: too short for conclusions)' : ''}`);
   out.push('');
-  out.push(`${r.startedAt}, ${f1(r.seconds)} s. ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, Linux ${m.kernel}, Node ${m.node}. Load average (1 min) ${m.loadAverage1m} at start, ${r.loadAverageEnd} at end.`);
+  out.push(`${r.startedAt}, ${f1(r.seconds)} s. Source: ${m.source ?? 'unknown'}.\n\n${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, Linux ${m.kernel}, Node ${m.node}. Load average (1 min) ${m.loadAverage1m} at start, ${r.loadAverageEnd} at end.`);
   out.push('');
   out.push('| package | version |');
   out.push('| --- | --- |');
@@ -206,10 +206,10 @@ export function renderMarkdown(r: Results): string {
     out.push(`Growth after warm-up: heap ${f1(mem.heapGrowthPct)}%, RSS ${f1(mem.rssGrowthPct)}%. Model label values: ${mem.distinctModelLabels}${mem.overflowLabel ? ' (including _OTHER)' : ''}.`);
   }
   out.push('');
-  out.push('## Where the time goes (--cpu-prof, genai-meter on openai 6; the baseline profiled the same way for the per-owner difference)');
+  out.push('## Where the time goes (V8 CPU profile of the steady state, genai-meter on openai 6; the baseline profiled the same way)');
   for (const [scenario, p] of Object.entries(r.profiles)) {
     out.push('');
-    out.push(`### ${SCENARIO_TITLES[scenario] ?? scenario}: ${p.calls.toLocaleString('en')} calls, ${f1(p.totalMs)} ms sampled (process start included)`);
+    out.push(`### ${SCENARIO_TITLES[scenario] ?? scenario}: ${p.calls.toLocaleString('en')} calls after warm-up, ${f1(p.totalMs)} ms sampled (profiler on; per-owner differences are between two processes and move with machine load)`);
     out.push('');
     const base = new Map((p.baselineByOwner ?? []).map((x) => [x.owner, x.selfMs]));
     out.push('| owner | self ms | share | baseline self ms | added µs per call |');
