@@ -7,6 +7,9 @@ import { renderAlertmanagerConfig } from './render-alertmanager.js';
 import { COMPOSE_TARGETS, renderAlertRules, renderPrometheusConfig, renderRecordingRules } from './render-prometheus.js';
 import { renderRunbook } from './render-runbook.js';
 import { renderRuleTests, ruleTestFiles } from './rule-tests.js';
+import { renderDashboard } from './grafana/builder.js';
+import { dashboards } from './grafana/dashboards.js';
+import { provisioningFiles } from './grafana/provisioning.js';
 
 export const PATHS = {
   recordingRules: 'prometheus/rules/genai-recording.rules.yml',
@@ -16,7 +19,11 @@ export const PATHS = {
   longRuleTests: 'prometheus/tests/genai-rules-long.test.yml',
   alertmanagerConfig: 'alertmanager/alertmanager.yml',
   runbook: 'docs/runbook.md',
+  dashboardsDir: 'grafana/dashboards',
 } as const;
+
+/** Path of a dashboard's JSON file. */
+export const dashboardPath = (file: string): string => `${PATHS.dashboardsDir}/${file}.json`;
 
 export function generateFiles(settings: MixinSettings = defaultSettings): Record<string, string> {
   validateSettings(settings);
@@ -33,5 +40,7 @@ export function generateFiles(settings: MixinSettings = defaultSettings): Record
     [PATHS.longRuleTests]: renderRuleTests(tests.long, ruleFilesFromTests, groupOrder),
     [PATHS.alertmanagerConfig]: renderAlertmanagerConfig(alerts),
     [PATHS.runbook]: renderRunbook(alerts),
+    ...Object.fromEntries(dashboards(settings).map((d) => [dashboardPath(d.file), `${JSON.stringify(renderDashboard(d), null, 2)}\n`])),
+    ...provisioningFiles(settings, alerts),
   };
 }

@@ -17,5 +17,35 @@ export {
 export { renderAlertmanagerConfig, DEFAULT_ALERTMANAGER_OPTIONS, type AlertmanagerConfigOptions } from './render-alertmanager.js';
 export { renderRunbook } from './render-runbook.js';
 export { renderRuleTests, ruleTestFiles, refRate, refIncrease, refQuantile, type PromtoolTestGroup, type RuleTestFile } from './rule-tests.js';
-export { generateFiles, PATHS } from './files.js';
+export { generateFiles, PATHS, dashboardPath } from './files.js';
+export { substituteVariables, filterMatchers, VARS, FILTER_LABELS, ALL_VALUE, type SubstitutionValues, type FilterVar } from './grafana/variables.js';
+export { renderDashboard, dashboardQueries, DATASOURCE_REF, type DashboardSpec, type Panel, type Target, type Unit } from './grafana/builder.js';
+export { dashboards, overviewDashboard, costDashboard, reliabilityDashboard, modelDashboard } from './grafana/dashboards.js';
+export { ATTR_GENAI_METER_FEATURE, FEATURE_LABEL } from './grafana/queries.js';
+export {
+  grafanaAlertRuleGroups,
+  grafanaAlertRule,
+  grafanaAlertQueries,
+  grafanaAlertQueryEntries,
+  grafanaRuleUid,
+  grafanaTemplateRefs,
+  DATASOURCE_UID,
+  FOLDER_TITLE,
+  type GrafanaAlertQuery,
+} from './grafana/alerting.js';
+export {
+  provisioningFiles,
+  escapeForProvisioning,
+  datasourceProvisioning,
+  dashboardProvisioning,
+  contactPointProvisioning,
+  policyProvisioning,
+  env,
+  EnvRef,
+  PROVISIONING_ENV,
+  PROVISIONING_PATHS,
+  GRAFANA_DASHBOARDS_PATH,
+  COMPOSE_DATASOURCE,
+  type DatasourceOptions,
+} from './grafana/provisioning.js';
 export { allQueries } from './queries.js';

@@ -63,7 +63,19 @@ export interface AlertDefinition {
 /** Every PromQL expression the mixin ships, for end-to-end tests that run them on real data. */
 export interface QueryEntry {
   readonly kind: 'recording' | 'alert' | 'panel';
-  /** Record name, alert name or panel title. */
+  /**
+   * Record name; alert name (Prometheus rule) or `grafana / <alert> [refId]` (Grafana-managed rule);
+   * `<dashboard> / <panel title> [refId]` for a panel target.
+   */
   readonly name: string;
+  /** PromQL; panel queries still contain Grafana variables (expand with `substituteVariables`). */
   readonly expr: string;
+  /**
+   * What the query must return on the end-to-end traffic (chat, streaming, embeddings, responses over
+   * several models with injected 429s, 5xx, timeouts, connection resets, cut streams, one unpriced
+   * model, one call over $0.50): at least one series (`data: true`) carrying these label values.
+   * Undefined for queries that legitimately return nothing on a short run (3-day burn rates,
+   * week-over-week baselines, alerts that only exist while firing).
+   */
+  readonly expect?: { readonly data: boolean; readonly labels?: Readonly<Record<string, string>> };
 }

@@ -16,13 +16,16 @@ export const sumBy = (labels: readonly string[], inner: string): string =>
   labels.length ? `sum by (${labels.join(', ')}) (${inner})` : `sum(${inner})`;
 
 /** Aggregation levels of the recording rules, named for the `level:` part of a record name. */
+// Every level keeps `deployment_environment_name` next to `service_name`: a service runs in several
+// environments, and the dashboards' environment filter must work on recorded series too. When the
+// label is absent (a direct scrape without it) `sum by` simply leaves it out.
 export const LEVELS = {
-  service: [L.service],
-  service_model: [L.service, L.provider, L.requestModel],
-  service_provider_error_type: [L.service, L.provider, L.errorType],
-  service_model_token_type: [L.service, L.provider, L.requestModel, L.tokenType],
-  service_model_token_detail: [L.service, L.provider, L.requestModel, L.tokenDetail],
-  service_model_rate_limit_type: [L.service, L.provider, L.requestModel, L.rateLimitType],
+  service: [L.service, L.environment],
+  service_model: [L.service, L.environment, L.provider, L.requestModel],
+  service_provider_error_type: [L.service, L.environment, L.provider, L.errorType],
+  service_model_token_type: [L.service, L.environment, L.provider, L.requestModel, L.tokenType],
+  service_model_token_detail: [L.service, L.environment, L.provider, L.requestModel, L.tokenDetail],
+  service_model_rate_limit_type: [L.service, L.environment, L.provider, L.requestModel, L.rateLimitType],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Level = keyof typeof LEVELS;

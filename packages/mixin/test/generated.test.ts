@@ -1,4 +1,4 @@
-// The committed files under prometheus/, alertmanager/ and docs/runbook.md must be exactly what the
+// The committed files under prometheus/, alertmanager/, grafana/ and docs/runbook.md must be exactly what the
 // generator produces, and the real promtool/amtool must accept and pass them.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { alertDefinitions, generateFiles, PATHS, recordingRules, settings } from '../src/index.js';
+import {
+  alertDefinitions,
+  dashboardPath,
+  dashboards,
+  generateFiles,
+  PATHS,
+  PROVISIONING_PATHS,
+  recordingRules,
+  settings,
+} from '../src/index.js';
 import { findBinary, run } from './tools.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -26,8 +35,21 @@ describe('generated files', () => {
     expect(stale).toEqual([]);
   });
 
-  it('cover exactly the paths in PATHS', () => {
-    expect(Object.keys(files).sort()).toEqual(Object.values(PATHS).sort());
+  it('cover exactly the paths in PATHS, one JSON per dashboard and the provisioning files', () => {
+    const { dashboardsDir, ...single } = PATHS;
+    const expected = [
+      ...Object.values(single),
+      ...dashboards(settings).map((d) => dashboardPath(d.file)),
+      ...Object.values(PROVISIONING_PATHS),
+    ];
+    expect(dashboardsDir).toBe('grafana/dashboards');
+    expect(Object.keys(files).sort()).toEqual(expected.sort());
+    expect(Object.keys(files).filter((p) => p.startsWith('grafana/dashboards/'))).toEqual([
+      'grafana/dashboards/genai-overview.json',
+      'grafana/dashboards/genai-cost.json',
+      'grafana/dashboards/genai-reliability.json',
+      'grafana/dashboards/genai-model.json',
+    ]);
   });
 });
 

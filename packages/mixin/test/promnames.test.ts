@@ -1,6 +1,6 @@
 import { METRICS } from '@genai-meter/instrumentation-openai/semconv';
 import { describe, expect, it } from 'vitest';
-import { allQueries, directScrapeName, directScrapeRelabelConfigs, L, PROM, promName, unitSuffix } from '../src/index.js';
+import { allQueries, directScrapeName, directScrapeRelabelConfigs, FEATURE_LABEL, L, PROM, promName, unitSuffix } from '../src/index.js';
 
 describe('canonical Prometheus names', () => {
   it('follow otlptranslator: unit suffix, _total on counters, braces dropped', () => {
@@ -86,12 +86,14 @@ describe('direct-scrape relabelling', () => {
 });
 
 describe('allQueries', () => {
-  it('lists every recording and alert expression, each referencing only canonical metric, label or recorded names', () => {
+  it('lists every recording, alert and panel expression, each referencing only canonical metric, label or recorded names', () => {
     const q = allQueries();
     expect(q.filter((e) => e.kind === 'alert').map((e) => e.name)).toContain('GenAIErrorBudgetBurnFast');
+    expect(q.filter((e) => e.kind === 'alert').map((e) => e.name)).toContain('grafana / GenAIErrorBudgetBurnFast [A]');
+    expect(q.filter((e) => e.kind === 'panel').map((e) => e.name)).toContain('GenAI / Reliability / Rate limited (429) [A]');
     const names = new Set(q.flatMap((e) => e.expr.match(/\b(gen_ai_|genai_meter_)[a-zA-Z0-9_]+/g) ?? []));
     const known = new Set(
-      [...Object.values(PROM).flatMap((n) => [n, `${n}_bucket`, `${n}_sum`, `${n}_count`]), ...Object.values(L)],
+      [...Object.values(PROM).flatMap((n) => [n, `${n}_bucket`, `${n}_sum`, `${n}_count`]), ...Object.values(L), FEATURE_LABEL],
     );
     // Names inside recorded series (level:metric:op) are not raw metrics; check only the raw ones.
     const raw = [...names].filter((n) => !q.some((e) => e.kind === 'recording' && e.name.includes(`:${n}:`)));
