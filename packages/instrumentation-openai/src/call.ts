@@ -35,6 +35,8 @@ export class Call {
   /** Set when the instrumentation added stream_options.include_usage; the usage-only chunk is then hidden. */
   hideUsageChunk = false;
   private readonly series: Series;
+  /** Attribution attributes of the scope the call was made in (read once, at the start). */
+  private readonly extra: Attributes | undefined;
   private inFlight = true;
   private firstChunkAt = 0;
   private lastChunkAt = 0;
@@ -51,19 +53,12 @@ export class Call {
   ) {
     this.series = rec.series.get(endpoint, operation, rec.limiter.label(requestModel));
     this.series.active++;
+    this.extra = extraAttributes(rec);
   }
 
   /** The attribute sets for this call's response model, plus any extra (attribution) attributes. */
   private attributeSets(): { sets: ResponseAttributes; extra: Attributes | undefined } {
-    const sets = this.series.forResponseModel(this.rec.limiter.label(this.responseModel));
-    if (!this.rec.extraAttributes) return { sets, extra: undefined };
-    try {
-      return { sets, extra: this.rec.extraAttributes() };
-    } catch (e) {
-      // A broken attribution hook costs its attributes, not the measurement.
-      this.rec.diag.error('genai-meter: extraAttributes failed; recording without them', e);
-      return { sets, extra: undefined };
-    }
+    return { sets: this.series.forResponseModel(this.rec.limiter.label(this.responseModel)), extra: this.extra };
   }
 
   private leave(): void {
@@ -145,6 +140,17 @@ export class Call {
           'add it with GENAI_METER_PRICING_FILE or the pricing option',
       );
     }
+  }
+}
+
+function extraAttributes(rec: Recorder): Attributes | undefined {
+  if (!rec.extraAttributes) return undefined;
+  try {
+    return rec.extraAttributes();
+  } catch (e) {
+    // A broken attribution hook costs its attributes, not the measurement.
+    rec.diag.error('genai-meter: extraAttributes failed; recording without them', e);
+    return undefined;
   }
 }
 

@@ -25,6 +25,10 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
    * or false for no cost metric. Default: the bundled catalog merged with GENAI_METER_PRICING_FILE.
    */
   pricing?: PriceCatalog | PriceCatalogOptions | false;
-  /** Extra attributes for every point, e.g. from context (see @genai-meter/node's attribution API). Keep them low-cardinality. */
+  /**
+   * Extra attributes for every point of a call, e.g. from context (see @genai-meter/node's attribution API).
+   * Called once, synchronously, when the call starts, so they belong to the scope the call was made in even
+   * when it is awaited or its stream read elsewhere. Keep them low-cardinality.
+   */
   extraAttributes?: () => Attributes | undefined;
 }

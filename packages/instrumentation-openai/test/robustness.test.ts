@@ -1,5 +1,6 @@
 // A failure inside the instrumentation never reaches the caller: it is logged through the OTel diag
 // logger and the call goes on with the same result.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
@@ -25,6 +26,7 @@ class ExplodingCatalog extends PriceCatalog {
 let sim: Simulator;
 let h: MetricsHarness;
 let explodeAttributes = false;
+const scope = new AsyncLocalStorage<Record<string, string>>();
 beforeAll(async () => {
   diag.setLogger(logger, DiagLogLevel.ERROR);
   sim = await startSimulator({ seed: 5, latencyScale: 0 });
@@ -33,7 +35,7 @@ beforeAll(async () => {
     pricing: Object.setPrototypeOf(base, ExplodingCatalog.prototype) as PriceCatalog,
     extraAttributes: () => {
       if (explodeAttributes) throw new Error('attributes exploded');
-      return undefined;
+      return scope.getStore();
     },
   });
 });
@@ -68,4 +70,21 @@ it('throwing extra attributes: streams still deliver every chunk', async () => {
   // The measurements themselves were still taken.
   expect(where(await h.histogram(METRICS.duration.name), { 'gen_ai.request.model': 'boom-stream' }).map((d) => d.count)).toEqual([1]);
   expect(where(await h.histogram(METRICS.duration.name), { 'gen_ai.request.model': 'boom-json' }).map((d) => d.count)).toEqual([1]);
+});
+
+it('attribution attributes come from the scope the call was made in, wherever it is awaited', async () => {
+  const OpenAI = loadOpenAI(7).OpenAI;
+  const client = new OpenAI({ apiKey: 'k', baseURL: sim.baseURL, maxRetries: 0 });
+  const m = [{ role: 'user', content: 'x' }];
+  // Created inside the scope, awaited (and the stream read) outside it.
+  const pending = scope.run({ 'genai_meter.feature': 'search' }, () => client.chat.completions.create({ model: 'scoped-json', messages: m }));
+  const streamPending = scope.run({ 'genai_meter.feature': 'chat' }, () => client.chat.completions.create({ model: 'scoped-stream', messages: m, stream: true }));
+  await pending;
+  for await (const _ of await streamPending);
+  const durations = await h.histogram(METRICS.duration.name);
+  const feature = (model: string) => where(durations, { 'gen_ai.request.model': model }).map((d) => d.attributes['genai_meter.feature']);
+  expect(feature('scoped-json')).toEqual(['search']);
+  expect(feature('scoped-stream')).toEqual(['chat']);
+  const ttfc = where(await h.histogram(METRICS.timeToFirstChunk.name), { 'gen_ai.request.model': 'scoped-stream' });
+  expect(ttfc.map((p) => p.attributes['genai_meter.feature'])).toEqual(['chat']);
 });

@@ -89,8 +89,9 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
   'chat stream abandoned after 2 chunks': async (c) =>
     collect(await c.chat.completions.create({ model: 'gpt-4.1-mini', messages: msg, stream: true }, h({ 'x-sim-chunks': '30' })), 2),
+  // Chunks 40 ms apart: no later chunk is already buffered when the abort lands, so both runs see the same.
   'chat stream controller.abort()': async (c) => {
-    const s = await c.chat.completions.create({ model: 'gpt-4.1-mini', messages: msg, stream: true }, h({ 'x-sim-chunks': '30', 'x-sim-latency-ms': 'ttfc=0,chunk=5' }));
+    const s = await c.chat.completions.create({ model: 'gpt-4.1-mini', messages: msg, stream: true }, h({ 'x-sim-chunks': '30', 'x-sim-latency-ms': 'ttfc=0,chunk=40' }));
     const chunks: unknown[] = [];
     try {
       for await (const x of s) {
