@@ -97,6 +97,10 @@ export interface StartPrometheusOptions {
   /** Accept remote write on /api/v1/write. */
   remoteWriteReceiver?: boolean;
   extraArgs?: string[];
+  /** Listen on this 127.0.0.1 port (default: a free one), e.g. when the config must name Prometheus' own address. */
+  port?: number;
+  /** Another Prometheus binary (e.g. a 3.x build); default findTool('prometheus'). */
+  bin?: string;
 }
 
 /** Starts Prometheus on 127.0.0.1:<free port> with its own temporary TSDB, ready when /-/ready answers. */
@@ -105,7 +109,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   const config = options.config ?? 'global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n';
   await writeFile(join(dir, 'prometheus.yml'), config);
   for (const [name, content] of Object.entries(options.files ?? {})) await writeFile(join(dir, name), content);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const args = [
     `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -117,7 +121,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   ];
   let proc: RunningProcess;
   try {
-    proc = await startProcess(findTool('prometheus'), args, { name: 'prometheus', readyUrl: `${url}/-/ready` });
+    proc = await startProcess(options.bin ?? findTool('prometheus'), args, { name: 'prometheus', readyUrl: `${url}/-/ready` });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
