@@ -194,7 +194,7 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Spend by provider',
         unit: 'currencyUSD',
         w: 8,
-        description: 'USD per provider (gen_ai.provider.name) over the time range.',
+        description: 'USD per provider (gen_ai.provider.name) over the time range. A provider you did not expect here means a service calls it directly (keys in the wrong place).',
         targets: [{ expr: by([L.provider], increase(costSum)), instant: true, legend: `{{${L.provider}}}`, expect: data }],
       },
       {
