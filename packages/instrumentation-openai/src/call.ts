@@ -18,6 +18,8 @@ export interface Recorder {
   diag: DiagLogger;
   /** Extra low-cardinality attributes (from context, allow-listed) added to every point. */
   extraAttributes: (() => Attributes | undefined) | undefined;
+  /** gen_ai.client.operation.time_per_output_chunk: one record per chunk (semconv), or off. */
+  recordTimePerOutputChunk: boolean;
   warnedUnpriced: Set<string>;
 }
 
@@ -82,7 +84,7 @@ export class Call {
       const { sets, extra } = this.attributeSets();
       this.chunkAttributes = withExtra(sets.base, extra);
       this.rec.instruments.timeToFirstChunk.record((now - this.start) / 1000, this.chunkAttributes);
-    } else {
+    } else if (this.rec.recordTimePerOutputChunk) {
       this.rec.instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes);
     }
     this.lastChunkAt = now;

@@ -95,6 +95,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       pricing,
       diag: this._diag,
       extraAttributes: config.extraAttributes,
+      recordTimePerOutputChunk: config.recordTimePerOutputChunk ?? true,
       warnedUnpriced: new Set(),
     };
   }

@@ -59,28 +59,29 @@ class ObservedIterator implements AsyncIterator<unknown> {
     return this;
   }
 
-  async next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
-    for (;;) {
-      let result: IteratorResult<unknown>;
-      try {
-        result = await this.source.next(...args);
-      } catch (err) {
-        this.safely(() => this.call.fail(err));
-        throw err;
-      }
-      if (result.done) {
-        this.safely(() => this.call.finish(this.stream.controller?.signal?.aborted ? CANCELLED : undefined));
-        return result;
-      }
-      let hide = false;
-      try {
-        hide = observeChunk(this.call, result.value);
-      } catch (e) {
-        this.diag.error('genai-meter: failed to observe a stream chunk', e);
-      }
-      if (!hide) return result;
-    }
+  // Not `async`: one promise per chunk (the source's), handlers bound once per stream.
+  next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
+    return this.source.next(...args).then(this.onResult, this.onError);
   }
+
+  private readonly onResult = (result: IteratorResult<unknown>): IteratorResult<unknown> | Promise<IteratorResult<unknown>> => {
+    if (result.done) {
+      this.safely(() => this.call.finish(this.stream.controller?.signal?.aborted ? CANCELLED : undefined));
+      return result;
+    }
+    let hide = false;
+    try {
+      hide = observeChunk(this.call, result.value);
+    } catch (e) {
+      this.diag.error('genai-meter: failed to observe a stream chunk', e);
+    }
+    return hide ? this.next() : result;
+  };
+
+  private readonly onError = (err: unknown): never => {
+    this.safely(() => this.call.fail(err));
+    throw err;
+  };
 
   async return(value?: unknown): Promise<IteratorResult<unknown>> {
     // The caller stopped iterating before the end: the call is over, cancelled by the caller.

@@ -303,3 +303,23 @@ describe('labels', () => {
     }
   });
 });
+
+describe('options', () => {
+  it('recordTimePerOutputChunk: false keeps time to first chunk and drops the per-chunk points', async () => {
+    const config = h.instrumentation.getConfig();
+    h.instrumentation.setConfig({ ...config, recordTimePerOutputChunk: false });
+    try {
+      const stream = await client.chat.completions.create(
+        { model: 'no-per-chunk', messages: [{ role: 'user', content: 'x' }], stream: true },
+        { headers: { 'x-sim-chunks': '6', 'x-sim-usage': 'prompt=3,completion=6' } },
+      );
+      for await (const _ of stream);
+      const model = { [ATTR_GEN_AI_REQUEST_MODEL]: 'no-per-chunk' };
+      expect(where(await h.histogram(METRICS.timeToFirstChunk.name), model).map((p) => p.count)).toEqual([1]);
+      expect(where(await h.histogram(METRICS.timePerOutputChunk.name), model)).toEqual([]);
+      expect(sum(where(await h.histogram(METRICS.tokenUsage.name), model).map((p) => p.sum))).toBe(9);
+    } finally {
+      h.instrumentation.setConfig(config);
+    }
+  });
+});
