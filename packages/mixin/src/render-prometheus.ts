@@ -95,7 +95,8 @@ export interface PrometheusConfigOptions {
 /** Targets as docker-compose service names (see docker-compose.yml). */
 export const COMPOSE_TARGETS: PrometheusConfigOptions = {
   collectorTarget: 'otel-collector:8889',
-  appJobs: [{ job: 'demo-app', targets: ['demo-app:9464'] }],
+  // demo-app exports OTLP to the collector; demo-app-direct is the same workload scraped directly.
+  appJobs: [{ job: 'demo-app-direct', targets: ['demo-app-direct:9464'] }],
   alertmanagerTarget: 'alertmanager:9093',
   selfTarget: 'localhost:9090',
   ruleFiles: ['rules/genai-recording.rules.yml', 'rules/genai-alerts.rules.yml'],

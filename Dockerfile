@@ -1,0 +1,36 @@
+# The Node.js services of docker-compose.yml (simulator, demo-app): the monorepo installed with npm ci
+# and built with scripts/build.mjs, run as the unprivileged `node` user. One image, a command per service.
+#   docker build -t genai-meter-node .
+# Pinned: the Node 24 release the repository is tested with (packages need Node >= 22.15).
+FROM node:24.21.0-bookworm-slim
+
+ENV NODE_ENV=production \
+    npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false
+
+WORKDIR /app
+
+# Manifests first so the dependency layer is cached across source changes.
+COPY package.json package-lock.json ./
+COPY packages/pricing/package.json packages/pricing/
+COPY packages/simulator/package.json packages/simulator/
+COPY packages/instrumentation-openai/package.json packages/instrumentation-openai/
+COPY packages/openai-compat/v4/package.json packages/openai-compat/v4/
+COPY packages/openai-compat/v5/package.json packages/openai-compat/v5/
+COPY packages/openai-compat/v6/package.json packages/openai-compat/v6/
+COPY packages/openai-compat/v7/package.json packages/openai-compat/v7/
+COPY packages/node/package.json packages/node/
+COPY packages/mixin/package.json packages/mixin/
+# Dev dependencies are needed to build (esbuild, typescript) and for the demo's openai client.
+RUN npm ci --include=dev
+
+COPY tsconfig.base.json tsconfig.json ./
+COPY scripts/build.mjs scripts/
+COPY packages packages
+COPY examples examples
+RUN node scripts/build.mjs pricing simulator instrumentation-openai node
+
+USER node
+# Overridden per service in docker-compose.yml.
+CMD ["node", "packages/simulator/dist/cli.js", "--help"]

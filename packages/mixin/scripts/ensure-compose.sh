@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Prints the path of a Docker Compose v2 CLI that can run `docker compose config` without an engine:
+# $COMPOSE_BIN, else a cached build, else builds github.com/docker/compose/v2 from the Go module proxy.
+# `go install ...@version` is refused for this module (its go.mod has exclude directives), so the module
+# is downloaded and built in place. About 8 minutes cold on 2 cores, then cached per version.
+set -euo pipefail
+
+version="${COMPOSE_VERSION:-v2.40.3}"
+tools_dir="${GENAI_METER_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/genai-meter/tools}"
+bin="$tools_dir/docker-compose-$version"
+
+if [ -n "${COMPOSE_BIN:-}" ]; then echo "$COMPOSE_BIN"; exit 0; fi
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+
+command -v go >/dev/null || { echo "ensure-compose: go is needed to build docker compose $version" >&2; exit 1; }
+mkdir -p "$tools_dir"
+exec 9>"$tools_dir/.compose.lock"
+flock 9
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+
+work="$(mktemp -d)"
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+echo "ensure-compose: building docker compose $version from the Go module proxy" >&2
+dir="$(go mod download -json "github.com/docker/compose/v2@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+[ -n "$dir" ] || { echo "ensure-compose: go mod download returned no directory" >&2; exit 1; }
+cp -r "$dir" "$work/src"
+chmod -R u+w "$work/src"
+(cd "$work/src" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" ./cmd >&2)
+mv "$bin.tmp" "$bin"
+echo "$bin"
