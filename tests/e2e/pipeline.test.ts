@@ -442,25 +442,44 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expect(inhibited.sort()).toEqual(['GenAIErrorBudgetBurnSlow', 'GenAIErrorRatioHigh', 'GenAITimeouts']);
   });
 
-  it('every query of the mixin runs without error, and every entry that expects data gets its labels', async () => {
-    const queries = mixin.allQueries(TEST_SETTINGS) as (mixin.QueryEntry & { expect?: { data: boolean; labels?: Record<string, string> | string[] } })[];
-    const substitute = (mixin as Record<string, unknown>).substituteVariables as ((expr: string, vars?: Record<string, string>) => string) | undefined;
-    const hasPanels = queries.some((q) => q.kind === 'panel');
-    if (!hasPanels) console.log('e2e: allQueries() has no dashboard panel queries yet; running recording and alert queries only');
+  it('every query of the mixin (rules, alerts, dashboard panels, Grafana alerts) runs, and each entry that expects data gets it on both paths', async () => {
+    const queries = mixin.allQueries(TEST_SETTINGS);
+    const substitute = (expr: string, vars: mixin.SubstitutionValues = {}): string => (expr.includes('$') ? mixin.substituteVariables(expr, vars) : expr);
+    const counts: Record<string, number> = {};
+    for (const q of queries) counts[`${q.kind}${q.expect?.data ? '+expect' : ''}`] = (counts[`${q.kind}${q.expect?.data ? '+expect' : ''}`] ?? 0) + 1;
+    console.log(`e2e [${major}.x] allQueries: ${JSON.stringify(counts)}`);
+    expect(queries.filter((q) => q.kind === 'panel').length, 'dashboard panel queries in allQueries()').toBeGreaterThan(0);
+
+    // With labels: a series carrying them with a non-zero value (a 429 panel shows 429s); without: any series.
+    const check = async (q: mixin.QueryEntry, vars: mixin.SubstitutionValues, what: string): Promise<string | undefined> => {
+      const expr = substitute(q.expr, vars);
+      const r = await runQuery(prom.url, expr);
+      if (r.error) return `${q.kind} ${q.name} (${what}): ${r.error} in ${expr}`;
+      if (!q.expect?.data) return undefined;
+      const want = Object.entries(q.expect.labels ?? {});
+      const ok = r.labels.some((l, i) => want.every(([k, v]) => l[k] === v) && (want.length === 0 || (Number.isFinite(r.values[i]) && r.values[i] !== 0)));
+      return ok ? undefined : `${q.kind} ${q.name} (${what}): no ${want.length ? 'non-zero series with ' + JSON.stringify(q.expect.labels) : 'series'} from ${expr} (got ${JSON.stringify(r.labels.slice(0, 3))} = ${JSON.stringify(r.values.slice(0, 3))})`;
+    };
     const failures: string[] = [];
     for (const q of queries) {
-      const expr = q.kind === 'panel' && substitute ? substitute(q.expr) : q.expr;
-      const r = await runQuery(prom.url, expr);
-      if (r.error) failures.push(`${q.kind} ${q.name}: ${r.error} in ${expr}`);
-      else if (q.expect?.data) {
-        const want = q.expect.labels;
-        const wantLabels = Array.isArray(want) ? Object.fromEntries(want.map((l) => [l, undefined])) : (want ?? {});
-        const hit = r.labels.some((l) => Object.entries(wantLabels).every(([k, v]) => (v === undefined ? l[k] !== undefined && l[k] !== '' : l[k] === v)));
-        if (r.series === 0 || (Object.keys(wantLabels).length > 0 && !hit)) failures.push(`${q.kind} ${q.name}: no series with ${JSON.stringify(want ?? {})} from ${expr}`);
+      const all = await check(q, {}, 'All');
+      if (all) failures.push(all);
+      // Per path: a panel filtered to one service shows the same data for either way of collecting it.
+      if (q.expect?.data && q.expr.includes('$service')) {
+        for (const svc of SERVICES) {
+          const one = await check(q, { service: svc }, `service=${svc}`);
+          if (one) failures.push(one);
+        }
       }
     }
     expect(failures).toEqual([]);
     expect(queries.length).toBeGreaterThanOrEqual(recordingRules(TEST_SETTINGS).length + alertDefinitions(TEST_SETTINGS).length);
+
+    // The label gap of DIRECT_PATH_MISSING, as a dashboard user meets it: choosing the environment
+    // hides the directly scraped service (its series have no deployment_environment_name).
+    const requests = queries.find((q) => q.kind === 'panel' && q.expr.includes('$environment') && q.expect?.data && !q.expect.labels)!;
+    expect((await runQuery(prom.url, substitute(requests.expr, { service: COLLECTOR_SERVICE, environment: 'e2e' }))).series).toBeGreaterThan(0);
+    expect((await runQuery(prom.url, substitute(requests.expr, { service: DIRECT_SERVICE, environment: 'e2e' }))).series).toBe(0);
   });
 
   it('collector killed (SIGKILL) mid-run: the app is unaffected, the direct path stays exact, the collector path catches up with no counter reset', async () => {

@@ -44,6 +44,8 @@ export interface QueryOutcome {
   series: number;
   error?: string;
   labels: Record<string, string>[];
+  /** Instant values of a vector result, parallel to `labels` (NaN for matrix rows). */
+  values: number[];
 }
 
 /** Any instant query (vector, scalar, matrix); never throws for a PromQL error, reports it. */
@@ -55,12 +57,13 @@ export async function runQuery(promUrl: string, expr: string): Promise<QueryOutc
     data?: { resultType: string; result: unknown };
   };
   if (status !== 200 || parsed.status !== 'success' || !parsed.data) {
-    return { resultType: 'error', series: 0, error: parsed.error ?? `HTTP ${status}`, labels: [] };
+    return { resultType: 'error', series: 0, error: parsed.error ?? `HTTP ${status}`, labels: [], values: [] };
   }
   const { resultType, result } = parsed.data;
   if (resultType === 'vector' || resultType === 'matrix') {
-    const rows = result as { metric: Record<string, string> }[];
-    return { resultType, series: rows.length, labels: rows.map((r) => r.metric) };
+    const rows = result as { metric: Record<string, string>; value?: [number, string] }[];
+    return { resultType, series: rows.length, labels: rows.map((r) => r.metric), values: rows.map((r) => (r.value ? Number(r.value[1]) : NaN)) };
   }
-  return { resultType, series: 1, labels: [] };
+  const scalar = result as [number, string];
+  return { resultType, series: 1, labels: [{}], values: [Number(scalar[1])] };
 }
