@@ -25,6 +25,6 @@ dir="$(go mod download -json "github.com/docker/compose/v2@$version" | sed -n 's
 [ -n "$dir" ] || { echo "ensure-compose: go mod download returned no directory" >&2; exit 1; }
 cp -r "$dir" "$work/src"
 chmod -R u+w "$work/src"
-(cd "$work/src" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" ./cmd >&2)
+(cd "$work/src" && CGO_ENABLED=0 go build -trimpath -ldflags "-X github.com/docker/compose/v2/internal.Version=$version" -o "$bin.tmp" ./cmd >&2)
 mv "$bin.tmp" "$bin"
 echo "$bin"

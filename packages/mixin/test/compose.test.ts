@@ -179,6 +179,9 @@ describe('docker-compose.yml', () => {
         ...prom.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)),
       ];
       expect(targets.sort()).toEqual(['alertmanager:9093', 'demo-app-direct:9464', 'localhost:9090', 'otel-collector:8889']);
+      // The directly scraped app gets the environment the OTLP demo app declares as a resource attribute.
+      const direct = prom.scrape_configs.find((j) => j.job_name === 'demo-app-direct')!.static_configs[0] as { labels?: Record<string, string> };
+      expect(`deployment.environment.name=${direct.labels?.deployment_environment_name}`).toBe(real.services['demo-app']!.environment!.OTEL_RESOURCE_ATTRIBUTES);
       for (const t of targets) {
         const [host, port] = hostPort(t);
         expect(listens(host === 'localhost' ? 'prometheus' : host, port), t).toBe(true);

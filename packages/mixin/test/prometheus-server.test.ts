@@ -75,7 +75,7 @@ describe('Prometheus with the generated config', () => {
       { ...settings, scrapeInterval: '1s', evaluationInterval: '1s' },
       {
         collectorTarget: '127.0.0.1:1', // nothing listens: the job is simply down
-        appJobs: [{ job: 'demo-app', targets: [`127.0.0.1:${appPort}`] }],
+        appJobs: [{ job: 'demo-app', targets: [`127.0.0.1:${appPort}`], labels: { deployment_environment_name: 'staging' } }],
         alertmanagerTarget: '127.0.0.1:1',
         selfTarget: `127.0.0.1:${promPort}`,
         ruleFiles: [join(repoRoot, PATHS.recordingRules), join(repoRoot, PATHS.alertRules)],
@@ -101,7 +101,7 @@ describe('Prometheus with the generated config', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores the app\'s series under the canonical names, with service_name filled from the job', async () => {
+  it('stores the app\'s series under the canonical names, with service_name filled from the job and the environment from the target', async () => {
     const names = await until('scraped series', async () => {
       const res = await fetch(`${base}/api/v1/label/__name__/values?match[]=${encodeURIComponent('{job="demo-app"}')}`);
       const body = (await res.json()) as { data: string[] };
@@ -123,6 +123,7 @@ describe('Prometheus with the generated config', () => {
       job: 'demo-app',
       instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
       service_name: 'demo-app',
+      deployment_environment_name: 'staging',
       gen_ai_operation_name: 'chat',
       gen_ai_provider_name: 'openai',
       gen_ai_request_model: 'gpt-4o-mini',
@@ -136,13 +137,14 @@ describe('Prometheus with the generated config', () => {
       const r = await query(base, n.telemetryUp);
       return r.length ? r : undefined;
     });
-    expect(up.map((s) => [s.metric, s.value[1]])).toEqual([[{ __name__: n.telemetryUp, service_name: 'demo-app' }, '1']]);
+    // Every recording level keeps the environment next to the service.
+    expect(up.map((s) => [s.metric, s.value[1]])).toEqual([[{ __name__: n.telemetryUp, service_name: 'demo-app', deployment_environment_name: 'staging' }, '1']]);
     // The counter does not move, so the request rate is exactly 0 once two scrapes exist.
     const rate = await until('request rate rule', async () => {
       const r = await query(base, n.requestsRate);
       return r.length ? r : undefined;
     });
-    expect(rate.map((s) => [s.metric.service_name, s.value[1]])).toEqual([['demo-app', '0']]);
+    expect(rate.map((s) => [s.metric.service_name, s.metric.deployment_environment_name, s.value[1]])).toEqual([['demo-app', 'staging', '0']]);
     const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { health: string }[] }[] } };
     const unhealthy = rules.data.groups.flatMap((g) => g.rules.filter((r) => r.health === 'err').map(() => g.name));
     expect(rules.data.groups.map((g) => g.name).sort()).toEqual(
