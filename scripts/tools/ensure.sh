@@ -2,7 +2,9 @@
 # Installs the real programs the pipeline tests run, and writes their paths to .cache/tools.env:
 #   - Debian's prometheus (prometheus + promtool) and prometheus-alertmanager (alertmanager + amtool);
 #   - the genai-meter OpenTelemetry Collector, built from otel-collector/builder/manifest.yaml with the
-#     OpenTelemetry Collector Builder from the Go module proxy, cached per manifest hash.
+#     OpenTelemetry Collector Builder from the Go module proxy, cached per manifest hash;
+#   - a Docker Compose v2 CLI built from the Go module proxy (ensure-compose.sh), for `compose config`
+#     on docker-compose.yml: no engine runs here.
 # Idempotent: when everything is present it only checks and rewrites the env file (well under a second).
 # Called by scripts/test.sh before the tests; safe to run by hand and concurrently (one lock).
 #
@@ -130,6 +132,11 @@ else
   log "collector: built $otelcol_bin, $(du -m "$otelcol_bin" | cut -f1) MB ($(elapsed "$t") s)"
 fi
 
+# ---------------------------------------------------------------- docker compose (for `compose config`)
+t="$(now)"
+compose_bin="$(bash "$root/scripts/tools/ensure-compose.sh")"
+log "docker compose: $compose_bin ($(elapsed "$t") s)"
+
 # ---------------------------------------------------------------- env file for the tests
 {
   echo "# written by scripts/tools/ensure.sh; read by tests/support/tools.ts"
@@ -139,6 +146,7 @@ fi
   echo "AMTOOL_BIN=$(find_bin amtool)"
   echo "OTELCOL_BIN=$otelcol_bin"
   echo "OTELCOL_VERSION=$otel_version"
+  echo "COMPOSE_BIN=$compose_bin"
 } >"$env_file.tmp.$$"
 mv "$env_file.tmp.$$" "$env_file"
 log "wrote $env_file; total $(elapsed "$t_total") s"

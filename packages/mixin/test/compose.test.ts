@@ -64,8 +64,9 @@ describe('docker-compose.yml', () => {
   let real: Project;
 
   beforeAll(() => {
-    // Builds Compose v2 from the Go module proxy once (cached), unless COMPOSE_BIN is set.
-    composeBin = execFileSync('bash', [join(repoRoot, 'packages/mixin/scripts/ensure-compose.sh')], { encoding: 'utf8', timeout: 1_500_000 }).trim();
+    // scripts/tools/ensure.sh (run by npm test) builds Compose v2 from the Go module proxy once and caches it;
+    // run standalone, the same script finds or builds it here.
+    composeBin = execFileSync('bash', [join(repoRoot, 'scripts/tools/ensure-compose.sh')], { encoding: 'utf8', timeout: 1_500_000 }).trim();
     project = config();
     real = config('real');
   }, 1_600_000);
