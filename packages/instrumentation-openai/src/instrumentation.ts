@@ -62,8 +62,9 @@ const operationForPath = (path: unknown): string | undefined => {
 };
 
 export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
-  // Assigned from the base constructor (via _updateMetricInstruments/init): `declare` keeps class-field
-  // semantics from resetting them after super() returns.
+  // The base constructor calls setConfig, init and _updateMetricInstruments before subclass fields exist;
+  // these are created by _configure after super() returns, and `declare` emits no field initializer that
+  // would run in between.
   declare private _instruments: Instruments;
   declare private _recorder: Recorder;
   declare private _endpoints: EndpointResolver;
