@@ -11,3 +11,4 @@ export { resolveConfig, DEFAULTS, METRICS_EXPORTERS, OTLP_PROTOCOLS } from './co
 export type { GenAIMeterOptions, ResolvedConfig, MetricsExporterName, OtlpProtocol } from './config.js';
 export { registerEsmLoader } from './esm-loader.js';
 export type { EsmLoaderKind, EsmLoaderChoice } from './esm-loader.js';
+export { RESOURCE_LABEL_ATTRIBUTES, resourceLabelPattern } from './resource.js';

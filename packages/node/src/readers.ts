@@ -12,6 +12,7 @@ import {
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { ResolvedConfig } from './config.js';
 import { log } from './log.js';
+import { resourceLabelPattern } from './resource.js';
 
 const load = createRequire(import.meta.url);
 
@@ -56,7 +57,14 @@ export function createReaders(config: ResolvedConfig): Readers {
       if (name === 'prometheus') {
         const { PrometheusExporter: Exporter } = load('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
         // The server is started later (startPrometheus) so that a port conflict is reported, not thrown.
-        const exporter = new Exporter({ host: config.prometheusHost, port: config.prometheusPort, preventServerStart: true });
+        // The resource attributes the collector promotes to labels are promoted here too, so a directly
+        // scraped series carries the same service_name / deployment_environment_name as a collector one.
+        const exporter = new Exporter({
+          host: config.prometheusHost,
+          port: config.prometheusPort,
+          preventServerStart: true,
+          withResourceConstantLabels: resourceLabelPattern(),
+        });
         out.prometheus = exporter;
         out.readers.push(exporter as unknown as IMetricReader);
       } else if (name === 'otlp') {

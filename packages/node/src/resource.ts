@@ -7,6 +7,25 @@ import { hostname } from 'node:os';
 import type { Attributes } from '@opentelemetry/api';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 
+/**
+ * Resource attributes copied onto every series as labels (`service_name`, `service_namespace`,
+ * `deployment_environment_name`), the rest staying in `target_info` only. The collector configs
+ * (otel-collector/*.yaml, `resource_constant_labels.included`) promote exactly this list, so a series
+ * scraped from the app and one that went through the collector carry the same labels and a dashboard
+ * filter on the environment sees both. A test keeps the YAML lists equal to this one.
+ */
+export const RESOURCE_LABEL_ATTRIBUTES = ['service.name', 'service.namespace', 'deployment.environment.name'] as const;
+
+/**
+ * The pattern exporter-prometheus's `withResourceConstantLabels` takes. It is matched with
+ * `String.prototype.match` (unanchored), so it is anchored and escaped here: `service.name` must not
+ * also pick up `service.name.suffix` or `myservice_name`.
+ */
+export function resourceLabelPattern(attributes: readonly string[] = RESOURCE_LABEL_ATTRIBUTES): RegExp {
+  const escaped = attributes.map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^(?:${escaped.join('|')})$`);
+}
+
 export function createResource(extra: Attributes = {}): Resource {
   return defaultResource()
     .merge(

@@ -94,6 +94,49 @@ describe('OTLP http/json to a test receiver', () => {
   });
 });
 
+describe('Prometheus exporter: resource attributes as labels, like the collector', () => {
+  it('promotes exactly service.name, service.namespace and deployment.environment.name onto every series', async () => {
+    const port = await freePort();
+    const app = launch(
+      nodeArgs('require', CJS_APP, { linger: true }),
+      appEnv({
+        OPENAI_BASE_URL: sim.baseURL,
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        OTEL_SERVICE_NAME: 'checkout',
+        // `team` and the look-alike `service.name.alias` must stay in target_info only.
+        OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=shop,deployment.environment.name=staging,team=search,service.name.alias=co',
+      }),
+    );
+    await app.summary();
+    const samples = await scrape(`http://127.0.0.1:${port}/metrics`);
+    expectExampleSeries(samples);
+    const genai = samples.filter((s) => s.name.startsWith('gen_ai_') || s.name.startsWith('genai_meter_'));
+    expect(genai.length).toBeGreaterThan(10);
+    const resourceLabels = { service_name: 'checkout', service_namespace: 'shop', deployment_environment_name: 'staging' };
+    expect(genai.filter((s) => !Object.entries(resourceLabels).every(([k, v]) => s.labels[k] === v)).map((s) => s.name)).toEqual([]);
+    for (const absent of ['team', 'service_name_alias', 'host_name', 'service_instance_id', 'process_pid']) {
+      expect(genai.filter((s) => absent in s.labels).map((s) => s.name), absent).toEqual([]);
+    }
+    // The whole resource is still described once, in target_info.
+    const info = samples.filter((s) => s.name === 'target_info');
+    expect(info).toHaveLength(1);
+    expect(info[0]!.labels).toMatchObject({ ...resourceLabels, team: 'search', service_name_alias: 'co' });
+  });
+
+  it('without the optional attributes, only service_name (the SDK default when unset) is added', async () => {
+    const port = await freePort();
+    const app = launch(
+      nodeArgs('require', CJS_APP, { linger: true }),
+      appEnv({ OPENAI_BASE_URL: sim.baseURL, OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }),
+    );
+    await app.summary();
+    const genai = (await scrape(`http://127.0.0.1:${port}/metrics`)).filter((s) => s.name.startsWith('gen_ai_'));
+    expect(new Set(genai.map((s) => s.labels.service_name))).toEqual(new Set([expect.stringMatching(/^unknown_service:/)]));
+    expect(genai.filter((s) => 'service_namespace' in s.labels || 'deployment_environment_name' in s.labels)).toEqual([]);
+  });
+});
+
 describe('OTLP to the real collector (sidecar config)', () => {
   it.each([
     ['http/protobuf', 'default protocol'],
