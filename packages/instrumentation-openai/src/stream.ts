@@ -15,13 +15,19 @@ export function isStreamLike(value: unknown): value is StreamLike {
 
 type Chunk = Record<string, unknown>;
 
-/** Reads what a chunk carries for the call; returns true when the chunk must be hidden from the caller. */
-function observeChunk(call: Call, chunk: unknown): boolean {
-  if (chunk === null || typeof chunk !== 'object') return false;
+/** Returned by observeChunk for a chunk the caller must not see. */
+const HIDE = Symbol('hide');
+
+/**
+ * Reads what a chunk carries for the call; returns the chunk to deliver (itself, or a copy without what
+ * the instrumentation added) or HIDE.
+ */
+function observeChunk(call: Call, chunk: unknown): unknown {
+  if (chunk === null || typeof chunk !== 'object') return chunk;
   const c = chunk as Chunk;
   if (call.api === CallApi.Responses) {
     const type = c.type;
-    if (typeof type !== 'string') return false;
+    if (typeof type !== 'string') return chunk;
     if (type.endsWith('.delta')) call.onChunk();
     else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed' || type === 'response.created') {
       const response = c.response as Chunk | undefined;
@@ -29,7 +35,7 @@ function observeChunk(call: Call, chunk: unknown): boolean {
       const usage = response ? usageFromResponse(response.usage) : undefined;
       if (usage) call.usage = usage;
     }
-    return false;
+    return chunk;
   }
   if (call.responseModel === undefined && typeof c.model === 'string') call.responseModel = c.model;
   const choices = c.choices;
@@ -39,12 +45,15 @@ function observeChunk(call: Call, chunk: unknown): boolean {
     const usage = usageFromCompletion(c.usage);
     if (usage) call.usage = usage;
     // The usage-only chunk exists only because the instrumentation asked for it.
-    if (call.hideUsageChunk && !hasChoices) return true;
+    if (call.hideUsageChunk && !hasChoices) return HIDE;
   } else if (call.hideUsageChunk && c.usage === null) {
-    // With include_usage every chunk carries `usage: null`; without it the key is absent.
-    delete c.usage;
+    // With include_usage every chunk carries `usage: null`; without it the key is absent. A copy without
+    // the key, not `delete`: delete turns the object into a slow dictionary, and openai 7 spreads every
+    // chunk right after (about 1 µs per chunk).
+    const { usage: _usage, ...rest } = c;
+    return rest;
   }
-  return false;
+  return chunk;
 }
 
 class ObservedIterator implements AsyncIterator<unknown> {
@@ -69,13 +78,14 @@ class ObservedIterator implements AsyncIterator<unknown> {
       this.safely(() => this.call.finish(this.stream.controller?.signal?.aborted ? CANCELLED : undefined));
       return result;
     }
-    let hide = false;
+    let deliver: unknown = result.value;
     try {
-      hide = observeChunk(this.call, result.value);
+      deliver = observeChunk(this.call, result.value);
     } catch (e) {
       this.diag.error('genai-meter: failed to observe a stream chunk', e);
     }
-    return hide ? this.next() : result;
+    if (deliver === HIDE) return this.next();
+    return deliver === result.value ? result : { done: false, value: deliver };
   };
 
   private readonly onError = (err: unknown): never => {
