@@ -20,7 +20,7 @@ export function alertDefinitions(s: MixinSettings): AlertDefinition[] {
   const errorsOf = (type: string) => sel(n.errorsRate, { [L.errorType]: type });
   const errorBudget = `(1 - ${s.slo.objective})`;
 
-  const burnAlert = (severity: Severity, name: string): AlertDefinition | undefined => {
+  const burnAlert = (severity: Severity, name: string, inhibits: AlertDefinition['inhibits'] = []): AlertDefinition | undefined => {
     const pairs = s.slo.burnRates.filter((b) => b.severity === severity);
     if (pairs.length === 0) return undefined;
     const expr = pairs
@@ -35,6 +35,7 @@ export function alertDefinitions(s: MixinSettings): AlertDefinition[] {
       group: GROUP,
       severity,
       category: 'errors',
+      ...(inhibits.length ? { inhibits } : {}),
       for: s.slo.for[severity] ?? '0m',
       expr,
       instanceLabels: svc,
@@ -104,6 +105,13 @@ export function alertDefinitions(s: MixinSettings): AlertDefinition[] {
       group: GROUP,
       severity: s.serverErrors.severity,
       category: 'errors',
+      inhibits: [
+        {
+          alert: 'GenAIErrorRatioHigh',
+          reason:
+            'HTTP 5xx answers are failed calls: while the provider incident pages, a high error ratio is mostly its consequence. The ratio ticket comes back if it stays high once the 5xx stop (another cause). Timeouts and 429s are not silenced: they have causes and fixes of their own.',
+        },
+      ],
       for: s.serverErrors.for,
       expr: `${errorsOf(ERROR_TYPE_VALUES.SERVER_ERROR)} * 60 > ${s.serverErrors.maxPerMinute}`,
       threshold: { query: `${errorsOf(ERROR_TYPE_VALUES.SERVER_ERROR)} * 60`, op: '>', value: s.serverErrors.maxPerMinute },
@@ -154,13 +162,28 @@ export function alertDefinitions(s: MixinSettings): AlertDefinition[] {
         act: ['Follow the section of the dominating error type; auth errors mean a revoked or rotated API key, bad_request a client bug after a deploy.'],
       },
     },
-    burnAlert('page', 'GenAIErrorBudgetBurnFast'),
+    burnAlert('page', 'GenAIErrorBudgetBurnFast', [
+      {
+        alert: 'GenAIErrorBudgetBurnSlow',
+        reason: 'the same SLO and the same failed calls, over longer windows: the fast burn already pages about them, and the slow burn is still reported if it outlasts the fast one.',
+      },
+      {
+        alert: 'GenAIErrorRatioHigh',
+        reason: 'the same share of failed calls; its 5-minute window is the short window of the fast burn, which already pages about it.',
+      },
+    ]),
     burnAlert('ticket', 'GenAIErrorBudgetBurnSlow'),
     {
       name: 'GenAILatencyP99High',
       group: GROUP,
       severity: s.latency.p99Severity,
       category: 'latency',
+      inhibits: [
+        {
+          alert: 'GenAILatencyP95High',
+          reason: 'the same latency distribution of the same model: a P95 over its threshold while P99 pages is the same slowdown.',
+        },
+      ],
       for: s.latency.p99For,
       expr: `${sel(n.durationQuantile, { quantile: '0.99' })} > ${s.latency.p99Seconds}`,
       threshold: { query: sel(n.durationQuantile, { quantile: '0.99' }), op: '>', value: s.latency.p99Seconds },
@@ -212,6 +235,17 @@ export function alertDefinitions(s: MixinSettings): AlertDefinition[] {
       group: GROUP,
       severity: s.spend.hourlySeverity,
       category: 'spend',
+      inhibits: [
+        {
+          alert: 'GenAIDailySpendOverBudget',
+          reason:
+            'the budgets count all services together (the budget alerts carry no service_name, so the pair matches on no label): while a runaway spend pages, someone is already on the money. The budget ticket comes back if the spend is still over once the page resolves.',
+        },
+        {
+          alert: 'GenAIProjectedMonthlySpendOverBudget',
+          reason: 'the projection is the last 24 hours of the same spend times the days of a month: the same money as the page, as for the daily budget.',
+        },
+      ],
       for: s.spend.hourlyFor,
       expr: `${n.serviceCost1h} > ${s.spend.hourlyMaxUSD}`,
       threshold: { query: n.serviceCost1h, op: '>', value: s.spend.hourlyMaxUSD },

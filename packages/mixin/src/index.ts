@@ -1,7 +1,7 @@
 // @genai-meter/mixin: Prometheus recording rules, alert rules, scrape and Alertmanager configs (and
 // later Grafana dashboards) generated from the metric definitions in @genai-meter/instrumentation-openai.
 export { settings, validateSettings, type MixinSettings, type Severity } from './config.js';
-export type { AlertCategory, AlertDefinition, QueryEntry, RecordingRule, Template, TemplateRefs, ValueFormat } from './model.js';
+export type { AlertCategory, AlertDefinition, Inhibition, QueryEntry, RecordingRule, Template, TemplateRefs, ValueFormat } from './model.js';
 export { PROM, L, promName, directScrapeName, directScrapeRelabelConfigs, labelName, seriesNames, unitSuffix, type RelabelConfig } from './promnames.js';
 export { recordingRules, recordNames, errorRatioWindows, QUANTILES, type RecordNames } from './recording.js';
 export { alertDefinitions } from './alerts.js';
@@ -14,7 +14,15 @@ export {
   COMPOSE_TARGETS,
   type PrometheusConfigOptions,
 } from './render-prometheus.js';
-export { renderAlertmanagerConfig, DEFAULT_ALERTMANAGER_OPTIONS, type AlertmanagerConfigOptions } from './render-alertmanager.js';
+export {
+  renderAlertmanagerConfig,
+  DEFAULT_ALERTMANAGER_OPTIONS,
+  inhibitionPairs,
+  sameTimers,
+  type AlertmanagerConfigOptions,
+  type InhibitionPair,
+  type RouteTimers,
+} from './render-alertmanager.js';
 export { renderRunbook } from './render-runbook.js';
 export { renderRuleTests, ruleTestFiles, refRate, refIncrease, refQuantile, type PromtoolTestGroup, type RuleTestFile } from './rule-tests.js';
 export { generateFiles, PATHS, dashboardPath } from './files.js';

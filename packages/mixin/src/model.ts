@@ -34,13 +34,25 @@ export type Template = (t: TemplateRefs) => string;
 
 export type AlertCategory = 'rate_limit' | 'errors' | 'latency' | 'spend' | 'tokens' | 'telemetry';
 
+/** An alert that another one silences while it fires, and why (rendered into the runbook). */
+export interface Inhibition {
+  readonly alert: string;
+  readonly reason: string;
+}
+
 export interface AlertDefinition {
   /** Alert name, also the runbook section title and anchor (lower-cased). */
   readonly name: string;
   readonly group: string;
   readonly severity: Severity;
-  /** Alerts of one category and one service inhibit each other by severity (a page silences its ticket). */
+  /** What the alert is about; a label on the alert, for dashboards and routing by topic. */
   readonly category: AlertCategory;
+  /**
+   * Alerts this one silences while it fires (Alertmanager inhibit_rules), matched on the labels both
+   * alerts carry (their common `instanceLabels`). Explicit pairs, not a whole category: a 5xx page must
+   * not hide a timeouts ticket. Rendered only while this alert is a page and the target is not.
+   */
+  readonly inhibits?: readonly Inhibition[];
   readonly for: string;
   /** Full PromQL condition: returns a series per firing alert instance. */
   readonly expr: string;

@@ -120,7 +120,9 @@ function escapeRegex(s: string): string {
 /**
  * `metric_relabel_configs` for a job that scrapes an app's exporter-prometheus directly: rename
  * every metric whose direct name differs from the canonical one, and fill `service_name` from the
- * job when the app did not expose it (so per-service rules still group the series).
+ * job only when the series has none (@genai-meter/node sets it from the resource, like the
+ * collector; an exporter set up without resource labels does not), so per-service rules still
+ * group the series and never see the app's own service name replaced by a scrape job name.
  */
 export function directScrapeRelabelConfigs(): RelabelConfig[] {
   const renames: RelabelConfig[] = [];
@@ -137,6 +139,7 @@ export function directScrapeRelabelConfigs(): RelabelConfig[] {
       replacement: `${canonical}$1`,
     });
   }
+  // Joined as "<service_name>;<job>": the anchored regex matches only an empty service_name.
   renames.push({
     source_labels: [L.service, 'job'],
     regex: ';(.+)',

@@ -180,9 +180,12 @@ describe('docker-compose.yml', () => {
         ...prom.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)),
       ];
       expect(targets.sort()).toEqual(['alertmanager:9093', 'demo-app-direct:9464', 'localhost:9090', 'otel-collector:8889']);
-      // The directly scraped app gets the environment the OTLP demo app declares as a resource attribute.
+      // Both demo apps declare the same environment as a resource attribute; each path turns it into the
+      // deployment_environment_name label itself, so the direct job has no target label competing with it.
+      expect(real.services['demo-app-direct']!.environment!.OTEL_RESOURCE_ATTRIBUTES).toBe('deployment.environment.name=compose');
+      expect(real.services['demo-app']!.environment!.OTEL_RESOURCE_ATTRIBUTES).toBe('deployment.environment.name=compose');
       const direct = prom.scrape_configs.find((j) => j.job_name === 'demo-app-direct')!.static_configs[0] as { labels?: Record<string, string> };
-      expect(`deployment.environment.name=${direct.labels?.deployment_environment_name}`).toBe(real.services['demo-app']!.environment!.OTEL_RESOURCE_ATTRIBUTES);
+      expect(direct.labels).toBeUndefined();
       for (const t of targets) {
         const [host, port] = hostPort(t);
         expect(listens(host === 'localhost' ? 'prometheus' : host, port), t).toBe(true);

@@ -11,6 +11,7 @@ import {
   dashboardPath,
   dashboards,
   generateFiles,
+  inhibitionPairs,
   PATHS,
   PROVISIONING_PATHS,
   recordingRules,
@@ -103,10 +104,11 @@ describe('promtool and amtool on the generated files', () => {
     }
   });
 
-  it('amtool check-config accepts alertmanager.yml with its inhibition rule and three receivers', () => {
+  it('amtool check-config accepts alertmanager.yml with one inhibit rule per page and three receivers', () => {
     const r = run(amtool, ['check-config', 'alertmanager/alertmanager.yml'], repoRoot);
     expect(r.stdout).toContain('SUCCESS');
-    expect(r.stdout).toContain(' - 1 inhibit rules');
+    expect(r.stdout).toContain(` - ${new Set(inhibitionPairs(alertDefinitions(settings)).map((p) => p.source)).size} inhibit rules`);
+    expect(r.stdout).toContain(' - 4 inhibit rules');
     expect(r.stdout).toContain(' - 3 receivers');
     expect(r.status).toBe(0);
   });

@@ -1,6 +1,7 @@
 // A real Prometheus (the binary on PATH or PROMETHEUS_BIN) loads the generated config and rules,
-// scrapes an app that exposes exporter-prometheus names (no unit suffix, no service_name), and must
-// store them under the canonical names, with recording rules evaluating on top.
+// scrapes an app that exposes exporter-prometheus names (no unit suffix) with the resource labels
+// @genai-meter/node adds, and a bare exporter without them, and must store both under the canonical
+// names, service_name kept from the app or else filled from the job, with recording rules on top.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,19 +14,25 @@ import { findBinary } from './tools.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-// What exporter-prometheus 0.301 serves for one chat call (abridged to the series the test reads).
+// What @genai-meter/node's exporter-prometheus 0.301 serves for one chat call (abridged to the series the
+// test reads): the resource's service.name and deployment.environment.name are labels on every series.
 const APP_METRICS = `# TYPE gen_ai_client_operation_duration histogram
-gen_ai_client_operation_duration_bucket{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.64"} 0
-gen_ai_client_operation_duration_bucket{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="1.28"} 1
-gen_ai_client_operation_duration_bucket{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
-gen_ai_client_operation_duration_sum{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.9
-gen_ai_client_operation_duration_count{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
+gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.64"} 0
+gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="1.28"} 1
+gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
+gen_ai_client_operation_duration_sum{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.9
+gen_ai_client_operation_duration_count{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
 # TYPE gen_ai_usage_cost histogram
-gen_ai_usage_cost_bucket{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.5"} 1
-gen_ai_usage_cost_bucket{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
-gen_ai_usage_cost_sum{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.00042
-gen_ai_usage_cost_count{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
+gen_ai_usage_cost_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.5"} 1
+gen_ai_usage_cost_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
+gen_ai_usage_cost_sum{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.00042
+gen_ai_usage_cost_count{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
 # TYPE genai_meter_client_retries_total counter
+genai_meter_client_retries_total{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0
+`;
+
+// An exporter-prometheus set up without resource labels (an app's own SDK): service_name comes from the job.
+const BARE_METRICS = `# TYPE genai_meter_client_retries_total counter
 genai_meter_client_retries_total{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0
 `;
 
@@ -57,6 +64,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 describe('Prometheus with the generated config', () => {
   const prometheusBin = findBinary('PROMETHEUS_BIN', 'prometheus');
   let app: Server;
+  let bare: Server;
   let prom: ChildProcess | undefined;
   let dir: string;
   let base: string;
@@ -70,12 +78,21 @@ describe('Prometheus with the generated config', () => {
     });
     await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
     const appPort = (app.address() as { port: number }).port;
+    bare = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(BARE_METRICS);
+    });
+    await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+    const barePort = (bare.address() as { port: number }).port;
     const promPort = await freePort();
     const config = renderPrometheusConfig(
       { ...settings, scrapeInterval: '1s', evaluationInterval: '1s' },
       {
         collectorTarget: '127.0.0.1:1', // nothing listens: the job is simply down
-        appJobs: [{ job: 'demo-app', targets: [`127.0.0.1:${appPort}`], labels: { deployment_environment_name: 'staging' } }],
+        appJobs: [
+          { job: 'demo-app', targets: [`127.0.0.1:${appPort}`] },
+          { job: 'bare-app', targets: [`127.0.0.1:${barePort}`] },
+        ],
         alertmanagerTarget: '127.0.0.1:1',
         selfTarget: `127.0.0.1:${promPort}`,
         ruleFiles: [join(repoRoot, PATHS.recordingRules), join(repoRoot, PATHS.alertRules)],
@@ -98,10 +115,11 @@ describe('Prometheus with the generated config', () => {
       await new Promise((r) => prom!.once('exit', r));
     }
     await new Promise((r) => app?.close(r));
+    await new Promise((r) => bare?.close(r));
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores the app\'s series under the canonical names, with service_name filled from the job and the environment from the target', async () => {
+  it('stores the app\'s series under the canonical names, keeping the app\'s own service_name and environment', async () => {
     const names = await until('scraped series', async () => {
       const res = await fetch(`${base}/api/v1/label/__name__/values?match[]=${encodeURIComponent('{job="demo-app"}')}`);
       const body = (await res.json()) as { data: string[] };
@@ -122,13 +140,27 @@ describe('Prometheus with the generated config', () => {
       __name__: 'gen_ai_client_operation_duration_seconds_count',
       job: 'demo-app',
       instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
-      service_name: 'demo-app',
+      service_name: 'checkout', // the app's, not the job's
       deployment_environment_name: 'staging',
       gen_ai_operation_name: 'chat',
       gen_ai_provider_name: 'openai',
       gen_ai_request_model: 'gpt-4o-mini',
     });
     expect(count[0]!.value[1]).toBe('1');
+  }, 60_000);
+
+  it('fills service_name from the job only for series that have none', async () => {
+    const retries = await until('both apps scraped', async () => {
+      const r = await query(base, 'genai_meter_client_retries_total');
+      return r.length === 2 ? r : undefined;
+    });
+    expect(retries.map((r) => [r.metric.job, r.metric.service_name, r.metric.deployment_environment_name ?? null]).sort()).toEqual([
+      ['bare-app', 'bare-app', null],
+      ['demo-app', 'checkout', 'staging'],
+    ]);
+    // A target label never competes with the app's own: nothing is renamed to exported_*.
+    const labels = (await (await fetch(`${base}/api/v1/labels`)).json()) as { data: string[] };
+    expect(labels.data.filter((l) => l.startsWith('exported_'))).toEqual([]);
   }, 60_000);
 
   it('loads every rule group and evaluates recording rules on the scraped series', async () => {
@@ -138,13 +170,13 @@ describe('Prometheus with the generated config', () => {
       return r.length ? r : undefined;
     });
     // Every recording level keeps the environment next to the service.
-    expect(up.map((s) => [s.metric, s.value[1]])).toEqual([[{ __name__: n.telemetryUp, service_name: 'demo-app', deployment_environment_name: 'staging' }, '1']]);
+    expect(up.map((s) => [s.metric, s.value[1]])).toEqual([[{ __name__: n.telemetryUp, service_name: 'checkout', deployment_environment_name: 'staging' }, '1']]);
     // The counter does not move, so the request rate is exactly 0 once two scrapes exist.
     const rate = await until('request rate rule', async () => {
       const r = await query(base, n.requestsRate);
       return r.length ? r : undefined;
     });
-    expect(rate.map((s) => [s.metric.service_name, s.metric.deployment_environment_name, s.value[1]])).toEqual([['demo-app', 'staging', '0']]);
+    expect(rate.map((s) => [s.metric.service_name, s.metric.deployment_environment_name, s.value[1]])).toEqual([['checkout', 'staging', '0']]);
     const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { health: string }[] }[] } };
     const unhealthy = rules.data.groups.flatMap((g) => g.rules.filter((r) => r.health === 'err').map(() => g.name));
     expect(rules.data.groups.map((g) => g.name).sort()).toEqual(
