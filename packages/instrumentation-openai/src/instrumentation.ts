@@ -30,10 +30,12 @@ interface ClientHolder {
 interface APIPromiseLike {
   responsePromise: Promise<{ response?: Response }>;
   parseResponse: AnyFunction;
-  asResponse: () => Promise<Response>;
   _thenUnwrap: AnyFunction;
   parsedPromise?: unknown;
 }
+
+/** The call behind each observed APIPromise, for the asResponse wrapper. */
+const rawResponseCalls = new WeakMap<object, Call>();
 
 const isAPIPromise = (v: unknown): v is APIPromiseLike =>
   v instanceof Promise &&
@@ -165,6 +167,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       const p = proto as Record<string, unknown>;
       if (isWrapped(p.create)) this._unwrap(p as { create: unknown }, 'create');
       if (isWrapped(p.retryRequest)) this._unwrap(p as { retryRequest: unknown }, 'retryRequest');
+      if (isWrapped(p.asResponse)) this._unwrap(p as { asResponse: unknown }, 'asResponse');
     }
     this._patched.clear();
   }
@@ -275,18 +278,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         },
       );
     };
-    // A caller that takes the raw Response (asResponse() without parse) reads the body itself: record the
-    // call when the headers arrive, without usage. withResponse() parses first, so it is not affected.
-    const asResponse = result.asResponse;
-    result.asResponse = function genaiMeterAsResponse(this: APIPromiseLike) {
-      if (this.parsedPromise === undefined) {
-        this.responsePromise.then(
-          () => call.finish(),
-          () => undefined,
-        );
-      }
-      return asResponse.call(this);
-    };
+    // A caller that takes the raw Response (asResponse() without parse) reads the body itself: the
+    // prototype-level asResponse wrapper records the call when the headers arrive, without usage.
+    rawResponseCalls.set(result, call);
+    this._patchAsResponse(Object.getPrototypeOf(result) as { asResponse?: unknown });
     // openai 7 makes `_thenUnwrap` an own closure over the original request and parser (used by parse()
     // and the stream helpers), so the derived promise does not go through the hooks above: observe it too.
     // Recording stays once per call (Call.finish is idempotent, a stream is observed once).
@@ -303,6 +298,26 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         return derived;
       };
     }
+  }
+
+  /** Wraps asResponse once per APIPromise class (one per copy of the SDK). */
+  private _patchAsResponse(proto: { asResponse?: unknown }): void {
+    if (typeof proto.asResponse !== 'function' || isWrapped(proto.asResponse)) return;
+    this._wrap(proto as { asResponse: AnyFunction }, 'asResponse', (original) => {
+      const asResponse = original as AnyFunction;
+      return function genaiMeterAsResponse(this: APIPromiseLike) {
+        const call = rawResponseCalls.get(this);
+        // withResponse() parses first, so only a caller taking the raw body gets here without parsedPromise.
+        if (call && this.parsedPromise === undefined) {
+          this.responsePromise.then(
+            () => call.finish(),
+            () => undefined,
+          );
+        }
+        return asResponse.call(this);
+      } as never;
+    });
+    this._patched.add(proto);
   }
 
   private _wrapRetry(original: unknown): AnyFunction {

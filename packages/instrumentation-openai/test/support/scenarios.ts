@@ -70,6 +70,12 @@ export const SCENARIOS: Record<string, Scenario> = {
     outcome(() =>
       chatParse(c).parse({ model: 'gpt-4o-2024-08-06', messages: msg, response_format: { type: 'json_object' } }, h({ 'x-sim-usage': usage })),
     ),
+  'APIPromise own properties': async (c) => {
+    const p = c.chat.completions.create({ model: 'gpt-4o-mini', messages: msg });
+    const keys = Object.keys(p).sort();
+    await p;
+    return { keys, isPromise: p instanceof Promise, ctor: p.constructor.name };
+  },
   'chat then/catch/finally chain': (c) =>
     outcome(async () => {
       const order: string[] = [];
