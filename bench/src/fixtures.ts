@@ -63,8 +63,9 @@ export function embeddingJson(): string {
 /**
  * SSE events of a streamed chat completion with `chunks` chunks that carry a choice (role first, content,
  * finish_reason last), then the usage-only chunk that stream_options.include_usage asks for, then [DONE].
+ * With includeUsage false, what the API sends without that option: no `usage` key and no usage chunk.
  */
-export function chatStreamEvents(chunks: number): Uint8Array[] {
+export function chatStreamEvents(chunks: number, includeUsage = true): Uint8Array[] {
   const enc = new TextEncoder();
   const base = { id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_760_000_000, model: CHAT_RESPONSE_MODEL, system_fingerprint: 'fp_bench' };
   const events: Uint8Array[] = [];
@@ -72,9 +73,10 @@ export function chatStreamEvents(chunks: number): Uint8Array[] {
   for (let i = 0; i < chunks; i++) {
     const delta = i === 0 ? { role: 'assistant', content: '', refusal: null } : i === chunks - 1 ? {} : { content: ` tok${i}` };
     const finish = i === chunks - 1 ? 'stop' : null;
-    push({ ...base, service_tier: 'default', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null });
+    const choice = { index: 0, delta, logprobs: null, finish_reason: finish };
+    push(includeUsage ? { ...base, service_tier: 'default', choices: [choice], usage: null } : { ...base, service_tier: 'default', choices: [choice] });
   }
-  push({ ...base, service_tier: 'default', choices: [], usage: { ...USAGE, completion_tokens: chunks, total_tokens: USAGE.prompt_tokens + chunks } });
+  if (includeUsage) push({ ...base, service_tier: 'default', choices: [], usage: { ...USAGE, completion_tokens: chunks, total_tokens: USAGE.prompt_tokens + chunks } });
   events.push(enc.encode('data: [DONE]\n\n'));
   return events;
 }

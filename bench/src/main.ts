@@ -7,7 +7,7 @@ import { runToResult, srcFile } from './child.js';
 import { machineFacts } from './machine.js';
 import { runOverhead } from './overhead.js';
 import { summarizeProfile } from './profile.js';
-import { renderMarkdown, type MemoryResult, type Results, type ScrapeResult } from './report.js';
+import { renderMarkdown, type MemoryResult, type Results, type ScrapeResult, type StreamSplitResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
@@ -28,6 +28,13 @@ const memory = await Promise.all(
     runToResult<MemoryResult>(srcFile('./memory.ts'), ['--mode', mode, '--calls', String(quick ? (mode === 'fixed' ? 30_000 : 10_000) : mode === 'fixed' ? 1_000_000 : 100_000)]),
   ),
 );
+
+log('stream split: per-chunk cost by mode, genai-meter on openai 7 and 6');
+const streamSplit: StreamSplitResult[] = [];
+for (const major of [7, 6]) {
+  const args = ['--major', String(major), '--chunks', quick ? '100' : '500', '--rounds', quick ? '3' : '9', '--streams', quick ? '10' : '40'];
+  streamSplit.push(await runToResult<StreamSplitResult>(srcFile('./stream-split.ts'), args));
+}
 
 const profiles: Results['profiles'] = {};
 const profDir = `${resultsDir}profiles/`;
@@ -56,6 +63,7 @@ const results: Results = {
   overhead,
   scrape,
   memory,
+  streamSplit,
   profiles,
 };
 const md = renderMarkdown(results);

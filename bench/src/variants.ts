@@ -29,6 +29,8 @@ export interface Setup {
   OpenAI: OpenAIModule;
   reader: OnDemandReader;
   provider: InstanceType<typeof MeterProvider>;
+  /** genai-meter's instrumentation instance (genai-meter variant only), to switch its options. */
+  instrumentation?: { enable(): void; disable(): void; getConfig(): object; setConfig(c: object): void };
 }
 
 export interface GenaiMeterOptions {
@@ -62,12 +64,14 @@ export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOpt
     ...(opts.cardinalityLimit ? { views: [{ instrumentName: '*', aggregationCardinalityLimit: opts.cardinalityLimit }] } : {}),
   });
   let instrumentationVersion: string | undefined;
+  let genaiMeter: Setup['instrumentation'];
   if (variant === 'genai-meter') {
     const { OpenAIInstrumentation } = benchRequire('@genai-meter/instrumentation-openai');
     instrumentationVersion = packageVersion(benchRequire, '@genai-meter/instrumentation-openai');
     const inst = new OpenAIInstrumentation({ enabled: false, ...(opts.maxModels ? { maxModels: opts.maxModels } : {}) });
     inst.setMeterProvider(provider);
     inst.enable();
+    genaiMeter = inst;
   } else if (variant === 'contrib') {
     if (major !== 6) throw new Error('the contrib instrumentation supports openai <7 only');
     const { OpenAIInstrumentation } = benchRequire('@opentelemetry/instrumentation-openai');
@@ -96,5 +100,5 @@ export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOpt
   const O = OpenAI.OpenAI ?? OpenAI;
   const wrapped = isWrapped(O.Chat.Completions.prototype.create);
   if (wrapped !== (variant !== 'baseline')) throw new Error(`${variant} on openai ${version}: chat.completions.create wrapped=${wrapped}`);
-  return { variant, major, openaiVersion: version, instrumentationVersion, OpenAI: O, reader, provider };
+  return { variant, major, openaiVersion: version, instrumentationVersion, OpenAI: O, reader, provider, instrumentation: genaiMeter };
 }
