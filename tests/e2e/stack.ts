@@ -6,8 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
-import { parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
-import { collectorConfig } from '../support/collector.js';
+import { collectorConfig, collectorEndpoints, startCollector } from '../support/collector.js';
 import { findTool, freePorts, httpGet, REPO_ROOT, startProcess, waitFor, type RunningProcess } from '../support/tools.js';
 import type { CallSpec } from './traffic-plan.js';
 
@@ -76,27 +75,14 @@ export interface Collector {
 
 /** otel-collector/sidecar.yaml on fixed free ports, restartable on the same ports. */
 export async function createCollector(remoteWriteUrl: string): Promise<Collector> {
-  const [grpc, http, prom, health, telemetry] = await freePorts(5);
-  const env: Record<string, string> = {
-    OTELCOL_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-    OTELCOL_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-    OTELCOL_PROMETHEUS_ENDPOINT: `127.0.0.1:${prom}`,
-    OTELCOL_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-    OTELCOL_TELEMETRY_HOST: '127.0.0.1',
-    OTELCOL_TELEMETRY_PORT: String(telemetry),
-    OTELCOL_REMOTE_WRITE_URL: remoteWriteUrl,
-  };
+  const endpoints = await collectorEndpoints();
   let current: RunningProcess | undefined;
   const c: Collector = {
-    scrapeTarget: `127.0.0.1:${prom}`,
-    otlpHttpUrl: `http://127.0.0.1:${http}`,
+    scrapeTarget: endpoints.prometheusTarget,
+    otlpHttpUrl: endpoints.otlpHttpUrl,
     proc: () => current,
     async start() {
-      current = await startProcess(findTool('otelcol'), [`--config=${collectorConfig('sidecar')}`], {
-        name: 'otelcol',
-        env: { ...process.env, ...env },
-        readyUrl: `http://127.0.0.1:${health}/`,
-      });
+      current = (await startCollector(collectorConfig('sidecar'), { endpoints, env: { OTELCOL_REMOTE_WRITE_URL: remoteWriteUrl } })).proc;
     },
     async kill() {
       const p = current;
@@ -121,20 +107,6 @@ export interface Alertmanager {
   proc: RunningProcess;
   /** The bearer token the page webhook must carry (from the secrets file). */
   webhookToken: string;
-}
-
-/** Shortens every group_wait / group_interval in the route tree (the generated ones are 30s / 5m). */
-export function withShortTimers(alertmanagerYaml: string, wait = '1s', interval = '1s'): string {
-  const doc = parseDocument(alertmanagerYaml);
-  const visit = (route: YamlNode | null | undefined): void => {
-    if (!isMap(route)) return;
-    if (route.has('group_wait') || route === doc.get('route', true)) route.set('group_wait', wait);
-    if (route.has('group_interval') || route === doc.get('route', true)) route.set('group_interval', interval);
-    const children = route.get('routes', true);
-    if (isSeq(children)) children.items.forEach((r) => visit(r as YamlNode));
-  };
-  visit(doc.get('route', true) as YamlNode);
-  return doc.toString({ lineWidth: 0 });
 }
 
 /**
@@ -182,7 +154,14 @@ export const TRAFFIC_APP = join(REPO_ROOT, 'tests/e2e/fixtures/traffic-app.cjs')
  * `node --require @genai-meter/node/register traffic-app.cjs`, exporting both ways at once:
  * Prometheus on `metricsPort` and OTLP http/protobuf to the collector every second (cumulative).
  */
-export async function startTrafficApp(opts: { baseURL: string; metricsPort: number; otlpHttpUrl: string; serviceName: string }): Promise<TrafficApp> {
+export async function startTrafficApp(opts: {
+  baseURL: string;
+  metricsPort: number;
+  otlpHttpUrl: string;
+  serviceName: string;
+  /** OTEL_RESOURCE_ATTRIBUTES, e.g. `deployment.environment.name=e2e,service.namespace=genai`. */
+  resourceAttributes: string;
+}): Promise<TrafficApp> {
   const child = spawn(process.execPath, ['--require', '@genai-meter/node/register', TRAFFIC_APP], {
     cwd: REPO_ROOT,
     env: {
@@ -190,7 +169,7 @@ export async function startTrafficApp(opts: { baseURL: string; metricsPort: numb
       HOME: process.env.HOME,
       OPENAI_BASE_URL: opts.baseURL,
       OTEL_SERVICE_NAME: opts.serviceName,
-      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
+      OTEL_RESOURCE_ATTRIBUTES: opts.resourceAttributes,
       OTEL_METRICS_EXPORTER: 'prometheus,otlp',
       OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(opts.metricsPort),
