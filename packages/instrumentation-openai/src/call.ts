@@ -72,7 +72,7 @@ export class Call {
 
   /** Response headers arrived (success status). A non-streaming call is no longer waiting on the provider. */
   onHeaders(headers: { get(name: string): string | null } | undefined): void {
-    if (headers) this.series.updateRateLimits(headers);
+    if (headers) this.series.lastHeaders = headers;
     if (!this.stream) this.leave();
   }
 

@@ -57,18 +57,20 @@ const headerNumber = (headers: HeadersLike, name: string): number | undefined =>
   return Number.isFinite(n) ? n : undefined;
 };
 
-/** Re-read the x-ratelimit-limit-* headers this often; the window size rarely changes, the remaining count always does. */
-const LIMIT_REFRESH_EVERY = 64;
-
 /** One (endpoint, operation, request model) label set. */
 export class Series {
   /** Calls in flight. */
   active = 0;
+  /**
+   * Headers of the last successful response. A call only keeps a reference; the x-ratelimit-* numbers
+   * are parsed when a reader collects, so a call pays no header lookups for the rate-limit gauges.
+   */
+  lastHeaders: HeadersLike | undefined;
+  private parsedHeaders: HeadersLike | undefined;
   remainingRequests: number | undefined;
   remainingTokens: number | undefined;
   limitRequests: number | undefined;
   limitTokens: number | undefined;
-  private rateLimitUpdates = 0;
   readonly requestsAttributes: Attributes;
   readonly tokensAttributes: Attributes;
   /** Attributes without a response model (failed calls, in-flight, retries). */
@@ -94,16 +96,16 @@ export class Series {
     return r;
   }
 
-  updateRateLimits(headers: HeadersLike): void {
-    const remainingRequests = headerNumber(headers, 'x-ratelimit-remaining-requests');
-    const remainingTokens = headerNumber(headers, 'x-ratelimit-remaining-tokens');
-    if (remainingRequests === undefined && remainingTokens === undefined) return;
-    if (remainingRequests !== undefined) this.remainingRequests = remainingRequests;
-    if (remainingTokens !== undefined) this.remainingTokens = remainingTokens;
-    if (this.rateLimitUpdates++ % LIMIT_REFRESH_EVERY === 0) {
-      this.limitRequests = headerNumber(headers, 'x-ratelimit-limit-requests') ?? this.limitRequests;
-      this.limitTokens = headerNumber(headers, 'x-ratelimit-limit-tokens') ?? this.limitTokens;
-    }
+  /** Brings the rate-limit numbers up to the last headers seen (at collection time). */
+  refreshRateLimits(): void {
+    const headers = this.lastHeaders;
+    if (headers === undefined || headers === this.parsedHeaders) return;
+    this.parsedHeaders = headers;
+    // A response without these headers (a provider or gateway that sends none) keeps the last values.
+    this.remainingRequests = headerNumber(headers, 'x-ratelimit-remaining-requests') ?? this.remainingRequests;
+    this.remainingTokens = headerNumber(headers, 'x-ratelimit-remaining-tokens') ?? this.remainingTokens;
+    this.limitRequests = headerNumber(headers, 'x-ratelimit-limit-requests') ?? this.limitRequests;
+    this.limitTokens = headerNumber(headers, 'x-ratelimit-limit-tokens') ?? this.limitTokens;
   }
 }
 
@@ -151,6 +153,7 @@ export class SeriesRegistry {
 
   observeRemaining(result: ObservableResult): void {
     for (const s of this.all) {
+      s.refreshRateLimits();
       if (s.remainingRequests !== undefined) result.observe(s.remainingRequests, s.requestsAttributes);
       if (s.remainingTokens !== undefined) result.observe(s.remainingTokens, s.tokensAttributes);
     }
@@ -158,6 +161,7 @@ export class SeriesRegistry {
 
   observeLimit(result: ObservableResult): void {
     for (const s of this.all) {
+      s.refreshRateLimits();
       if (s.limitRequests !== undefined) result.observe(s.limitRequests, s.requestsAttributes);
       if (s.limitTokens !== undefined) result.observe(s.limitTokens, s.tokensAttributes);
     }
