@@ -34,8 +34,12 @@ interface APIPromiseLike {
   parsedPromise?: unknown;
 }
 
-/** The call behind each observed APIPromise, for the asResponse wrapper. */
-const rawResponseCalls = new WeakMap<object, Call>();
+/**
+ * The call behind an observed APIPromise, kept on the parse hook the promise already holds (a property on a
+ * function created per call anyway; a WeakMap entry per call costs more).
+ */
+const CALL = Symbol('genai-meter.call');
+type ParseHook = AnyFunction & { [CALL]?: Call };
 
 const isAPIPromise = (v: unknown): v is APIPromiseLike =>
   v instanceof Promise &&
@@ -252,7 +256,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     );
     const parseResponse = result.parseResponse;
     const responsesApi = call.api === CallApi.Responses;
-    result.parseResponse = function genaiMeterParse(this: unknown, ...args: unknown[]) {
+    const parseHook: ParseHook = function genaiMeterParse(this: unknown, ...args: unknown[]) {
       return Promise.resolve(parseResponse.apply(this, args)).then(
         (data) => {
           try {
@@ -278,9 +282,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         },
       );
     };
+    parseHook[CALL] = call;
+    result.parseResponse = parseHook;
     // A caller that takes the raw Response (asResponse() without parse) reads the body itself: the
     // prototype-level asResponse wrapper records the call when the headers arrive, without usage.
-    rawResponseCalls.set(result, call);
     this._patchAsResponse(Object.getPrototypeOf(result) as { asResponse?: unknown });
     // openai 7 makes `_thenUnwrap` an own closure over the original request and parser (used by parse()
     // and the stream helpers), so the derived promise does not go through the hooks above: observe it too.
@@ -306,7 +311,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     this._wrap(proto as { asResponse: AnyFunction }, 'asResponse', (original) => {
       const asResponse = original as AnyFunction;
       return function genaiMeterAsResponse(this: APIPromiseLike) {
-        const call = rawResponseCalls.get(this);
+        const call = (this.parseResponse as ParseHook)[CALL];
         // withResponse() parses first, so only a caller taking the raw body gets here without parsedPromise.
         if (call && this.parsedPromise === undefined) {
           this.responsePromise.then(
