@@ -115,13 +115,15 @@ class ObservedIterator implements AsyncIterator<unknown> {
   }
 }
 
-const observed = new WeakSet<object>();
+/** Marks the iterator factory installed here, so a stream reached twice (openai 7) is observed once. */
+const OBSERVED = Symbol('genai-meter.observed');
 
 export function observeStream(stream: StreamLike, call: Call, diag: DiagLogger): void {
-  if (observed.has(stream)) return;
-  observed.add(stream);
-  const original = stream.iterator;
-  stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
+  const original = stream.iterator as StreamLike['iterator'] & { [OBSERVED]?: true };
+  if (original[OBSERVED]) return;
+  const observedIterator = function observedIterator(this: unknown, ...args: unknown[]) {
     return new ObservedIterator(original.apply(this, args), call, stream, diag);
-  };
+  } as StreamLike['iterator'] & { [OBSERVED]?: true };
+  observedIterator[OBSERVED] = true;
+  stream.iterator = observedIterator;
 }
