@@ -4,7 +4,9 @@
 #   - the genai-meter OpenTelemetry Collector, built from otel-collector/builder/manifest.yaml with the
 #     OpenTelemetry Collector Builder from the Go module proxy, cached per manifest hash;
 #   - a Docker Compose v2 CLI built from the Go module proxy (ensure-compose.sh), for `compose config`
-#     on docker-compose.yml: no engine runs here.
+#     on docker-compose.yml: no engine runs here;
+#   - Prometheus 3.x built from the Go module proxy (ensure-prometheus3.sh), cached per version, for the
+#     second pass of tests/e2e (what users run, next to Debian's 2.42).
 # Idempotent: when everything is present it only checks and rewrites the env file (well under a second).
 # Called by scripts/test.sh before the tests; safe to run by hand and concurrently (one lock).
 #
@@ -137,6 +139,11 @@ t="$(now)"
 compose_bin="$(bash "$root/scripts/tools/ensure-compose.sh")"
 log "docker compose: $compose_bin ($(elapsed "$t") s)"
 
+# ---------------------------------------------------------------- Prometheus 3.x (second e2e pass)
+t="$(now)"
+prometheus3_bin="$(bash "$root/scripts/tools/ensure-prometheus3.sh")"
+log "prometheus 3: $prometheus3_bin ($(elapsed "$t") s)"
+
 # ---------------------------------------------------------------- env file for the tests
 {
   echo "# written by scripts/tools/ensure.sh; read by tests/support/tools.ts"
@@ -147,6 +154,7 @@ log "docker compose: $compose_bin ($(elapsed "$t") s)"
   echo "OTELCOL_BIN=$otelcol_bin"
   echo "OTELCOL_VERSION=$otel_version"
   echo "COMPOSE_BIN=$compose_bin"
+  echo "PROMETHEUS3_BIN=$prometheus3_bin"
 } >"$env_file.tmp.$$"
 mv "$env_file.tmp.$$" "$env_file"
 log "wrote $env_file; total $(elapsed "$t_total") s"

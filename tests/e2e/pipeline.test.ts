@@ -10,10 +10,12 @@
 // telemetry-absent alert). The sidecar's remote-write exporter still runs (the config is used as is) but
 // writes to a local sink, so no series is written twice into Prometheus.
 //
-// Both paths land in ONE Prometheus and are told apart by service_name: the collector path carries the
-// app's service.name ("e2e-app"); the direct path has none on its series, so the generated relabelling
-// fills it from the scrape job name ("e2e-direct"). Every per-service rule and alert therefore runs
-// once per path, on the same traffic.
+// Both paths land in ONE Prometheus with the same service_name, service_namespace and
+// deployment_environment_name: the app's resource, promoted to labels by the collector and by
+// @genai-meter/node's exporter alike. They are told apart by `job` only: service.namespace/service.name
+// on the collector path ("genai/e2e-app", honor_labels), the scrape job on the direct path
+// ("e2e-direct"). Per-service rules and alerts see both paths summed (the same series but for
+// job/instance, as the canonical-naming test proves) and fire once for the one service.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,18 +24,24 @@ import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as mixin from '../../packages/mixin/src/index.js';
 import { promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
-import { findTool, freePorts, REPO_ROOT, stopAll, waitFor } from '../support/tools.js';
+import { findTool, freePorts, readToolsEnv, REPO_ROOT, runTool, stopAll, waitFor } from '../support/tools.js';
 import { alerts, amAlerts, runQuery, sorted, sumBy } from './prom-api.js';
-import { createCollector, startAlertmanager, startSink, startTrafficApp, withShortTimers, type Alertmanager, type Collector, type Sink, type TrafficApp } from './stack.js';
+import { createCollector, startAlertmanager, startSink, startTrafficApp, type Alertmanager, type Collector, type Sink, type TrafficApp } from './stack.js';
 import { burstPhase, expectedOutcome, expectedTotals, outagePhase, warmupPhase, type CallSpec, type Expected } from './traffic-plan.js';
 
 const { alertDefinitions, L, PATHS, PROM, recordingRules, renderAlertmanagerConfig, renderAlertRules, renderPrometheusConfig, renderRecordingRules, settings, validateSettings } = mixin;
 type MixinSettings = mixin.MixinSettings;
 type Severity = mixin.Severity;
 
-const COLLECTOR_SERVICE = 'e2e-app';
-const DIRECT_SERVICE = 'e2e-direct';
-const SERVICES = [COLLECTOR_SERVICE, DIRECT_SERVICE] as const;
+const SERVICE = 'e2e-app';
+const NAMESPACE = 'genai';
+const ENVIRONMENT = 'e2e';
+/** The resource labels every genai-meter series carries on both paths. */
+const RESOURCE_LABELS = { [L.service]: SERVICE, service_namespace: NAMESPACE, [L.environment]: ENVIRONMENT };
+/** The collector's exporter sets job from service.namespace/service.name; the direct path's job is the scrape job. */
+const COLLECTOR_JOB = `${NAMESPACE}/${SERVICE}`;
+const DIRECT_JOB = 'e2e-direct';
+const JOBS = [COLLECTOR_JOB, DIRECT_JOB] as const;
 
 // ------------------------------------------------------------------ settings for the test
 
@@ -100,31 +108,30 @@ interface PrometheusBuild {
 }
 
 /**
- * Debian's 2.42 always (findTool fails the suite clearly when it is missing). A 3.x build joins when
- * PROMETHEUS3_BIN is set or tests/e2e/build-prometheus3.sh cached one; it is optional because the Go
- * module proxy may not serve every dependency of a given release (see that script).
+ * Debian's 2.42 always (findTool fails the suite clearly when it is missing), and Prometheus 3.x whenever
+ * its binary is present: PROMETHEUS3_BIN from the environment or from .cache/tools.env, which
+ * scripts/tools/ensure.sh (run by `npm test`) writes after building it once (ensure-prometheus3.sh).
  */
 function prometheusBuilds(): PrometheusBuild[] {
   const builds: PrometheusBuild[] = [{ label: 'Prometheus 2.42 (Debian)', bin: findTool('prometheus'), major: 2 }];
-  const cached = join(process.env.XDG_CACHE_HOME || join(process.env.HOME ?? '/root', '.cache'), 'genai-meter/tools/prometheus3/prometheus');
-  const v3 = process.env.PROMETHEUS3_BIN || (existsSync(cached) ? cached : '');
+  const v3 = process.env.PROMETHEUS3_BIN || readToolsEnv().PROMETHEUS3_BIN;
   if (v3 && existsSync(v3)) builds.push({ label: 'Prometheus 3.x (Go module proxy build)', bin: v3, major: 3 });
-  else console.log('e2e: no Prometheus 3.x binary (PROMETHEUS3_BIN or tests/e2e/build-prometheus3.sh); running against 2.42 only');
+  else console.log(`e2e: no Prometheus 3.x binary (PROMETHEUS3_BIN=${v3 ?? 'unset'}; run bash scripts/tools/ensure.sh); running against 2.42 only`);
   return builds;
 }
 
 // ------------------------------------------------------------------ helpers
 
-const byService = (service: string): string => `service_name="${service}"`;
+const byJob = (job: string): string => `job="${job}"`;
 
 function expectOutcomes(calls: readonly CallSpec[], outcomes: Record<string, string>): void {
   const expected = Object.fromEntries(calls.map((c) => [c.id, expectedOutcome(c)]));
   expect(outcomes).toEqual(expected);
 }
 
-/** Exact integer totals; cost within 1e-9 relative (float sums depend on the order calls finished). */
-async function pathTotals(promUrl: string, service: string) {
-  const sel = `{${byService(service)}}`;
+/** Exact integer totals of one path (job); cost within 1e-9 relative (float sums depend on the order calls finished). */
+async function pathTotals(promUrl: string, job: string) {
+  const sel = `{${byJob(job)}}`;
   return {
     calls: await sumBy(promUrl, [L.requestModel, L.operation, 'genai_meter_feature', L.errorType], `${PROM.duration}_count${sel}`),
     tokens: await sumBy(promUrl, [L.requestModel, L.operation, 'genai_meter_feature', L.tokenType], `${PROM.tokenUsage}_sum${sel}`),
@@ -133,7 +140,7 @@ async function pathTotals(promUrl: string, service: string) {
     unpricedCalls: await sumBy(promUrl, [L.requestModel, 'genai_meter_feature'], `${PROM.unpricedCalls}${sel}`),
     tokenDetails: await sumBy(promUrl, [L.requestModel, L.tokenDetail], `${PROM.tokenDetails}${sel}`),
     retries: await sumBy(promUrl, [L.requestModel], `${PROM.retries}${sel}`),
-    expensive: (await promQuery(promUrl, `sum(${PROM.cost}_count${sel}) - sum(${PROM.cost}_bucket{${byService(service)}, le=~"0.5|0.50"})`))[0]?.value,
+    expensive: (await promQuery(promUrl, `sum(${PROM.cost}_count${sel}) - sum(${PROM.cost}_bucket{${byJob(job)}, le=~"0.5|0.50"})`))[0]?.value,
   };
 }
 
@@ -160,30 +167,18 @@ function expectTotals(got: PathTotals, want: Expected): void {
   }
 }
 
-/** Label values that differ between the two paths by construction (which service, which target). */
-const PATH_LABELS = new Set(['job', 'instance', 'service_name']);
+/** Labels that differ between the two paths by construction (which scrape target). */
+const PATH_LABELS = new Set(['job', 'instance']);
 
-/**
- * Labels the collector path has and the direct path lacks. The collector copies the resource's
- * deployment.environment.name onto every series (sidecar.yaml, resource_constant_labels); the app's
- * exporter-prometheus (packages/node/src/readers.ts) keeps the resource in target_info only, and the
- * generated relabelling cannot invent it. Dashboards filtering on the environment therefore miss
- * directly scraped apps. Asserted exactly, so the test fails (and this list must shrink) once fixed.
- */
-const DIRECT_PATH_MISSING: Record<string, string> = { deployment_environment_name: 'e2e' };
-
-/** `name{labels}` of every genai-meter series of a service, path labels removed, `le` as a number. */
-async function canonicalSeries(promUrl: string, service: string, drop: Record<string, string> = {}): Promise<Map<string, number>> {
-  const rows = await promQuery(promUrl, `{__name__=~"gen_ai_.+|genai_meter_.+", ${byService(service)}}`);
+/** `name{labels}` of every genai-meter series of a path, job/instance removed, `le` as a number. */
+async function canonicalSeries(promUrl: string, job: string): Promise<Map<string, number>> {
+  const rows = await promQuery(promUrl, `{__name__=~"gen_ai_.+|genai_meter_.+", ${byJob(job)}}`);
   const out = new Map<string, number>();
   for (const r of rows) {
-    for (const [k, v] of Object.entries(drop)) {
-      if (r.metric[k] !== v) throw new Error(`${r.metric.__name__} of ${service} has ${k}=${JSON.stringify(r.metric[k])}, expected ${JSON.stringify(v)}`);
-    }
     // Prometheus 2.x stores `le` as the exporter spelled it: the collector's scrape endpoint writes
     // 1.048576e+06 where exporter-prometheus writes 1048576 (Prometheus 3 normalises both). Same bucket.
     const labels = Object.entries(r.metric)
-      .filter(([k]) => k !== '__name__' && !PATH_LABELS.has(k) && !(k in drop))
+      .filter(([k]) => k !== '__name__' && !PATH_LABELS.has(k))
       .map(([k, v]) => [k, k === 'le' && v !== '+Inf' ? String(Number(v)) : v] as const)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
@@ -230,14 +225,13 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
       sink = await startSink();
       sim = await startSimulator({ seed: 1, latencyScale: 0 });
       collector = await createCollector(`${sink.url}/remote-write`);
-      amConfig = withShortTimers(
-        renderAlertmanagerConfig(alertDefinitions(TEST_SETTINGS), {
-          ...mixin.DEFAULT_ALERTMANAGER_OPTIONS,
-          pageWebhookUrl: `${sink.url}/page`,
-          secretsDir: join(dir, 'secrets'),
-          smtpSmarthost: '127.0.0.1:9', // discard port: nothing listens, e-mail attempts fail quietly
-        }),
-      );
+      amConfig = renderAlertmanagerConfig(alertDefinitions(TEST_SETTINGS), {
+        ...mixin.DEFAULT_ALERTMANAGER_OPTIONS,
+        pageWebhookUrl: `${sink.url}/page`,
+        secretsDir: join(dir, 'secrets'),
+        smtpSmarthost: '127.0.0.1:9', // discard port: nothing listens, e-mail attempts fail quietly
+        timers: mixin.sameTimers('1s', '1s', '1h'), // notify within a second of an alert arriving
+      });
       am = await startAlertmanager(dir, amConfig, sink.url);
       const [promPort, appPort] = await freePorts(2);
       prom = await startPrometheus({
@@ -245,7 +239,7 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
         port: promPort,
         config: renderPrometheusConfig(TEST_SETTINGS, {
           collectorTarget: collector.scrapeTarget,
-          appJobs: [{ job: DIRECT_SERVICE, targets: [`127.0.0.1:${appPort}`] }],
+          appJobs: [{ job: DIRECT_JOB, targets: [`127.0.0.1:${appPort}`] }],
           alertmanagerTarget: new URL(am.url).host,
           selfTarget: `127.0.0.1:${promPort}`,
           ruleFiles: ['genai-recording.rules.yml', 'genai-alerts.rules.yml'],
@@ -253,7 +247,13 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
         files: { 'genai-recording.rules.yml': recordingRulesYaml, 'genai-alerts.rules.yml': alertRulesYaml },
         extraArgs: ['--rules.alert.resend-delay=1s'],
       });
-      app = await startTrafficApp({ baseURL: sim.baseURL, metricsPort: appPort!, otlpHttpUrl: collector.otlpHttpUrl, serviceName: COLLECTOR_SERVICE });
+      app = await startTrafficApp({
+        baseURL: sim.baseURL,
+        metricsPort: appPort!,
+        otlpHttpUrl: collector.otlpHttpUrl,
+        serviceName: SERVICE,
+        resourceAttributes: `deployment.environment.name=${ENVIRONMENT},service.namespace=${NAMESPACE}`,
+      });
     });
   });
 
@@ -265,6 +265,11 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     await sim?.close();
     await sink?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it(`runs Prometheus ${major}.x`, async () => {
+    const r = await runTool(bin, ['--version']);
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`^prometheus, version ${major}\\.\\d+\\.\\d+`));
   });
 
   it('tests the shipped rules: the test copy differs from prometheus/rules only in `for:`', () => {
@@ -284,8 +289,8 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expectOutcomes(phases.warmup, outcomes);
     await stage('wait: warmup visible on both paths', () =>
       Promise.all(
-        SERVICES.map((svc) =>
-          waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, svc), expectedAfter.warmup), { what: `warmup totals of ${svc}`, timeoutMs: 30_000, intervalMs: 250 }),
+        JOBS.map((job) =>
+          waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, job), expectedAfter.warmup), { what: `warmup totals of ${job}`, timeoutMs: 30_000, intervalMs: 250 }),
         ),
       ),
     );
@@ -298,24 +303,29 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expectOutcomes(phases.burst, outcomes);
     await stage('wait: burst visible on both paths', () =>
       Promise.all(
-        SERVICES.map((svc) =>
-          waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, svc), expectedAfter.burst), { what: `burst totals of ${svc}`, timeoutMs: 30_000, intervalMs: 250 }),
+        JOBS.map((job) =>
+          waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, job), expectedAfter.burst), { what: `burst totals of ${job}`, timeoutMs: 30_000, intervalMs: 250 }),
         ),
       ),
     );
-    for (const svc of SERVICES) expectTotals(await pathTotals(prom.url, svc), expectedAfter.burst);
+    for (const job of JOBS) expectTotals(await pathTotals(prom.url, job), expectedAfter.burst);
     // The expected cost is the catalog's: one call of $0.575 dominates.
     expect(expectedAfter.burst.expensiveCalls).toBe(1);
     expect(expectedAfter.burst.totalCostUSD).toBeGreaterThan(0.5);
     expect(expectedAfter.burst.totalCostUSD).toBeLessThan(1);
   });
 
-  it('canonical naming: both paths yield the same series names, label sets and values', async () => {
+  it('canonical naming: both paths yield the same series names, label sets and values, but for job/instance', async () => {
     // Traffic has stopped: both paths carry the same cumulative state of one process.
-    const viaCollector = await canonicalSeries(prom.url, COLLECTOR_SERVICE, DIRECT_PATH_MISSING);
-    const direct = await canonicalSeries(prom.url, DIRECT_SERVICE);
-    const directLabelNames = new Set((await promQuery(prom.url, `{__name__=~"gen_ai_.+|genai_meter_.+", ${byService(DIRECT_SERVICE)}}`)).flatMap((r) => Object.keys(r.metric)));
-    for (const k of Object.keys(DIRECT_PATH_MISSING)) expect(directLabelNames.has(k), `direct path now has ${k}: remove it from DIRECT_PATH_MISSING`).toBe(false);
+    const viaCollector = await canonicalSeries(prom.url, COLLECTOR_JOB);
+    const direct = await canonicalSeries(prom.url, DIRECT_JOB);
+    // The resource labels are on every series of both paths (the dashboards' service/environment filters).
+    for (const job of JOBS) {
+      const rows = await promQuery(prom.url, `{__name__=~"gen_ai_.+|genai_meter_.+", ${byJob(job)}}`);
+      expect(rows.length, job).toBeGreaterThan(100);
+      const sets = new Set(rows.map((r) => JSON.stringify([r.metric[L.service], r.metric.service_namespace, r.metric[L.environment]])));
+      expect([...sets], job).toEqual([JSON.stringify(Object.values(RESOURCE_LABELS))]);
+    }
     const onlyCollector = [...viaCollector.keys()].filter((k) => !direct.has(k));
     const onlyDirect = [...direct.keys()].filter((k) => !viaCollector.has(k));
     console.log(`e2e [${major}.x] series: ${viaCollector.size} via collector, ${direct.size} direct; only collector: ${onlyCollector.slice(0, 5).join(' ')}; only direct: ${onlyDirect.slice(0, 5).join(' ')}`);
@@ -331,43 +341,41 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     );
   });
 
-  it('every recording rule produces a finite value for both services', async () => {
+  it('every recording rule produces a finite value for the service, with its environment', async () => {
     const rules = recordingRules(TEST_SETTINGS);
     const problems = async (): Promise<string[]> => {
       const out: string[] = [];
       for (const r of rules) {
         const rows = await promQuery(prom.url, r.record + (r.labels ? `{${Object.entries(r.labels).map(([k, v]) => `${k}="${v}"`).join(',')}}` : ''));
-        for (const svc of SERVICES) {
-          const mine = rows.filter((x) => x.metric.service_name === svc);
-          if (mine.length === 0 || mine.some((x) => !Number.isFinite(x.value))) out.push(`${r.record}${JSON.stringify(r.labels ?? {})} ${svc}: ${JSON.stringify(mine.map((x) => x.value))}`);
-        }
+        const mine = rows.filter((x) => x.metric.service_name === SERVICE && x.metric[L.environment] === ENVIRONMENT);
+        if (mine.length === 0 || mine.some((x) => !Number.isFinite(x.value))) out.push(`${r.record}${JSON.stringify(r.labels ?? {})}: ${JSON.stringify(mine.map((x) => x.value))}`);
       }
       return out;
     };
     // The collector path trails the direct one by an export and a scrape, and a rule's value is from
     // its last evaluation: ratios and quantiles are NaN (0/0) until the burst is in the 5m window.
     await stage('wait: recording rules', () =>
-      waitFor(async () => (await problems()).length === 0, { what: 'every recording rule for both services', timeoutMs: 20_000, intervalMs: 500 }).catch(() => undefined),
+      waitFor(async () => (await problems()).length === 0, { what: 'every recording rule', timeoutMs: 20_000, intervalMs: 500 }).catch(() => undefined),
     );
     expect(await problems()).toEqual([]);
     // Exact where exactness is possible: nothing in flight, one presence series per service.
     // (A rule's value is from its last evaluation, up to one interval behind the scrape: wait for it.)
     const n = mixin.recordNames(TEST_SETTINGS);
-    const settled = { [COLLECTOR_SERVICE]: 0, [DIRECT_SERVICE]: 0 };
+    const settled = { [SERVICE]: 0 };
     await waitFor(async () => JSON.stringify(sorted(await sumBy(prom.url, [L.service], n.activeRequests))) === JSON.stringify(settled), { what: 'no call in flight', timeoutMs: 10_000 }).catch(() => undefined);
     expect(sorted(await sumBy(prom.url, [L.service], n.activeRequests))).toEqual(settled);
-    expect(sorted(await sumBy(prom.url, [L.service], n.telemetryUp))).toEqual({ [COLLECTOR_SERVICE]: 1, [DIRECT_SERVICE]: 1 });
+    expect(sorted(await sumBy(prom.url, [L.service], n.telemetryUp))).toEqual({ [SERVICE]: 1 });
   });
 
-  it('the alerts the faults justify are firing for both services, and no other alert is', async () => {
+  it('the alerts the faults justify are firing for the service, and no other alert is', async () => {
     const firing = await stage('wait: alerts firing', () =>
       waitFor(
         async () => {
           const rows = (await alerts(prom.url)).filter((a) => a.alertstate === 'firing');
-          const ok = MUST_FIRE.every((name) => SERVICES.every((svc) => rows.some((a) => a.alertname === name && a.labels.service_name === svc)));
+          const ok = MUST_FIRE.every((name) => rows.some((a) => a.alertname === name && a.labels.service_name === SERVICE));
           return ok && rows;
         },
-        { what: `alerts ${MUST_FIRE.join(', ')} firing for ${SERVICES.join(', ')}`, timeoutMs: 40_000, intervalMs: 500 },
+        { what: `alerts ${MUST_FIRE.join(', ')} firing for ${SERVICE}`, timeoutMs: 40_000, intervalMs: 500 },
       ),
     );
     const all = await alerts(prom.url);
@@ -376,7 +384,7 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     const key = (a: { alertname: string; labels: Record<string, string> }) =>
       [a.alertname, a.labels.service_name, a.labels[L.provider] ?? '', a.labels[L.requestModel] ?? '', a.labels[L.errorType] ?? '', a.labels.severity].join(' ');
     expect(firing.map(key).sort()).toEqual(
-      SERVICES.flatMap((svc) => [
+      [SERVICE].flatMap((svc) => [
         `GenAIErrorBudgetBurnFast ${svc}    page`,
         `GenAIErrorBudgetBurnSlow ${svc}    ticket`,
         `GenAIErrorRatioHigh ${svc}    ticket`,
@@ -390,31 +398,34 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     );
   });
 
-  it('Alertmanager routes them: pages to the webhook (with its bearer token), tickets and info to Slack, page inhibits same-category tickets', async () => {
+  it('Alertmanager routes them: pages to the webhook (with its bearer token), tickets and info to Slack, a page silences only the tickets paired with it', async () => {
     const severityOf = Object.fromEntries(alertDefinitions(TEST_SETTINGS).map((a) => [a.name, a.severity]));
-    const categoryOf = Object.fromEntries(alertDefinitions(TEST_SETTINGS).map((a) => [a.name, a.category]));
-    const pageNames = MUST_FIRE.filter((n) => severityOf[n] === 'page');
-    // A firing page of category "errors" inhibits the tickets of that category for the same service.
-    const inhibited = MUST_FIRE.filter((n) => severityOf[n] === 'ticket' && pageNames.some((p) => categoryOf[p] === categoryOf[n]));
+    const pairs = mixin.inhibitionPairs(alertDefinitions(TEST_SETTINGS));
+    const firing = new Set<string>(MUST_FIRE);
+    // A firing page silences the tickets its definition names (same service and environment), no others.
+    const inhibited = MUST_FIRE.filter((n) => pairs.some((p) => p.target === n && firing.has(p.source)));
     const delivered = MUST_FIRE.filter((n) => !inhibited.includes(n));
+    expect([...inhibited].sort()).toEqual(['GenAIErrorBudgetBurnSlow', 'GenAIErrorRatioHigh']);
+    // The 5xx page fires next to the timeouts ticket: different cause, different fix, so it is delivered.
+    expect(delivered).toEqual(expect.arrayContaining(['GenAIServerErrors', 'GenAITimeouts', 'GenAIRateLimited']));
 
-    const pageHits = (name: string, svc: string) =>
+    const pageHits = (name: string) =>
       sink.requests.filter((r) => r.path === '/page').some((r) => {
         const body = JSON.parse(r.body) as { alerts: { labels: Record<string, string>; status: string }[] };
-        return body.alerts.some((a) => a.labels.alertname === name && a.labels.service_name === svc && a.status === 'firing');
+        return body.alerts.some((a) => a.labels.alertname === name && a.labels.service_name === SERVICE && a.status === 'firing');
       });
-    const slackHits = (name: string, svc: string) =>
+    const slackHits = (name: string) =>
       sink.requests.filter((r) => r.path === '/slack').some((r) => {
         const body = JSON.parse(r.body) as { attachments?: { title?: string }[] };
-        return (body.attachments ?? []).some((a) => a.title === `[FIRING] ${name} ${svc}`);
+        return (body.attachments ?? []).some((a) => a.title === `[FIRING] ${name} ${SERVICE}`);
       });
 
     await stage('wait: alertmanager deliveries', () =>
-      waitFor(
-        () =>
-          delivered.every((name) => SERVICES.every((svc) => (severityOf[name] === 'page' ? pageHits(name, svc) && slackHits(name, svc) : slackHits(name, svc)))),
-        { what: `deliveries of ${delivered.join(', ')}`, timeoutMs: 30_000, intervalMs: 250 },
-      ),
+      waitFor(() => delivered.every((name) => (severityOf[name] === 'page' ? pageHits(name) && slackHits(name) : slackHits(name))), {
+        what: `deliveries of ${delivered.join(', ')}`,
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      }),
     );
     // Pages only on the paging webhook, never tickets or info.
     for (const r of sink.requests.filter((x) => x.path === '/page')) {
@@ -423,23 +434,22 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
       expect(body.receiver).toBe('page');
       for (const a of body.alerts) expect(a.labels.severity).toBe('page');
     }
-    // Alertmanager holds every firing alert; the inhibited ones are suppressed by a page.
+    // Alertmanager holds every firing alert; the inhibited ones are suppressed by a page paired with them.
     const held = await amAlerts(am.url);
+    const nameOf = new Map(held.map((a) => [a.fingerprint, a.labels.alertname]));
     for (const name of MUST_FIRE) {
-      for (const svc of SERVICES) {
-        const a = held.find((x) => x.labels.alertname === name && x.labels.service_name === svc);
-        expect(a, `${name} ${svc} in Alertmanager`).toBeDefined();
-        if (inhibited.includes(name)) {
-          expect(a!.status.state, `${name} ${svc}`).toBe('suppressed');
-          expect(a!.status.inhibitedBy.length).toBeGreaterThan(0);
-          // Pages fire PAGE_FOR after the condition, tickets OTHER_FOR: the inhibitor is always there first.
-          expect(slackHits(name, svc), `${name} ${svc} must not be delivered`).toBe(false);
-        } else {
-          expect(a!.status.state, `${name} ${svc}`).toBe('active');
-        }
+      const a = held.find((x) => x.labels.alertname === name && x.labels.service_name === SERVICE);
+      expect(a, `${name} in Alertmanager`).toBeDefined();
+      if (inhibited.includes(name)) {
+        expect(a!.status.state, name).toBe('suppressed');
+        expect(a!.status.inhibitedBy.length).toBeGreaterThan(0);
+        for (const f of a!.status.inhibitedBy) expect(pairs.some((p) => p.source === nameOf.get(f) && p.target === name), `${name} inhibited by ${nameOf.get(f)}`).toBe(true);
+        // Pages fire PAGE_FOR after the condition, tickets OTHER_FOR: the inhibitor is always there first.
+        expect(slackHits(name), `${name} must not be delivered`).toBe(false);
+      } else {
+        expect(a!.status.state, name).toBe('active');
       }
     }
-    expect(inhibited.sort()).toEqual(['GenAIErrorBudgetBurnSlow', 'GenAIErrorRatioHigh', 'GenAITimeouts']);
   });
 
   it('every query of the mixin (rules, alerts, dashboard panels, Grafana alerts) runs, and each entry that expects data gets it on both paths', async () => {
@@ -464,26 +474,26 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     for (const q of queries) {
       const all = await check(q, {}, 'All');
       if (all) failures.push(all);
-      // Per path: a panel filtered to one service shows the same data for either way of collecting it.
-      if (q.expect?.data && q.expr.includes('$service')) {
-        for (const svc of SERVICES) {
-          const one = await check(q, { service: svc }, `service=${svc}`);
-          if (one) failures.push(one);
-        }
+      // Filtered to the service and its environment, as a dashboard user picks them.
+      if (q.expect?.data && (q.expr.includes('$service') || q.expr.includes('$environment'))) {
+        const one = await check(q, { service: SERVICE, environment: ENVIRONMENT }, `service=${SERVICE} environment=${ENVIRONMENT}`);
+        if (one) failures.push(one);
       }
     }
     expect(failures).toEqual([]);
     expect(queries.length).toBeGreaterThanOrEqual(recordingRules(TEST_SETTINGS).length + alertDefinitions(TEST_SETTINGS).length);
 
-    // The label gap of DIRECT_PATH_MISSING, as a dashboard user meets it: choosing the environment
-    // hides the directly scraped service (its series have no deployment_environment_name).
+    // The environment filter keeps both paths: choosing the environment shows the service, another hides it,
+    // and the raw series of both jobs carry the environment.
     const requests = queries.find((q) => q.kind === 'panel' && q.expr.includes('$environment') && q.expect?.data && !q.expect.labels)!;
-    expect((await runQuery(prom.url, substitute(requests.expr, { service: COLLECTOR_SERVICE, environment: 'e2e' }))).series).toBeGreaterThan(0);
-    expect((await runQuery(prom.url, substitute(requests.expr, { service: DIRECT_SERVICE, environment: 'e2e' }))).series).toBe(0);
+    expect((await runQuery(prom.url, substitute(requests.expr, { service: SERVICE, environment: ENVIRONMENT }))).series).toBeGreaterThan(0);
+    expect((await runQuery(prom.url, substitute(requests.expr, { service: SERVICE, environment: 'elsewhere' }))).series).toBe(0);
+    const jobsInEnvironment = await promQuery(prom.url, `count by (job) (${PROM.duration}_count{${L.environment}="${ENVIRONMENT}"})`);
+    expect(jobsInEnvironment.map((r) => r.metric.job).sort()).toEqual([...JOBS].sort());
   });
 
   it('collector killed (SIGKILL) mid-run: the app is unaffected, the direct path stays exact, the collector path catches up with no counter reset', async () => {
-    const before = await pathTotals(prom.url, COLLECTOR_SERVICE);
+    const before = await pathTotals(prom.url, COLLECTOR_JOB);
     expectTotals(before, expectedAfter.burst);
 
     await stage('collector: SIGKILL', () => collector.kill());
@@ -492,23 +502,22 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expectOutcomes(phases.outage, outcomes);
     expect(app.exited()).toBe(false);
 
-    await stage('wait: outage seen (direct exact, collector target down, telemetry-absent alert)', async () => {
-      await waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, DIRECT_SERVICE), expectedAfter.outage), { what: 'direct-path totals during the outage', timeoutMs: 20_000, intervalMs: 250 });
+    await stage('wait: outage seen (direct exact, collector target down, its series stale)', async () => {
+      await waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, DIRECT_JOB), expectedAfter.outage), { what: 'direct-path totals during the outage', timeoutMs: 20_000, intervalMs: 250 });
       await waitFor(async () => (await promQuery(prom.url, 'up{job="otel-collector"}'))[0]?.value === 0, { what: 'up{job="otel-collector"} == 0' });
-      // The scrape failed, so Prometheus marked the collector-path series stale at once: the service is gone...
-      expect(await promQuery(prom.url, `${PROM.duration}_count{${byService(COLLECTOR_SERVICE)}}`)).toEqual([]);
-      // ... and the telemetry-absent alert fires for it (and only for it) after its `for`.
-      await waitFor(
-        async () => (await alerts(prom.url)).some((a) => a.alertname === 'GenAITelemetryAbsent' && a.alertstate === 'firing' && a.labels.service_name === COLLECTOR_SERVICE),
-        { what: `GenAITelemetryAbsent firing for ${COLLECTOR_SERVICE}`, timeoutMs: 20_000, intervalMs: 250 },
-      );
-      expect((await alerts(prom.url)).filter((a) => a.alertname === 'GenAITelemetryAbsent').map((a) => a.labels.service_name)).toEqual([COLLECTOR_SERVICE]);
+      // The scrape failed, so Prometheus marked the collector-path series stale at once...
+      expect(await promQuery(prom.url, `${PROM.duration}_count{${byJob(COLLECTOR_JOB)}}`)).toEqual([]);
+      // ... but the service still reports through the direct path: after two more rule evaluations it is
+      // still present, and the telemetry-absent alert (about a service, not a path) is not even pending.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(sorted(await sumBy(prom.url, [L.service], mixin.recordNames(TEST_SETTINGS).telemetryUp))).toEqual({ [SERVICE]: 1 });
+      expect((await alerts(prom.url)).filter((a) => a.alertname === 'GenAITelemetryAbsent')).toEqual([]);
     });
-    expectTotals(await pathTotals(prom.url, DIRECT_SERVICE), expectedAfter.outage);
+    expectTotals(await pathTotals(prom.url, DIRECT_JOB), expectedAfter.outage);
 
     await stage('collector: restart on the same ports', () => collector.start());
     await stage('wait: collector path re-exported', () =>
-      waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, COLLECTOR_SERVICE), expectedAfter.outage), {
+      waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, COLLECTOR_JOB), expectedAfter.outage), {
         what: 'collector-path totals after the restart',
         timeoutMs: 30_000,
         intervalMs: 250,
@@ -517,13 +526,12 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     // Cumulative temporality: the app re-sends its running totals, so what was recorded while the
     // collector was dead is not lost, the first value after the restart already includes it, and
     // Prometheus sees no counter reset (a reset would only come from an app restart).
-    const after = await pathTotals(prom.url, COLLECTOR_SERVICE);
+    const after = await pathTotals(prom.url, COLLECTOR_JOB);
     expectTotals(after, expectedAfter.outage);
     for (const [k, v] of before.calls) expect(after.calls.get(k)!).toBeGreaterThanOrEqual(v);
-    const resets = await promQuery(prom.url, `sum(resets(${PROM.duration}_count{${byService(COLLECTOR_SERVICE)}}[10m])) + sum(resets(${PROM.tokenUsage}_sum{${byService(COLLECTOR_SERVICE)}}[10m])) + sum(resets(${PROM.cost}_sum{${byService(COLLECTOR_SERVICE)}}[10m]))`);
+    const sel = `{${byJob(COLLECTOR_JOB)}}`;
+    const resets = await promQuery(prom.url, `sum(resets(${PROM.duration}_count${sel}[10m])) + sum(resets(${PROM.tokenUsage}_sum${sel}[10m])) + sum(resets(${PROM.cost}_sum${sel}[10m]))`);
     expect(resets.map((r) => r.value)).toEqual([0]);
-    // Once its series are back, the telemetry-absent alert resolves.
-    await waitFor(async () => !(await alerts(prom.url)).some((a) => a.alertname === 'GenAITelemetryAbsent'), { what: 'GenAITelemetryAbsent resolved', timeoutMs: 15_000, intervalMs: 250 });
     // The sidecar's remote write kept going to its own sink, never into this Prometheus.
     expect(sink.requests.filter((r) => r.path === '/remote-write').length).toBeGreaterThan(0);
   });

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Prints the path of a Prometheus 3.x binary for the second pass of tests/e2e: $PROMETHEUS3_BIN, else a
+# build cached per version under the tools dir, else builds it from the Go module proxy (minutes cold,
+# once per version; a cached binary answers in milliseconds). Called by scripts/tools/ensure.sh.
+#
+# Why not `go install github.com/prometheus/prometheus/cmd/prometheus@v0.3xx.0`: Prometheus 3.x is
+# published as Go module versions v0.3xx.y (3.15.0 = v0.315.0), and those go.mod files carry
+# replace/exclude directives, which `go install pkg@version` refuses. (v0.316.0 has none, but some of its
+# pseudo-version dependencies are refused by proxy.golang.org: "This module version is not available".)
+# So: a throw-away main module that requires the release and copies its replace/exclude directives.
+# The binary has no web UI assets (the HTTP API, which the tests use, works without them).
+#
+# Settings (environment):
+#   PROMETHEUS3_BIN              use this binary, build nothing
+#   PROMETHEUS3_MODULE_VERSION   module version to build (default v0.315.0 = Prometheus 3.15.0)
+#   GENAI_METER_TOOLS_DIR        cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/genai-meter/tools)
+set -euo pipefail
+
+version="${PROMETHEUS3_MODULE_VERSION:-v0.315.0}"
+tools_dir="${GENAI_METER_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/genai-meter/tools}"
+bin="$tools_dir/prometheus3-$version"
+
+if [ -n "${PROMETHEUS3_BIN:-}" ]; then echo "$PROMETHEUS3_BIN"; exit 0; fi
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+
+[[ "$version" =~ ^v0\.([0-9]+)\.([0-9]+)$ ]] || { echo "ensure-prometheus3: $version is not a v0.3xx.y module version" >&2; exit 1; }
+minor_all="${BASH_REMATCH[1]}" patch="${BASH_REMATCH[2]}"
+semver="$((minor_all / 100)).$((minor_all % 100)).$patch"
+
+if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
+command -v go >/dev/null || { echo "ensure-prometheus3: go is needed to build Prometheus $semver" >&2; exit 1; }
+mkdir -p "$tools_dir"
+exec 9>"$tools_dir/.prometheus3.lock"
+flock 9
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo "ensure-prometheus3: building Prometheus $semver ($version) from the Go module proxy" >&2
+start=$(date +%s)
+cd "$work"
+upstream_mod="$(go mod download -json "github.com/prometheus/prometheus@$version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+[ -f "$upstream_mod" ] || { echo "ensure-prometheus3: cannot download github.com/prometheus/prometheus@$version" >&2; exit 1; }
+{
+  echo "module genai-meter/prometheus3-build"
+  echo
+  echo "go $(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')"
+  echo
+  echo "require github.com/prometheus/prometheus $version"
+  echo
+  # replace/exclude lines and blocks of the upstream go.mod, verbatim.
+  awk '/^(replace|exclude)[[:space:]]*\($/ {blk=1} blk {print; if ($0 ~ /^\)/) blk=0; next} /^(replace|exclude)[[:space:]]/ {print}' "$upstream_mod"
+} >go.mod
+printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/prometheus/prometheus/cmd/prometheus"\n' >tools.go
+go mod tidy >&2
+# The version is stamped so `prometheus --version` (and the e2e's check of the major version) can read it.
+CGO_ENABLED=0 go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=$semver" \
+  -o "$bin.tmp.$$" github.com/prometheus/prometheus/cmd/prometheus >&2
+mv "$bin.tmp.$$" "$bin"
+echo "ensure-prometheus3: built $("$bin" --version 2>&1 | head -1) in $(($(date +%s) - start)) s -> $bin" >&2
+echo "$bin"
