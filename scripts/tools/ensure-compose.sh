@@ -5,18 +5,12 @@
 # is downloaded and built in place. About 8 minutes cold on 2 cores, then cached per version.
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 version="${COMPOSE_VERSION:-v2.40.3}"
-tools_dir="${GENAI_METER_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/genai-meter/tools}"
 bin="$tools_dir/docker-compose-$version"
-
-if [ -n "${COMPOSE_BIN:-}" ]; then echo "$COMPOSE_BIN"; exit 0; fi
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+reuse_or_lock compose "$bin" "${COMPOSE_BIN:-}"
 
 command -v go >/dev/null || { echo "ensure-compose: go is needed to build docker compose $version" >&2; exit 1; }
-mkdir -p "$tools_dir"
-exec 9>"$tools_dir/.compose.lock"
-flock 9
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 
 work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT

@@ -16,12 +16,10 @@
 #   GENAI_METER_TOOLS_DIR        cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/genai-meter/tools)
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 version="${PROMETHEUS3_MODULE_VERSION:-v0.315.0}"
-tools_dir="${GENAI_METER_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/genai-meter/tools}"
 bin="$tools_dir/prometheus3-$version"
-
-if [ -n "${PROMETHEUS3_BIN:-}" ]; then echo "$PROMETHEUS3_BIN"; exit 0; fi
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+reuse_or_lock prometheus3 "$bin" "${PROMETHEUS3_BIN:-}"
 
 [[ "$version" =~ ^v0\.([0-9]+)\.([0-9]+)$ ]] || { echo "ensure-prometheus3: $version is not a v0.3xx.y module version" >&2; exit 1; }
 minor_all="${BASH_REMATCH[1]}" patch="${BASH_REMATCH[2]}"
@@ -29,10 +27,6 @@ semver="$((minor_all / 100)).$((minor_all % 100)).$patch"
 
 if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
 command -v go >/dev/null || { echo "ensure-prometheus3: go is needed to build Prometheus $semver" >&2; exit 1; }
-mkdir -p "$tools_dir"
-exec 9>"$tools_dir/.prometheus3.lock"
-flock 9
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

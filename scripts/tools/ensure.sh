@@ -16,7 +16,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 manifest="$root/otel-collector/builder/manifest.yaml"
-tools_dir="${GENAI_METER_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/genai-meter/tools}"
+source "$root/scripts/tools/lib.sh"
 env_file="$root/.cache/tools.env"
 
 log() { echo "ensure-tools: $*" >&2; }
