@@ -235,25 +235,24 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       return;
     }
     const diag = this._diag;
+    // Records the failure (request or parse) and passes the caller's error through untouched.
+    const onFailure = (err: unknown): never => {
+      try {
+        call.fail(err);
+      } catch (e) {
+        diag.error('genai-meter: failed to record a failed call', e);
+      }
+      throw err;
+    };
     const responsePromise = result.responsePromise;
-    result.responsePromise = responsePromise.then(
-      (props) => {
-        try {
-          call.onHeaders(props?.response?.headers);
-        } catch (e) {
-          diag.error('genai-meter: failed to read response headers', e);
-        }
-        return props;
-      },
-      (err: unknown) => {
-        try {
-          call.fail(err);
-        } catch (e) {
-          diag.error('genai-meter: failed to record a failed call', e);
-        }
-        throw err;
-      },
-    );
+    result.responsePromise = responsePromise.then((props) => {
+      try {
+        call.onHeaders(props?.response?.headers);
+      } catch (e) {
+        diag.error('genai-meter: failed to read response headers', e);
+      }
+      return props;
+    }, onFailure);
     const parseResponse = result.parseResponse;
     const responsesApi = call.api === CallApi.Responses;
     const parseHook: ParseHook = function genaiMeterParse(this: unknown, ...args: unknown[]) {
@@ -272,14 +271,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
           }
           return data;
         },
-        (err: unknown) => {
-          try {
-            call.fail(err);
-          } catch (e) {
-            diag.error('genai-meter: failed to record a failed parse', e);
-          }
-          throw err;
-        },
+        onFailure,
       );
     };
     parseHook[CALL] = call;
