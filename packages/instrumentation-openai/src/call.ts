@@ -5,7 +5,7 @@ import { classifyError } from './error-type.js';
 import type { Instruments } from './metrics.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { Endpoint } from './provider.js';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ERROR_TYPE_VALUES, type ErrorType } from './semconv.js';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, type ErrorType } from './semconv.js';
 import type { ResponseAttributes, Series, SeriesRegistry } from './series.js';
 import type { ReportedUsage } from './usage.js';
 
@@ -159,4 +159,3 @@ function extraAttributes(rec: Recorder): Attributes | undefined {
 /** The cached attribute set, or a merged copy when attribution attributes apply to this call. */
 const withExtra = (attrs: Attributes, extra: Attributes | undefined): Attributes => (extra ? { ...attrs, ...extra } : attrs);
 
-export const CANCELLED = ERROR_TYPE_VALUES.CANCELLED;

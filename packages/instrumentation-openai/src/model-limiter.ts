@@ -9,7 +9,6 @@ const PLAUSIBLE_MODEL = /^[\w.:/@+\- ]+$/;
 
 export class ModelLimiter {
   private readonly admitted = new Set<string>();
-  private overflowed = 0;
 
   constructor(readonly maxModels: number) {}
 
@@ -17,19 +16,9 @@ export class ModelLimiter {
     if (model === undefined) return undefined;
     if (this.admitted.has(model)) return model;
     if (this.admitted.size >= this.maxModels || model.length > MAX_MODEL_LENGTH || !PLAUSIBLE_MODEL.test(model)) {
-      this.overflowed++;
       return MODEL_OVERFLOW_VALUE;
     }
     this.admitted.add(model);
     return model;
-  }
-
-  /** How many labels were folded into `_OTHER` so far (for diagnostics and tests). */
-  get overflowCount(): number {
-    return this.overflowed;
-  }
-
-  get size(): number {
-    return this.admitted.size;
   }
 }

@@ -1,7 +1,8 @@
 // Observes an openai `Stream` by replacing its private `iterator` factory, not Symbol.asyncIterator, so
 // tee(), toReadableStream() and the SDK's stream helpers all pull through the same observed iterator.
 import type { DiagLogger } from '@opentelemetry/api';
-import { CANCELLED, CallApi, type Call } from './call.js';
+import { CallApi, type Call } from './call.js';
+import { ERROR_TYPE_VALUES } from './semconv.js';
 import { usageFromCompletion, usageFromResponse } from './usage.js';
 
 export interface StreamLike {
@@ -75,7 +76,7 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
   private readonly onResult = (result: IteratorResult<unknown>): IteratorResult<unknown> | Promise<IteratorResult<unknown>> => {
     if (result.done) {
-      this.safely(() => this.call.finish(this.stream.controller?.signal?.aborted ? CANCELLED : undefined));
+      this.safely(() => this.call.finish(this.stream.controller?.signal?.aborted ? ERROR_TYPE_VALUES.CANCELLED : undefined));
       return result;
     }
     let deliver: unknown = result.value;
@@ -95,7 +96,7 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
   async return(value?: unknown): Promise<IteratorResult<unknown>> {
     // The caller stopped iterating before the end: the call is over, cancelled by the caller.
-    this.safely(() => this.call.finish(CANCELLED));
+    this.safely(() => this.call.finish(ERROR_TYPE_VALUES.CANCELLED));
     if (typeof this.source.return === 'function') return this.source.return(value);
     return { done: true, value };
   }
