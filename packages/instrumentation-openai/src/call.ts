@@ -90,6 +90,12 @@ export class Call {
     this.lastChunkAt = now;
   }
 
+  /** The call cannot be observed (an unexpected return value): no longer in flight, nothing recorded. */
+  discard(): void {
+    this.finished = true;
+    this.leave();
+  }
+
   /** The call failed: an HTTP error, a connection failure, a parse error or a stream that broke. */
   fail(err: unknown): void {
     if (this.finished) return;

@@ -75,6 +75,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   declare private _recorder: Recorder;
   declare private _endpoints: EndpointResolver;
   declare private _patched: Set<object>;
+  declare private _injectStreamUsage: NonNullable<OpenAIInstrumentationConfig['injectStreamUsage']>;
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -92,6 +93,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     this._patched ??= new Set();
     this._instruments ??= new Instruments(this.meter, () => this._recorder.series);
     this._endpoints = new EndpointResolver(config.providerName, config.defaultProviderName ?? 'openai');
+    this._injectStreamUsage = config.injectStreamUsage ?? 'known-providers';
     let pricing: PriceCatalog | undefined;
     if (config.pricing instanceof PriceCatalog) pricing = config.pricing;
     else if (config.pricing !== false) pricing = PriceCatalog.load(config.pricing ?? {}); // throws on an invalid file: fail at start, loudly
@@ -205,7 +207,11 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       try {
         result = original.apply(this, callArgs);
       } catch (err) {
-        call?.fail(err);
+        try {
+          call?.fail(err);
+        } catch (e) {
+          inst._diag.error('genai-meter: failed to record a failed call', e);
+        }
         throw err;
       }
       if (call) {
@@ -220,7 +226,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   private _shouldInjectUsage(provider: string): boolean {
-    const mode = this.getConfig().injectStreamUsage ?? 'known-providers';
+    const mode = this._injectStreamUsage;
     return mode === true || (mode === 'known-providers' && STREAM_USAGE_PROVIDERS.has(provider));
   }
 
@@ -231,7 +237,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   private _observe(result: unknown, call: Call): void {
     if (!isAPIPromise(result)) {
       this._diag.debug('openai create() did not return an APIPromise; call not recorded');
-      call.finish();
+      call.discard();
       return;
     }
     const diag = this._diag;
