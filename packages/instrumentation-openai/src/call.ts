@@ -2,16 +2,18 @@
 import type { Attributes, DiagLogger } from '@opentelemetry/api';
 import type { PriceCatalog } from '@genai-meter/pricing';
 import { classifyError } from './error-type.js';
-import type { Instruments } from './metrics.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { Endpoint } from './provider.js';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, type ErrorType } from './semconv.js';
-import type { ResponseAttributes, Series, SeriesRegistry } from './series.js';
+import { Slot, type ResponsePoints, type Series, type SeriesRegistry } from './series.js';
 import type { ReportedUsage } from './usage.js';
+import type { Recording } from './aggregation.js';
 
-/** What every call of one instrumentation shares. */
+/**
+ * What every call of one instrumentation shares. Reconfiguring updates this object in place, so a call
+ * reads the current series (and their sinks) when it starts.
+ */
 export interface Recorder {
-  instruments: Instruments;
   series: SeriesRegistry;
   limiter: ModelLimiter;
   pricing: PriceCatalog | undefined;
@@ -42,7 +44,8 @@ export class Call {
   private inFlight = true;
   private firstChunkAt = 0;
   private lastChunkAt = 0;
-  private chunkAttributes: Attributes | undefined;
+  private chunkPoints: ResponsePoints | undefined;
+  private timePerChunk: Recording | undefined;
   private finished = false;
 
   constructor(
@@ -53,14 +56,15 @@ export class Call {
     readonly requestModel: string | undefined,
     readonly stream: boolean,
   ) {
+    // Attribution first: its hook may reconfigure the recorder (a late-found app MeterProvider).
+    this.extra = extraAttributes(rec);
     this.series = rec.series.get(endpoint, operation, rec.limiter.label(requestModel));
     this.series.active++;
-    this.extra = extraAttributes(rec);
   }
 
-  /** The attribute sets for this call's response model, plus any extra (attribution) attributes. */
-  private attributeSets(): { sets: ResponseAttributes; extra: Attributes | undefined } {
-    return { sets: this.series.forResponseModel(this.rec.limiter.label(this.responseModel)), extra: this.extra };
+  /** The points of this call's response model. */
+  private points(): ResponsePoints {
+    return this.series.forResponseModel(this.rec.limiter.label(this.responseModel));
   }
 
   private leave(): void {
@@ -81,11 +85,11 @@ export class Call {
     const now = performance.now();
     if (this.firstChunkAt === 0) {
       this.firstChunkAt = now;
-      const { sets, extra } = this.attributeSets();
-      this.chunkAttributes = withExtra(sets.base, extra);
-      this.rec.instruments.timeToFirstChunk.record((now - this.start) / 1000, this.chunkAttributes);
-    } else if (this.rec.recordTimePerOutputChunk) {
-      this.rec.instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes);
+      const points = this.points();
+      points.pointWith(Slot.TimeToFirstChunk, this.extra).record((now - this.start) / 1000);
+      if (this.rec.recordTimePerOutputChunk) this.timePerChunk = points.pointWith(Slot.TimePerOutputChunk, this.extra);
+    } else if (this.timePerChunk !== undefined) {
+      this.timePerChunk.record((now - this.lastChunkAt) / 1000);
     }
     this.lastChunkAt = now;
   }
@@ -109,24 +113,26 @@ export class Call {
     this.finished = true;
     this.leave();
     const seconds = (performance.now() - this.start) / 1000;
-    const { sets, extra } = this.attributeSets();
+    const points = this.points();
+    const extra = this.extra;
     if (errorType === undefined) {
-      this.rec.instruments.duration.record(seconds, withExtra(sets.base, extra));
+      points.pointWith(Slot.Duration, extra).record(seconds);
     } else {
-      const errorAttrs: Attributes = { ...sets.base, ...extra, [ATTR_ERROR_TYPE]: errorType };
+      // Failures are rare and their status varies: their attribute set is bound per call.
+      const errorAttrs: Attributes = { ...extra, [ATTR_ERROR_TYPE]: errorType };
       if (status !== undefined) errorAttrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
-      this.rec.instruments.duration.record(seconds, errorAttrs);
+      this.rec.series.sinks.duration.bind(points.attributes(Slot.Duration, errorAttrs)).record(seconds);
     }
-    if (this.usage) this.recordUsage(this.usage, sets, extra);
+    if (this.usage) this.recordUsage(this.usage, points, extra);
   }
 
-  private recordUsage(u: ReportedUsage, sets: ResponseAttributes, extra: Attributes | undefined): void {
-    const { instruments, pricing } = this.rec;
-    if (u.inputTokens !== undefined) instruments.tokenUsage.record(u.inputTokens, withExtra(sets.input, extra));
-    if (u.outputTokens !== undefined && this.api !== CallApi.Embeddings) instruments.tokenUsage.record(u.outputTokens, withExtra(sets.output, extra));
-    if (u.cacheReadTokens > 0) instruments.tokenDetails.add(u.cacheReadTokens, withExtra(sets.cacheRead, extra));
-    if (u.cacheWriteTokens > 0) instruments.tokenDetails.add(u.cacheWriteTokens, withExtra(sets.cacheWrite, extra));
-    if (u.reasoningTokens > 0) instruments.tokenDetails.add(u.reasoningTokens, withExtra(sets.reasoning, extra));
+  private recordUsage(u: ReportedUsage, points: ResponsePoints, extra: Attributes | undefined): void {
+    const { pricing } = this.rec;
+    if (u.inputTokens !== undefined) points.pointWith(Slot.InputTokens, extra).record(u.inputTokens);
+    if (u.outputTokens !== undefined && this.api !== CallApi.Embeddings) points.pointWith(Slot.OutputTokens, extra).record(u.outputTokens);
+    if (u.cacheReadTokens > 0) points.pointWith(Slot.CacheReadTokens, extra).record(u.cacheReadTokens);
+    if (u.cacheWriteTokens > 0) points.pointWith(Slot.CacheWriteTokens, extra).record(u.cacheWriteTokens);
+    if (u.reasoningTokens > 0) points.pointWith(Slot.ReasoningTokens, extra).record(u.reasoningTokens);
     if (!pricing) return;
     const cost = pricing.costFor([this.responseModel, this.requestModel], {
       inputTokens: u.inputTokens ?? 0,
@@ -136,10 +142,10 @@ export class Call {
       reasoningTokens: u.reasoningTokens,
     });
     if (cost) {
-      instruments.cost.record(cost.totalUsd, withExtra(sets.base, extra));
+      points.pointWith(Slot.Cost, extra).record(cost.totalUsd);
       return;
     }
-    instruments.unpricedCalls.add(1, withExtra(sets.base, extra));
+    points.pointWith(Slot.UnpricedCalls, extra).record(1);
     const model = this.responseModel ?? this.requestModel ?? '(none)';
     if (!this.rec.warnedUnpriced.has(model) && this.rec.warnedUnpriced.size < 1000) {
       this.rec.warnedUnpriced.add(model);
@@ -161,7 +167,4 @@ function extraAttributes(rec: Recorder): Attributes | undefined {
     return undefined;
   }
 }
-
-/** The cached attribute set, or a merged copy when attribution attributes apply to this call. */
-const withExtra = (attrs: Attributes, extra: Attributes | undefined): Attributes => (extra ? { ...attrs, ...extra } : attrs);
 

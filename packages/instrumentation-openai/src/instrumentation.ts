@@ -1,9 +1,11 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import { PriceCatalog } from '@genai-meter/pricing';
+import { attributeFilter, OwnAggregation, type Sinks } from './aggregation.js';
 import { Call, CallApi, type Recorder } from './call.js';
 import { Instruments } from './metrics.js';
 import { ModelLimiter } from './model-limiter.js';
 import { EndpointResolver } from './provider.js';
+import { GenAIMeterMetricProducer, type MetricProducerOptions } from './producer.js';
 import { SeriesRegistry } from './series.js';
 import { GEN_AI_OPERATION_NAME_VALUES } from './semconv.js';
 import { isStreamLike, observeStream } from './stream.js';
@@ -71,7 +73,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   // The base constructor calls setConfig, init and _updateMetricInstruments before subclass fields exist;
   // these are created by _configure after super() returns, and `declare` emits no field initializer that
   // would run in between.
-  declare private _instruments: Instruments;
+  declare private _instruments: Instruments | undefined;
+  /** Set while aggregation is 'internal'. */
+  declare private _own: OwnAggregation | undefined;
+  declare private _ownOptions: string | undefined;
   declare private _recorder: Recorder;
   declare private _endpoints: EndpointResolver;
   declare private _patched: Set<object>;
@@ -91,15 +96,13 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   private _configure(): void {
     const config = this.getConfig();
     this._patched ??= new Set();
-    this._instruments ??= new Instruments(this.meter, () => this._recorder.series);
     this._endpoints = new EndpointResolver(config.providerName, config.defaultProviderName ?? 'openai');
     this._injectStreamUsage = config.injectStreamUsage ?? 'known-providers';
     let pricing: PriceCatalog | undefined;
     if (config.pricing instanceof PriceCatalog) pricing = config.pricing;
     else if (config.pricing !== false) pricing = PriceCatalog.load(config.pricing ?? {}); // throws on an invalid file: fail at start, loudly
-    this._recorder = {
-      instruments: this._instruments,
-      series: new SeriesRegistry(10_000),
+    const recorder: Recorder = {
+      series: this._seriesRegistry(),
       limiter: new ModelLimiter(config.maxModels ?? 200),
       pricing,
       diag: this._diag,
@@ -107,12 +110,53 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       recordTimePerOutputChunk: config.recordTimePerOutputChunk ?? true,
       warnedUnpriced: new Set(),
     };
+    // In place: a call that is starting reads the new series (see Call's constructor).
+    if (this._recorder) Object.assign(this._recorder, recorder);
+    else this._recorder = recorder;
+  }
+
+  /** A fresh series registry bound to the sinks of the configured aggregation. */
+  private _seriesRegistry(): SeriesRegistry {
+    const config = this.getConfig();
+    const filter = attributeFilter(config.allowAttributes, config.dropAttributes);
+    let sinks: Sinks;
+    if (config.aggregation === 'internal') {
+      // Keep the cells (cumulative state) across a reconfiguration that does not change how they are keyed.
+      const ownOptions = JSON.stringify([config.allowAttributes, config.dropAttributes, config.cardinalityLimit]);
+      if (!this._own || this._ownOptions !== ownOptions) {
+        this._own = new OwnAggregation({ filter, cardinalityLimit: config.cardinalityLimit });
+        this._ownOptions = ownOptions;
+      }
+      sinks = this._own.metrics;
+    } else {
+      this._own = undefined;
+      this._instruments ??= this._createInstruments();
+      sinks = this._instruments.sinks(filter);
+    }
+    return new SeriesRegistry(sinks, 10_000, filter);
+  }
+
+  private _createInstruments(): Instruments {
+    return new Instruments(this.meter, () => (this._own ? undefined : this._recorder?.series));
   }
 
   protected override _updateMetricInstruments(): void {
     if (!this._recorder) return; // base constructor: _configure creates them
-    this._instruments = new Instruments(this.meter, () => this._recorder.series);
-    this._recorder.instruments = this._instruments;
+    if (this._own) return; // internal aggregation: no SDK instruments (the MetricProducer reports)
+    this._instruments = this._createInstruments();
+    this._recorder.series = this._seriesRegistry();
+  }
+
+  /**
+   * A MetricProducer for one MetricReader of @opentelemetry/sdk-metrics (`metricProducers: [...]`), for
+   * `aggregation: 'internal'`: the reader then exports genai-meter's metrics next to the SDK's. Create one
+   * per reader. After a switch back to `aggregation: 'sdk'` (setConfig) the producer reports nothing.
+   */
+  createMetricProducer(options?: MetricProducerOptions): GenAIMeterMetricProducer {
+    if (this.getConfig().aggregation !== 'internal') {
+      throw new Error("genai-meter: createMetricProducer() needs the instrumentation's aggregation: 'internal' option");
+    }
+    return new GenAIMeterMetricProducer(() => (this._own ? { aggregation: this._own, series: this._recorder.series } : undefined), options);
   }
 
   protected init() {
@@ -334,7 +378,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
           const rec = inst._recorder;
           const model = typeof options?.body?.model === 'string' ? options.body.model : undefined;
           const series = rec.series.get(inst._endpoints.resolve(this as object), operation, rec.limiter.label(model));
-          rec.instruments.retries.add(1, series.base);
+          series.retries.record(1);
         }
       } catch (e) {
         inst._diag.error('genai-meter: failed to count a retry', e);

@@ -1,7 +1,8 @@
-// Instruments created from the METRICS definitions. In-flight requests and rate-limit headroom are
-// observed at collection time from counters kept on each Series, so a call pays a field update, not an
-// SDK record, for them.
+// SDK instruments created from the METRICS definitions, for the 'sdk' aggregation. In-flight requests and
+// rate-limit headroom are observed at collection time from counters kept on each Series, so a call pays a
+// field update, not an SDK record, for them.
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
+import { sdkSink, type AttributeFilter, type Sinks } from './aggregation.js';
 import { METRICS, type MetricDefinition } from './semconv.js';
 import type { SeriesRegistry } from './series.js';
 
@@ -25,8 +26,11 @@ export class Instruments {
   readonly tokenDetails: Counter;
   readonly unpricedCalls: Counter;
 
-  /** `series` is read at every collection, so a reconfigured instrumentation is observed as it is now. */
-  constructor(meter: Meter, series: () => SeriesRegistry) {
+  /**
+   * `series` is read at every collection, so a reconfigured instrumentation is observed as it is now; it
+   * returns undefined while the instrumentation aggregates on its own (its MetricProducer reports them).
+   */
+  constructor(meter: Meter, series: () => SeriesRegistry | undefined) {
     this.duration = histogram(meter, METRICS.duration);
     this.tokenUsage = histogram(meter, METRICS.tokenUsage);
     this.timeToFirstChunk = histogram(meter, METRICS.timeToFirstChunk);
@@ -38,12 +42,25 @@ export class Instruments {
     const { activeRequests, rateLimitRemaining, rateLimitLimit } = METRICS;
     meter
       .createObservableUpDownCounter(activeRequests.name, { description: activeRequests.description, unit: activeRequests.unit })
-      .addCallback((r) => series().observeActive(r));
+      .addCallback((r) => series()?.observeActive((v, a) => r.observe(v, a)));
     meter
       .createObservableGauge(rateLimitRemaining.name, { description: rateLimitRemaining.description, unit: rateLimitRemaining.unit })
-      .addCallback((r) => series().observeRemaining(r));
+      .addCallback((r) => series()?.observeRemaining((v, a) => r.observe(v, a)));
     meter
       .createObservableGauge(rateLimitLimit.name, { description: rateLimitLimit.description, unit: rateLimitLimit.unit })
-      .addCallback((r) => series().observeLimit(r));
+      .addCallback((r) => series()?.observeLimit((v, a) => r.observe(v, a)));
+  }
+
+  sinks(filter: AttributeFilter | undefined): Sinks {
+    return {
+      duration: sdkSink(this.duration, 'histogram', filter),
+      tokenUsage: sdkSink(this.tokenUsage, 'histogram', filter),
+      timeToFirstChunk: sdkSink(this.timeToFirstChunk, 'histogram', filter),
+      timePerOutputChunk: sdkSink(this.timePerOutputChunk, 'histogram', filter),
+      cost: sdkSink(this.cost, 'histogram', filter),
+      retries: sdkSink(this.retries, 'counter', filter),
+      tokenDetails: sdkSink(this.tokenDetails, 'counter', filter),
+      unpricedCalls: sdkSink(this.unpricedCalls, 'counter', filter),
+    };
   }
 }

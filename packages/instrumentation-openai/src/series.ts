@@ -1,7 +1,8 @@
-// Everything the hot path needs per label set, built once: the attribute objects handed to the SDK, the
-// in-flight counter and the last rate-limit headers. A call looks its Series up with two Map gets and
-// allocates no attribute objects. Bounded: endpoints x operations x (maxModels + 1).
-import type { Attributes, ObservableResult } from '@opentelemetry/api';
+// Everything the hot path needs per label set, built once: the recordings bound to each attribute set,
+// the in-flight counter and the last rate-limit headers. A call looks its Series up with a few Map gets
+// and allocates no attribute objects. Bounded: endpoints x operations x (maxModels + 1).
+import type { Attributes } from '@opentelemetry/api';
+import type { AttributeFilter, RecordedMetric, Recording, Sinks } from './aggregation.js';
 import type { Endpoint } from './provider.js';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
@@ -28,21 +29,72 @@ export function sortedAttributes(attrs: Attributes): Attributes {
   return out;
 }
 
-/** Attribute sets for one response model (or none): the base set and its token variants. */
-export class ResponseAttributes {
-  readonly input: Attributes;
-  readonly output: Attributes;
-  readonly cacheRead: Attributes;
-  readonly cacheWrite: Attributes;
-  readonly reasoning: Attributes;
+/** The points a call records for one response model, each bound to its metric on first use. */
+export const enum Slot {
+  Duration,
+  TimeToFirstChunk,
+  TimePerOutputChunk,
+  Cost,
+  UnpricedCalls,
+  InputTokens,
+  OutputTokens,
+  CacheReadTokens,
+  CacheWriteTokens,
+  ReasoningTokens,
+}
+
+const SLOT_METRIC: readonly RecordedMetric[] = [
+  'duration',
+  'timeToFirstChunk',
+  'timePerOutputChunk',
+  'cost',
+  'unpricedCalls',
+  'tokenUsage',
+  'tokenUsage',
+  'tokenDetails',
+  'tokenDetails',
+  'tokenDetails',
+];
+
+/** What a slot adds to the base attribute set. */
+const SLOT_ATTRIBUTES: readonly (Attributes | undefined)[] = [
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  { [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.INPUT },
+  { [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT },
+  { [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.CACHE_READ },
+  { [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.CACHE_WRITE },
+  { [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.REASONING },
+];
+
+/** The recordings of one response model (or none) of a Series. */
+export class ResponsePoints {
   readonly base: Attributes;
-  constructor(base: Attributes) {
+  private readonly bound: (Recording | undefined)[] = [];
+  constructor(
+    private readonly sinks: Sinks,
+    base: Attributes,
+  ) {
     this.base = sortedAttributes(base);
-    this.input = sortedAttributes({ ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.INPUT });
-    this.output = sortedAttributes({ ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT });
-    this.cacheRead = sortedAttributes({ ...base, [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.CACHE_READ });
-    this.cacheWrite = sortedAttributes({ ...base, [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.CACHE_WRITE });
-    this.reasoning = sortedAttributes({ ...base, [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.REASONING });
+  }
+
+  /** The slot's attribute set (base plus the slot's own attributes, plus `extra` when given). */
+  attributes(slot: Slot, extra?: Attributes): Attributes {
+    const own = SLOT_ATTRIBUTES[slot];
+    return own || extra ? sortedAttributes({ ...this.base, ...own, ...extra }) : this.base;
+  }
+
+  /** The slot's recording, bound once. */
+  point(slot: Slot): Recording {
+    return (this.bound[slot] ??= this.sinks[SLOT_METRIC[slot]!].bind(this.attributes(slot)));
+  }
+
+  /** The slot's recording for a call with attribution attributes: bound per call. */
+  pointWith(slot: Slot, extra: Attributes | undefined): Recording {
+    return extra ? this.sinks[SLOT_METRIC[slot]!].bind(this.attributes(slot, extra)) : this.point(slot);
   }
 }
 
@@ -73,27 +125,41 @@ export class Series {
   limitTokens: number | undefined;
   readonly requestsAttributes: Attributes;
   readonly tokensAttributes: Attributes;
-  /** Attributes without a response model (failed calls, in-flight, retries). */
-  readonly noResponse: ResponseAttributes;
-  private readonly byResponseModel = new Map<string, ResponseAttributes>();
+  /** Points without a response model (failed calls). */
+  readonly noResponse: ResponsePoints;
+  private readonly byResponseModel = new Map<string, ResponsePoints>();
+  private retriesPoint: Recording | undefined;
 
   readonly base: Attributes;
-  constructor(base: Attributes) {
+  /** The attribute set of the in-flight gauge (the base set through the attribute filter). */
+  readonly activeAttributes: Attributes;
+  constructor(
+    private readonly sinks: Sinks,
+    base: Attributes,
+    filter: AttributeFilter | undefined,
+  ) {
     this.base = sortedAttributes(base);
-    this.noResponse = new ResponseAttributes(base);
-    this.requestsAttributes = sortedAttributes({ ...base, [ATTR_GENAI_METER_RATE_LIMIT_TYPE]: RATE_LIMIT_TYPE_VALUES.REQUESTS });
-    this.tokensAttributes = sortedAttributes({ ...base, [ATTR_GENAI_METER_RATE_LIMIT_TYPE]: RATE_LIMIT_TYPE_VALUES.TOKENS });
+    this.noResponse = new ResponsePoints(sinks, base);
+    const observed = (attrs: Attributes) => sortedAttributes(filter ? filter(attrs) : attrs);
+    this.activeAttributes = observed(base);
+    this.requestsAttributes = observed({ ...base, [ATTR_GENAI_METER_RATE_LIMIT_TYPE]: RATE_LIMIT_TYPE_VALUES.REQUESTS });
+    this.tokensAttributes = observed({ ...base, [ATTR_GENAI_METER_RATE_LIMIT_TYPE]: RATE_LIMIT_TYPE_VALUES.TOKENS });
   }
 
-  /** Attribute sets for a response model label (already bounded by the ModelLimiter). */
-  forResponseModel(label: string | undefined): ResponseAttributes {
+  /** The points for a response model label (already bounded by the ModelLimiter). */
+  forResponseModel(label: string | undefined): ResponsePoints {
     if (label === undefined) return this.noResponse;
     let r = this.byResponseModel.get(label);
     if (!r) {
-      r = new ResponseAttributes({ ...this.base, [ATTR_GEN_AI_RESPONSE_MODEL]: label });
+      r = new ResponsePoints(this.sinks, { ...this.base, [ATTR_GEN_AI_RESPONSE_MODEL]: label });
       this.byResponseModel.set(label, r);
     }
     return r;
+  }
+
+  /** genai_meter.client.retries for this series. */
+  get retries(): Recording {
+    return (this.retriesPoint ??= this.sinks.retries.bind(this.base));
   }
 
   /** Brings the rate-limit numbers up to the last headers seen (at collection time). */
@@ -109,14 +175,22 @@ export class Series {
   }
 }
 
+/** Receives one observed value (an ObservableResult's observe, or the MetricProducer's). */
+export type Observe = (value: number, attributes: Attributes) => void;
+
 /** All Series, per endpoint; observed by the in-flight and rate-limit instruments. */
 export class SeriesRegistry {
   // endpoint -> operation -> request model label: nested maps keyed by strings that already exist, so a
   // lookup builds no key string.
   private readonly byEndpoint = new WeakMap<Endpoint, Map<string, Map<string | undefined, Series>>>();
-  private readonly all: Series[] = [];
+  /** Every kept Series, in creation order (read by the observers at collection time). */
+  readonly all: Series[] = [];
 
-  constructor(private readonly maxSeries: number) {}
+  constructor(
+    readonly sinks: Sinks,
+    private readonly maxSeries: number,
+    private readonly filter?: AttributeFilter,
+  ) {}
 
   get(endpoint: Endpoint, operation: string, requestModelLabel: string | undefined): Series {
     let byOperation = this.byEndpoint.get(endpoint);
@@ -137,7 +211,7 @@ export class SeriesRegistry {
         base[ATTR_SERVER_ADDRESS] = endpoint.address;
         base[ATTR_SERVER_PORT] = endpoint.port;
       }
-      series = new Series(base);
+      series = new Series(this.sinks, base, this.filter);
       // Past the bound a series still works for the call but is not kept (nor observed).
       if (this.all.length < this.maxSeries) {
         map.set(requestModelLabel, series);
@@ -147,23 +221,23 @@ export class SeriesRegistry {
     return series;
   }
 
-  observeActive(result: ObservableResult): void {
-    for (const s of this.all) result.observe(s.active, s.base);
+  observeActive(observe: Observe): void {
+    for (const s of this.all) observe(s.active, s.activeAttributes);
   }
 
-  observeRemaining(result: ObservableResult): void {
+  observeRemaining(observe: Observe): void {
     for (const s of this.all) {
       s.refreshRateLimits();
-      if (s.remainingRequests !== undefined) result.observe(s.remainingRequests, s.requestsAttributes);
-      if (s.remainingTokens !== undefined) result.observe(s.remainingTokens, s.tokensAttributes);
+      if (s.remainingRequests !== undefined) observe(s.remainingRequests, s.requestsAttributes);
+      if (s.remainingTokens !== undefined) observe(s.remainingTokens, s.tokensAttributes);
     }
   }
 
-  observeLimit(result: ObservableResult): void {
+  observeLimit(observe: Observe): void {
     for (const s of this.all) {
       s.refreshRateLimits();
-      if (s.limitRequests !== undefined) result.observe(s.limitRequests, s.requestsAttributes);
-      if (s.limitTokens !== undefined) result.observe(s.limitTokens, s.tokensAttributes);
+      if (s.limitRequests !== undefined) observe(s.limitRequests, s.requestsAttributes);
+      if (s.limitTokens !== undefined) observe(s.limitTokens, s.tokensAttributes);
     }
   }
 }

@@ -37,4 +37,24 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
    * when it is awaited or its stream read elsewhere. Keep them low-cardinality.
    */
   extraAttributes?: () => Attributes | undefined;
+  /**
+   * How values are aggregated.
+   * - `'sdk'` (default): through OTel API instruments on the MeterProvider (global, or the one given with
+   *   setMeterProvider / registerInstrumentations). Works with any SDK; its Views apply.
+   * - `'internal'`: in the instrumentation's own explicit-bucket histograms and sums, bound once per
+   *   attribute set, and exported by the MetricReaders you give a producer from `createMetricProducer()`
+   *   (the same points the SDK would make, at a fraction of the per-call cost). Views do not apply to
+   *   them: use `allowAttributes`, `dropAttributes` and `cardinalityLimit`. This is what
+   *   `@genai-meter/node` uses when it runs its own pipeline.
+   */
+  aggregation?: 'sdk' | 'internal';
+  /** Keep only these attribute keys on every point (applied once per attribute set). Default: all. */
+  allowAttributes?: string[];
+  /** Drop these attribute keys from every point (applied once per attribute set). */
+  dropAttributes?: string[];
+  /**
+   * With `aggregation: 'internal'`: attribute sets per metric before new ones are folded into the
+   * `otel.metric.overflow=true` set, as the SDK does. Default 2000 (the SDK's default).
+   */
+  cardinalityLimit?: number;
 }

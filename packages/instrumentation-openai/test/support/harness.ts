@@ -9,6 +9,7 @@ import {
   MeterProvider,
   MetricReader,
   type HistogramMetricData,
+  type MetricProducer,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import type { Attributes } from '@opentelemetry/api';
@@ -17,8 +18,8 @@ import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '../../s
 export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
 class OnDemandReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  constructor(metricProducers?: MetricProducer[]) {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE, metricProducers });
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
@@ -52,13 +53,29 @@ export interface HistPoint {
   buckets: { boundaries: number[]; counts: number[] };
 }
 
+export type Aggregation = NonNullable<OpenAIInstrumentationConfig['aggregation']>;
+let defaultAggregation: Aggregation = 'sdk';
+
+/**
+ * The aggregation harnesses use when the test does not choose one. A `*.internal.test.ts` file sets
+ * 'internal' and imports a suite, so the same assertions run against both aggregations.
+ */
+export function setDefaultAggregation(aggregation: Aggregation): void {
+  defaultAggregation = aggregation;
+}
+
 export class MetricsHarness {
-  readonly reader = new OnDemandReader();
-  readonly provider = new MeterProvider({ readers: [this.reader] });
+  readonly reader: OnDemandReader;
+  readonly provider: MeterProvider;
   readonly instrumentation: OpenAIInstrumentation;
+  readonly aggregation: Aggregation;
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
-    this.instrumentation = new OpenAIInstrumentation({ ...config, enabled: false });
+    this.aggregation = config.aggregation ?? defaultAggregation;
+    this.instrumentation = new OpenAIInstrumentation({ ...config, aggregation: this.aggregation, enabled: false });
+    // internal: the instrumentation's own producer feeds the reader; sdk: its instruments on the provider.
+    this.reader = new OnDemandReader(this.aggregation === 'internal' ? [this.instrumentation.createMetricProducer()] : undefined);
+    this.provider = new MeterProvider({ readers: [this.reader] });
     this.instrumentation.setMeterProvider(this.provider);
     this.instrumentation.enable();
   }

@@ -7,7 +7,7 @@ export type Scenario = (client: any, OpenAI: any, baseURL: string) => Promise<Ob
 
 /** Volatile fields (wall-clock seconds) that legitimately differ between two runs. */
 function normalize(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null), (key, v) => (key === 'created' || key === 'created_at' ? 0 : v));
+  return JSON.parse(JSON.stringify(value ?? null), (key, v) => (key === 'created' || key === 'created_at' || key === 'completed_at' ? 0 : v));
 }
 
 export function describeError(err: any): Observation {
