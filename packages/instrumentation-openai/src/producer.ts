@@ -60,7 +60,7 @@ function descriptor(def: MetricDefinition): MetricDescriptor {
     unit: def.unit,
     type: INSTRUMENT_TYPE[def.kind],
     valueType: VALUE_TYPE_DOUBLE,
-    ...(def.buckets ? { advice: { explicitBucketBoundaries: [...def.buckets] } } : {}),
+    advice: def.buckets ? { explicitBucketBoundaries: [...def.buckets] } : {},
   } as MetricDescriptor;
 }
 

@@ -10,6 +10,7 @@ import {
   MetricReader,
   type HistogramMetricData,
   type MetricProducer,
+  type ViewOptions,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import type { Attributes } from '@opentelemetry/api';
@@ -18,8 +19,8 @@ import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '../../s
 export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
 class OnDemandReader extends MetricReader {
-  constructor(metricProducers?: MetricProducer[]) {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE, metricProducers });
+  constructor(aggregationTemporalitySelector: () => AggregationTemporality, metricProducers?: MetricProducer[]) {
+    super({ aggregationTemporalitySelector, metricProducers });
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
@@ -70,12 +71,17 @@ export class MetricsHarness {
   readonly instrumentation: OpenAIInstrumentation;
   readonly aggregation: Aggregation;
 
-  constructor(config: OpenAIInstrumentationConfig = {}) {
+  constructor(config: OpenAIInstrumentationConfig = {}, options: { views?: ViewOptions[]; temporality?: AggregationTemporality } = {}) {
     this.aggregation = config.aggregation ?? defaultAggregation;
     this.instrumentation = new OpenAIInstrumentation({ ...config, aggregation: this.aggregation, enabled: false });
     // internal: the instrumentation's own producer feeds the reader; sdk: its instruments on the provider.
-    this.reader = new OnDemandReader(this.aggregation === 'internal' ? [this.instrumentation.createMetricProducer()] : undefined);
-    this.provider = new MeterProvider({ readers: [this.reader] });
+    const temporality = options.temporality ?? AggregationTemporality.CUMULATIVE;
+    const selector = () => temporality;
+    this.reader = new OnDemandReader(
+      selector,
+      this.aggregation === 'internal' ? [this.instrumentation.createMetricProducer({ aggregationTemporalitySelector: selector })] : undefined,
+    );
+    this.provider = new MeterProvider({ readers: [this.reader], views: options.views });
     this.instrumentation.setMeterProvider(this.provider);
     this.instrumentation.enable();
   }
