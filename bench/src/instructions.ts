@@ -12,7 +12,7 @@ export interface InstructionsResult {
   perCall: Record<string, number>;
 }
 
-const VARIANTS = ['baseline', 'genai-meter', 'contrib', 'floor'] as const;
+const VARIANTS = ['baseline', 'genai-meter', 'genai-meter-sdk', 'contrib', 'floor'] as const;
 
 async function collected(variant: string, calls: number): Promise<number> {
   const { stderr } = await promisify(execFile)(

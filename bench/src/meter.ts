@@ -9,10 +9,11 @@ const sdk = require('@opentelemetry/sdk-metrics') as typeof SdkMetrics;
 export const { MeterProvider, MetricReader, AggregationTemporality, DataPointType } = sdk;
 
 export class OnDemandReader extends sdk.MetricReader {
-  constructor(cardinalityLimit?: number) {
+  constructor(cardinalityLimit?: number, metricProducers: unknown[] = []) {
     super({
       aggregationTemporalitySelector: () => sdk.AggregationTemporality.CUMULATIVE,
       ...(cardinalityLimit ? { cardinalitySelector: () => cardinalityLimit } : {}),
+      metricProducers: metricProducers as SdkMetrics.MetricProducer[],
     });
   }
   protected override async onForceFlush(): Promise<void> {}

@@ -18,6 +18,7 @@ const FLOOR_ITERATION_FACTOR = 10;
 export const WORKERS: { kind: WorkerKind; major: Major }[] = [
   { kind: 'baseline', major: 6 },
   { kind: 'genai-meter', major: 6 },
+  { kind: 'genai-meter-sdk', major: 6 },
   { kind: 'contrib', major: 6 },
   { kind: 'openlit', major: 6 },
   { kind: 'baseline', major: 7 },

@@ -89,32 +89,43 @@ export interface Targets {
 
 export function targets(r: Results): Targets {
   const o = r.overhead;
-  const gm = added(o, 'chat', 'genai-meter@openai6', 'cpuUs');
   const contrib = added(o, 'chat', 'contrib@openai6', 'cpuUs');
   const floor = added(o, 'chat', 'floor', 'cpuUs');
   const chunks50 = STREAM_CHUNKS.stream50 as number;
   const chunks500 = STREAM_CHUNKS.stream500 as number;
   const perChunk = (label: string) => (added(o, 'stream500', label, 'cpuUs') - added(o, 'stream50', label, 'cpuUs')) / (chunks500 - chunks50);
-  const gmChunk = perChunk('genai-meter@openai6');
   const floorChunk = perChunk('floor');
   const fixed = r.memory.find((m) => m.mode === 'fixed');
   const flood = r.memory.find((m) => m.mode === 'flood');
-  const rows: Targets['rows'] = [
-    { target: 'non-streaming: genai-meter added CPU <= 0.4x contrib added CPU (openai 6)', measured: `${f1(gm)} / ${f1(contrib)} µs = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
-    { target: 'non-streaming: genai-meter added CPU <= 1.5x SDK-record floor', measured: `${f1(gm)} / ${f1(floor)} µs = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
-    {
-      target: 'streaming: added CPU per chunk < 0.2 µs beyond the per-call records (all of it)',
-      measured: `${f2(gmChunk)} µs/chunk, of which the per-chunk SDK record semconv asks for is ${f2(floorChunk)}`,
-      met: gmChunk < 0.2,
-    },
-  ];
+  const rows: Targets['rows'] = [];
+  // genai-meter as @genai-meter/node runs it (own aggregation), then with the SDK's instruments (library use).
+  for (const [variant, how] of [
+    ['genai-meter', 'own aggregation, as the register entry runs it'],
+    ['genai-meter-sdk', 'SDK instruments, as a library user wiring it into a MeterProvider'],
+  ] as const) {
+    const gm = added(o, 'chat', `${variant}@openai6`, 'cpuUs');
+    const gmChunk = perChunk(`${variant}@openai6`);
+    rows.push(
+      { target: `non-streaming: ${variant} (${how}) added CPU <= 0.4x contrib added CPU (openai 6)`, measured: `${f1(gm)} / ${f1(contrib)} µs = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
+      { target: `non-streaming: ${variant} added CPU <= 1.5x SDK-record floor (the same records through the SDK alone)`, measured: `${f1(gm)} / ${f1(floor)} µs = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
+      {
+        target: `streaming: ${variant} added CPU per chunk < 0.2 µs beyond the per-call records (all of it, slope 50 -> 500 chunks)`,
+        measured: `${f2(gmChunk)} µs/chunk (the per-chunk SDK record semconv asks for costs ${f2(floorChunk)} through the SDK)`,
+        met: gmChunk < 0.2,
+      },
+    );
+  }
   if (r.instructions) {
     const p = r.instructions.perCall;
-    const [gm, contrib, floor] = [(p['genai-meter'] ?? NaN) - (p.baseline ?? NaN), (p.contrib ?? NaN) - (p.baseline ?? NaN), p.floor ?? NaN];
-    rows.push(
-      { target: 'non-streaming, by instructions (callgrind): genai-meter added <= 0.4x contrib added (openai 6)', measured: `${Math.round(gm)} / ${Math.round(contrib)} = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
-      { target: 'non-streaming, by instructions (callgrind): genai-meter added <= 1.5x SDK-record floor', measured: `${Math.round(gm)} / ${Math.round(floor)} = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
-    );
+    const base = p.baseline ?? NaN;
+    const [contrib, floor] = [(p.contrib ?? NaN) - base, p.floor ?? NaN];
+    for (const variant of ['genai-meter', 'genai-meter-sdk']) {
+      const gm = (p[variant] ?? NaN) - base;
+      rows.push(
+        { target: `non-streaming, by instructions (callgrind): ${variant} added <= 0.4x contrib added (openai 6)`, measured: `${Math.round(gm)} / ${Math.round(contrib)} = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
+        { target: `non-streaming, by instructions (callgrind): ${variant} added <= 1.5x SDK-record floor`, measured: `${Math.round(gm)} / ${Math.round(floor)} = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
+      );
+    }
   }
   for (const split of r.streamSplit ?? []) {
     const own = split.modes.find((m) => m.name === OWN_PER_CHUNK_MODE)?.addedUsPerChunk ?? NaN;

@@ -31,10 +31,17 @@ const freePort = (): Promise<number> =>
   });
 
 const promPort = await freePort();
-const prom = new PrometheusExporter({ host: '127.0.0.1', port: promPort });
-// exporter-prometheus pins its own sdk-metrics patch release: same reader contract, distinct class types.
-const promReader = prom as unknown as NonNullable<Parameters<typeof setupVariant>[2]>['readers'] extends (infer R)[] | undefined ? R : never;
-const setup = setupVariant('genai-meter', 7, { maxModels: LIMIT, cardinalityLimit: LIMIT, readers: [promReader] });
+let prom!: Prom.PrometheusExporter;
+type Reader = ReturnType<NonNullable<NonNullable<Parameters<typeof setupVariant>[2]>['readers']>>[number];
+const setup = setupVariant('genai-meter', 7, {
+  maxModels: LIMIT,
+  cardinalityLimit: LIMIT,
+  readers: (producers) => {
+    prom = new PrometheusExporter({ host: '127.0.0.1', port: promPort, metricProducers: producers() as never });
+    // exporter-prometheus pins its own sdk-metrics patch release: same reader contract, distinct class types.
+    return [prom as unknown as Reader];
+  },
+});
 const client = new setup.OpenAI({ apiKey: 'sk-bench', fetch: echoModelFetch() });
 const sink = await Rpc.start<{ port: number }>('otlp-sink', srcFile('./sink.ts'), []);
 const otlpUrl = `http://127.0.0.1:${sink.info.port}/v1/metrics`;

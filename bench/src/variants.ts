@@ -7,7 +7,12 @@ import { MeterProvider, MetricReader, OnDemandReader } from './meter.js';
 import { packageVersion } from './versions.js';
 import { CHAT_MODEL, CHAT_RESPONSE_MODEL, EMBEDDING_MODEL } from './fixtures.js';
 
-export const VARIANTS = ['baseline', 'genai-meter', 'contrib', 'openlit'] as const;
+/**
+ * genai-meter: aggregation 'internal' with its MetricProducer on every reader, as @genai-meter/node runs it
+ * (register entry, start()). genai-meter-sdk: aggregation 'sdk' (OTel API instruments), as a library user
+ * wiring the instrumentation into an existing MeterProvider gets it.
+ */
+export const VARIANTS = ['baseline', 'genai-meter', 'genai-meter-sdk', 'contrib', 'openlit'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Major = 6 | 7;
 
@@ -37,8 +42,16 @@ export interface GenaiMeterOptions {
   maxModels?: number;
   /** SDK cardinality limit per instrument (default 2000), for every reader. */
   cardinalityLimit?: number;
-  /** More readers on the same provider (Prometheus exporter, ...). */
-  readers?: InstanceType<typeof MetricReader>[];
+  /**
+   * More readers on the same provider (Prometheus exporter, ...), made once the instrumentation exists:
+   * `producers()` gives a reader its own MetricProducers (empty unless aggregation is internal).
+   */
+  readers?: (producers: () => MetricProducer[]) => InstanceType<typeof MetricReader>[];
+}
+
+/** The MetricProducer interface of sdk-metrics (structural: exporters pin their own SDK copy). */
+export interface MetricProducer {
+  collect(options?: unknown): Promise<unknown>;
 }
 
 /** Prices for OpenLIT (which otherwise downloads its price list at start): same figures as genai-meter's catalog. */
@@ -58,20 +71,27 @@ function loadOpenAI(major: Major): { OpenAI: OpenAIModule; version: string } {
 const isWrapped = (fn: unknown): boolean => typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
 
 export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOptions = {}): Setup {
-  const reader = new OnDemandReader(opts.cardinalityLimit);
-  const provider = new MeterProvider({
-    readers: [reader, ...(opts.readers ?? [])],
-    ...(opts.cardinalityLimit ? { views: [{ instrumentName: '*', aggregationCardinalityLimit: opts.cardinalityLimit }] } : {}),
-  });
   let instrumentationVersion: string | undefined;
-  let genaiMeter: Setup['instrumentation'];
-  if (variant === 'genai-meter') {
+  let genaiMeter: (Setup['instrumentation'] & { setMeterProvider(p: unknown): void; createMetricProducer(): MetricProducer }) | undefined;
+  if (variant === 'genai-meter' || variant === 'genai-meter-sdk') {
     const { OpenAIInstrumentation } = benchRequire('@genai-meter/instrumentation-openai');
     instrumentationVersion = packageVersion(benchRequire, '@genai-meter/instrumentation-openai');
-    const inst = new OpenAIInstrumentation({ enabled: false, ...(opts.maxModels ? { maxModels: opts.maxModels } : {}) });
-    inst.setMeterProvider(provider);
-    inst.enable();
-    genaiMeter = inst;
+    genaiMeter = new OpenAIInstrumentation({
+      enabled: false,
+      aggregation: variant === 'genai-meter' ? 'internal' : 'sdk',
+      ...(opts.maxModels ? { maxModels: opts.maxModels } : {}),
+      ...(opts.cardinalityLimit ? { cardinalityLimit: opts.cardinalityLimit } : {}),
+    });
+  }
+  const producers = (): MetricProducer[] => (variant === 'genai-meter' && genaiMeter ? [genaiMeter.createMetricProducer()] : []);
+  const reader = new OnDemandReader(opts.cardinalityLimit, producers());
+  const provider = new MeterProvider({
+    readers: [reader, ...(opts.readers?.(producers) ?? [])],
+    ...(opts.cardinalityLimit ? { views: [{ instrumentName: '*', aggregationCardinalityLimit: opts.cardinalityLimit }] } : {}),
+  });
+  if (genaiMeter) {
+    genaiMeter.setMeterProvider(provider);
+    genaiMeter.enable();
   } else if (variant === 'contrib') {
     if (major !== 6) throw new Error('the contrib instrumentation supports openai <7 only');
     const { OpenAIInstrumentation } = benchRequire('@opentelemetry/instrumentation-openai');

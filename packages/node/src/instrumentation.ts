@@ -1,5 +1,5 @@
 // The OpenAIInstrumentation configured from genai-meter's options and environment.
-import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
+import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@genai-meter/instrumentation-openai';
 import { createAttributeSource } from './attribution.js';
 import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './config.js';
 
@@ -12,6 +12,7 @@ export function instrumentationFromConfig(
   config: ResolvedConfig,
   options: Pick<GenAIMeterOptions, 'pricing' | 'instrumentation'>,
   wrapAttributes?: (source: ReturnType<typeof createAttributeSource>) => ReturnType<typeof createAttributeSource>,
+  aggregation: OpenAIInstrumentationConfig['aggregation'] = 'sdk',
 ): OpenAIInstrumentation {
   const source = createAttributeSource(config);
   // pricing: PriceCatalog.load throws PricingFileError on a bad GENAI_METER_PRICING_FILE; let it: wrong
@@ -20,6 +21,11 @@ export function instrumentationFromConfig(
     ...options.instrumentation,
     ...(config.providerName !== undefined ? { providerName: config.providerName } : {}),
     ...(options.pricing !== undefined ? { pricing: options.pricing } : {}),
+    // The same attribute lists and limit as the Views (views.ts): the own aggregation applies them itself.
+    ...(config.allowAttributes ? { allowAttributes: config.allowAttributes } : {}),
+    ...(config.dropAttributes.length > 0 ? { dropAttributes: config.dropAttributes } : {}),
+    cardinalityLimit: config.cardinalityLimit,
+    aggregation,
     extraAttributes: wrapAttributes ? wrapAttributes(source) : source,
   });
 }

@@ -7,6 +7,8 @@ import {
   ConsoleMetricExporter,
   PeriodicExportingMetricReader,
   type IMetricReader,
+  type InstrumentType,
+  type MetricProducer,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -42,15 +44,26 @@ function otlpExporter(config: ResolvedConfig): PushMetricExporter {
   }
 }
 
-function periodic(exporter: PushMetricExporter, config: ResolvedConfig): IMetricReader {
+/**
+ * Makes the instrumentation's MetricProducer for one reader, with the temporality that reader's exporter
+ * asks for (undefined: cumulative).
+ */
+export type ProducerFactory = (temporality?: (type: InstrumentType) => AggregationTemporality) => MetricProducer;
+
+function periodic(exporter: PushMetricExporter, config: ResolvedConfig, producer: ProducerFactory | undefined): IMetricReader {
+  // The exporter's preference (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE for OTLP) applies to the
+  // instrumentation's own metrics as it does to the SDK's.
+  const temporality = (type: InstrumentType) => exporter.selectAggregationTemporality?.(type) ?? AggregationTemporality.CUMULATIVE;
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: config.exportIntervalMillis,
     exportTimeoutMillis: config.exportTimeoutMillis,
+    ...(producer ? { metricProducers: [producer(temporality)] } : {}),
   });
 }
 
-export function createReaders(config: ResolvedConfig): Readers {
+/** The readers of OTEL_METRICS_EXPORTER; `producer` gives each its MetricProducer (the instrumentation's own aggregation). */
+export function createReaders(config: ResolvedConfig, producer?: ProducerFactory): Readers {
   const out: Readers = { readers: [] };
   for (const name of config.exporters) {
     try {
@@ -64,13 +77,14 @@ export function createReaders(config: ResolvedConfig): Readers {
           port: config.prometheusPort,
           preventServerStart: true,
           withResourceConstantLabels: resourceLabelPattern(),
+          ...(producer ? { metricProducers: [producer()] } : {}),
         });
         out.prometheus = exporter;
         out.readers.push(exporter as unknown as IMetricReader);
       } else if (name === 'otlp') {
-        out.readers.push(periodic(otlpExporter(config), config));
+        out.readers.push(periodic(otlpExporter(config), config, producer));
       } else {
-        out.readers.push(periodic(new ConsoleMetricExporter({ temporalitySelector: () => AggregationTemporality.CUMULATIVE }), config));
+        out.readers.push(periodic(new ConsoleMetricExporter({ temporalitySelector: () => AggregationTemporality.CUMULATIVE }), config, producer));
       }
     } catch (error) {
       log.warn(`cannot create the ${name} metrics exporter; continuing without it: ${(error as Error).message}`);

@@ -84,14 +84,21 @@ class Pipeline implements GenAIMeter {
     const existing = adopt ? globalMeterProvider() : undefined;
     // Until the first recorded point, look once more for an app SDK that started after us.
     let lookForAppProvider = adopt && !existing;
-    this.instrumentation = instrumentationFromConfig(this.config, this.options, (source) => () => {
-      if (lookForAppProvider) {
-        lookForAppProvider = false;
-        const late = globalMeterProvider();
-        if (late) this.adopt(late, 'the app registered a global MeterProvider after genai-meter started');
-      }
-      return source();
-    });
+    // Own pipeline: the instrumentation aggregates on its own and each reader gets its MetricProducer (a
+    // record is a bucket increment instead of an SDK record). Adopted: the app's SDK instruments and Views.
+    this.instrumentation = instrumentationFromConfig(
+      this.config,
+      this.options,
+      (source) => () => {
+        if (lookForAppProvider) {
+          lookForAppProvider = false;
+          const late = globalMeterProvider();
+          if (late) this.adopt(late, 'the app registered a global MeterProvider after genai-meter started');
+        }
+        return source();
+      },
+      existing ? 'sdk' : 'internal',
+    );
     if (existing) {
       this.adopt(existing, 'a global MeterProvider was already registered');
     } else {
@@ -107,7 +114,10 @@ class Pipeline implements GenAIMeter {
   }
 
   private startOwn(): void {
-    const { readers, prometheus } = createReaders(this.config);
+    const instrumentation = this.instrumentation!;
+    const { readers, prometheus } = createReaders(this.config, (temporality) =>
+      instrumentation.createMetricProducer(temporality ? { aggregationTemporalitySelector: temporality } : {}),
+    );
     if (readers.length === 0) {
       log.info('OTEL_METRICS_EXPORTER=none: metrics are recorded nowhere');
     }
@@ -118,12 +128,16 @@ class Pipeline implements GenAIMeter {
     });
     this.instrumentation!.setMeterProvider(this.meterProvider);
     if (prometheus) this.ready = startPrometheus(prometheus, this.config);
-    log.info(`started: exporters ${this.config.exporters.join(',') || 'none'}`);
+    log.info(`started: exporters ${this.config.exporters.join(',') || 'none'}; openai metrics aggregated by genai-meter (aggregation: internal)`);
   }
 
   private adopt(provider: ApiMeterProvider, why: string): void {
     log.info(`${why}: attaching the openai instrumentation to it (no exporter of genai-meter's own)`);
-    this.instrumentation!.setMeterProvider(provider);
+    const instrumentation = this.instrumentation!;
+    // Back to SDK instruments, so the app's pipeline (readers, Views) receives the metrics; the own
+    // readers' producers report nothing from now on.
+    if (instrumentation.getConfig().aggregation !== 'sdk') instrumentation.setConfig({ ...instrumentation.getConfig(), aggregation: 'sdk' });
+    instrumentation.setMeterProvider(provider);
     const own = this.meterProvider;
     this.mode = 'adopted';
     this.meterProvider = undefined;

@@ -44,6 +44,9 @@ describe('an app with its own OTel SDK, started with the register entry', () => 
     expect(app.stderr()).not.toMatch(/duplicate registration|EADDRINUSE|TypeError|Uncaught/i);
     const why = preload ? 'a global MeterProvider was already registered' : 'the app registered a global MeterProvider after genai-meter started';
     expect(app.stdout() + app.stderr()).toContain(`[genai-meter] ${why}: attaching the openai instrumentation to it`);
+    // Started alone, genai-meter aggregated on its own; the switch to the app's SDK instruments lost nothing
+    // (expectExampleSeries above counts every call, the first one included).
+    if (!preload) expect(app.stdout() + app.stderr()).toContain('(aggregation: internal)');
     app.kill('SIGTERM');
     expect((await app.exit).signal).toBe('SIGTERM');
   });
