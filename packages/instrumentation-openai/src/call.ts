@@ -1,13 +1,13 @@
 // One instrumented call: timing, outcome and everything recorded for it, exactly once.
 import type { Attributes, DiagLogger } from '@opentelemetry/api';
 import type { PriceCatalog } from '@genai-meter/pricing';
+import type { Recording } from './aggregation.js';
 import { classifyError } from './error-type.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { Endpoint } from './provider.js';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, type ErrorType } from './semconv.js';
 import { Slot, type ResponsePoints, type Series, type SeriesRegistry } from './series.js';
 import type { ReportedUsage } from './usage.js';
-import type { Recording } from './aggregation.js';
 
 /**
  * What every call of one instrumentation shares. Reconfiguring updates this object in place, so a call
@@ -44,7 +44,6 @@ export class Call {
   private inFlight = true;
   private firstChunkAt = 0;
   private lastChunkAt = 0;
-  private chunkPoints: ResponsePoints | undefined;
   private timePerChunk: Recording | undefined;
   private finished = false;
 
@@ -121,7 +120,7 @@ export class Call {
       // Failures are rare and their status varies: their attribute set is bound per call.
       const errorAttrs: Attributes = { ...extra, [ATTR_ERROR_TYPE]: errorType };
       if (status !== undefined) errorAttrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
-      this.rec.series.sinks.duration.bind(points.attributes(Slot.Duration, errorAttrs)).record(seconds);
+      points.pointWith(Slot.Duration, errorAttrs).record(seconds);
     }
     if (this.usage) this.recordUsage(this.usage, points, extra);
   }

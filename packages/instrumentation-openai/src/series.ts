@@ -82,7 +82,7 @@ export class ResponsePoints {
   }
 
   /** The slot's attribute set (base plus the slot's own attributes, plus `extra` when given). */
-  attributes(slot: Slot, extra?: Attributes): Attributes {
+  private attributes(slot: Slot, extra?: Attributes): Attributes {
     const own = SLOT_ATTRIBUTES[slot];
     return own || extra ? sortedAttributes({ ...this.base, ...own, ...extra }) : this.base;
   }
