@@ -23,12 +23,19 @@ const overhead = await runOverhead(quick ? 0.05 : 1, quick ? 3 : 9, log);
 log('scrape: /metrics and OTLP export at each size');
 const scrape = await runToResult<ScrapeResult>(srcFile('./scrape.ts'), quick ? ['--sizes', '100,2000', '--repeats', '3'] : ['--sizes', '100,2000,20000', '--repeats', '10']);
 
-log('memory: fixed label set and model-name flood, in parallel');
-const memory = await Promise.all(
-  (['fixed', 'flood'] as const).map((mode) =>
-    runToResult<MemoryResult>(srcFile('./memory.ts'), ['--mode', mode, '--calls', String(quick ? (mode === 'fixed' ? 30_000 : 10_000) : mode === 'fixed' ? 1_000_000 : 100_000)]),
-  ),
-);
+log('memory: genai-meter and the SDK alone side by side, fixed label set then model-name flood');
+// Each pair runs at the same time, one process per core, so both variants see the same conditions.
+const memory: MemoryResult[] = [];
+for (const mode of ['fixed', 'flood'] as const) {
+  const calls = quick ? (mode === 'fixed' ? 30_000 : 10_000) : mode === 'fixed' ? 1_000_000 : 100_000;
+  memory.push(
+    ...(await Promise.all(
+      (['genai-meter', 'baseline'] as const).map((variant) =>
+        runToResult<MemoryResult>(srcFile('./memory.ts'), ['--variant', variant, '--mode', mode, '--calls', String(calls)]),
+      ),
+    )),
+  );
+}
 
 log('stream split: per-chunk cost by mode, genai-meter on openai 7 and 6');
 const streamSplit: StreamSplitResult[] = [];

@@ -71,6 +71,12 @@ function loadOpenAI(major: Major): { OpenAI: OpenAIModule; version: string } {
 const isWrapped = (fn: unknown): boolean => typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
 
 export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOptions = {}): Setup {
+  // tsx turns Node's source maps on. With them on, every require that require-in-the-middle resolves goes
+  // through tsx's resolver, which builds an Error stack, and formatting that stack parses the source map
+  // of every openai module on it: about 18 MB of heap that only instrumented variants carry, and only
+  // under tsx (not under plain node, even with --enable-source-maps). It raises V8's GC thresholds and the
+  // GC work of those variants. Every variant runs as the packages run in production: without.
+  process.setSourceMapsEnabled(false);
   let instrumentationVersion: string | undefined;
   let genaiMeter: (Setup['instrumentation'] & { setMeterProvider(p: unknown): void; createMetricProducer(): MetricProducer }) | undefined;
   if (variant === 'genai-meter' || variant === 'genai-meter-sdk') {
