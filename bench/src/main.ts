@@ -18,7 +18,7 @@ const startedAt = new Date().toISOString();
 const machine = machineFacts();
 
 log(`${quick ? 'quick' : 'full'} run on ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAverage1m}`);
-const overhead = await runOverhead(quick ? 0.05 : 1, quick ? 3 : 9, log);
+const overhead = await runOverhead(quick ? 0.05 : 1, quick ? 3 : 15, log);
 
 log('scrape: /metrics and OTLP export at each size');
 const scrape = await runToResult<ScrapeResult>(srcFile('./scrape.ts'), quick ? ['--sizes', '100,2000', '--repeats', '3'] : ['--sizes', '100,2000,20000', '--repeats', '10']);
