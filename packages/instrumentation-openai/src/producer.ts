@@ -95,6 +95,8 @@ export class GenAIMeterMetricProducer implements MetricProducer {
       metrics.push(this.observed(METRICS.activeRequests, now, (observe) => src.series.observeActive(observe), true));
       metrics.push(this.observed(METRICS.rateLimitRemaining, now, (observe) => src.series.observeRemaining(observe), false));
       metrics.push(this.observed(METRICS.rateLimitLimit, now, (observe) => src.series.observeLimit(observe), false));
+      // Like the SDK: a metric with nothing to report is left out (no HELP/TYPE lines for it on /metrics).
+      for (let i = metrics.length - 1; i >= 0; i--) if (metrics[i]!.dataPoints.length === 0) metrics.splice(i, 1);
     }
     const resourceMetrics = {
       // MetricReader.collect keeps the SDK producer's resource and takes only the scopes of the others.

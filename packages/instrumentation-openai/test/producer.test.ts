@@ -76,9 +76,9 @@ function normalize(metrics: MetricData[]) {
   );
 }
 
-async function runOnce(aggregation: Aggregation) {
+async function runOnce(aggregation: Aggregation, calls: (client: InstanceType<typeof OpenAI>) => Promise<unknown> = workload) {
   const { h, client } = await harness(aggregation);
-  await workload(client);
+  await calls(client);
   const metrics = await h.collect();
   await h.shutdown();
   await sim!.close();
@@ -107,6 +107,15 @@ describe('internal aggregation = sdk aggregation', () => {
     }
   });
 
+  it('leaves out the metrics nothing was recorded on, as the SDK does', async () => {
+    const oneCall = (client: InstanceType<typeof OpenAI>) => client.chat.completions.create({ model: 'gpt-4o-mini', messages: m });
+    const names = (ms: MetricData[]) => ms.map((x) => x.descriptor.name).sort();
+    const viaOwn = names(await runOnce('internal', oneCall));
+    expect(viaOwn).not.toContain(METRICS.retries.name);
+    expect(viaOwn).toContain(METRICS.duration.name);
+    expect(viaOwn).toEqual(names(await runOnce('sdk', oneCall)));
+  });
+
   it('records no SDK instrument: the metrics come from the producer alone', async () => {
     const { h, client } = await harness('internal');
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: m });
@@ -126,16 +135,16 @@ describe('internal aggregation = sdk aggregation', () => {
 describe('internal aggregation', () => {
   it('delta: each collection reports what was recorded since the last one, and nothing when nothing was', async () => {
     const { h, client } = await harness('internal', {}, { temporality: AggregationTemporality.DELTA });
-    const tokens = async () =>
-      (await h.collect()).find((x) => x.descriptor.name === METRICS.tokenUsage.name) as HistogramMetricData;
+    const tokens = async () => (await h.collect()).find((x) => x.descriptor.name === METRICS.tokenUsage.name) as HistogramMetricData | undefined;
     const call = (prompt: number) => client.chat.completions.create({ model: 'gpt-4o-mini', messages: m }, { headers: { 'x-sim-usage': `prompt=${prompt},completion=5` } });
     await call(100);
     await call(300);
-    const first = where((await tokens()).dataPoints, { 'gen_ai.token.type': 'input' });
+    const first = where((await tokens())!.dataPoints, { 'gen_ai.token.type': 'input' });
     expect(first.map((p) => [p.value.count, p.value.sum, p.value.min])).toEqual([[2, 400, undefined]]);
-    expect((await tokens()).dataPoints).toEqual([]);
+    // Nothing new: the metric is left out, as the SDK does.
+    expect(await tokens()).toBeUndefined();
     await call(50);
-    const third = await tokens();
+    const third = (await tokens())!;
     expect(third.aggregationTemporality).toBe(AggregationTemporality.DELTA);
     const input = where(third.dataPoints, { 'gen_ai.token.type': 'input' });
     expect(input.map((p) => [p.value.count, p.value.sum, sum(p.value.buckets.counts)])).toEqual([[1, 50, 1]]);
