@@ -5,7 +5,6 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runToResult, srcFile } from './child.js';
 import { machineFacts } from './machine.js';
-import { runInstructions } from './instructions.js';
 import { runOverhead } from './overhead.js';
 import { summarizeProfile } from './profile.js';
 import { renderMarkdown, type MemoryResult, type Results, type ScrapeResult, type StreamSplitResult } from './report.js';
@@ -45,7 +44,6 @@ for (const major of [7, 6]) {
 }
 
 // Optional: about 6 minutes more on 2 cores.
-const instructions = process.argv.includes('--instructions') ? await runInstructions(quick ? 200 : 1000, quick ? 600 : 3000, log) : undefined;
 
 const profiles: Results['profiles'] = {};
 const profDir = `${resultsDir}profiles/`;
@@ -75,7 +73,6 @@ const results: Results = {
   scrape,
   memory,
   streamSplit,
-  instructions,
   profiles,
 };
 const md = renderMarkdown(results);

@@ -87,14 +87,11 @@ export interface Results {
   overhead: OverheadResult;
   scrape: ScrapeResult;
   memory: MemoryResult[];
-  /** Instructions per non-streaming call under callgrind (optional section). */
-  instructions?: InstructionsResult;
   /** Per-chunk cost split by mode (stream-split.ts), one per openai major. */
   streamSplit?: StreamSplitResult[];
   profiles: Record<string, ProfileSummary & { calls: number; baselineByOwner?: ProfileSummary['byOwner'] }>;
 }
 
-import type { InstructionsResult } from './instructions.js';
 
 export interface StreamSplitResult {
   major: number;
@@ -158,18 +155,6 @@ export function targets(r: Results): Targets {
         met: gmChunk < 0.2,
       },
     );
-  }
-  if (r.instructions) {
-    const p = r.instructions.perCall;
-    const base = p.baseline ?? NaN;
-    const [contrib, floor] = [(p.contrib ?? NaN) - base, p.floor ?? NaN];
-    for (const variant of ['genai-meter', 'genai-meter-sdk']) {
-      const gm = (p[variant] ?? NaN) - base;
-      rows.push(
-        { target: `non-streaming, by instructions (callgrind): ${variant} added <= 0.4x contrib added (openai 6)`, measured: `${Math.round(gm)} / ${Math.round(contrib)} = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
-        { target: `non-streaming, by instructions (callgrind): ${variant} added <= 1.5x SDK-record floor`, measured: `${Math.round(gm)} / ${Math.round(floor)} = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
-      );
-    }
   }
   for (const split of r.streamSplit ?? []) {
     const own = split.modes.find((m) => m.name === OWN_PER_CHUNK_MODE)?.addedUsPerChunk ?? NaN;
@@ -285,15 +270,6 @@ export function renderMarkdown(r: Results): string {
   }
 
   out.push('');
-  if (r.instructions) {
-    const p = r.instructions.perCall;
-    out.push(`### Instructions per non-streaming call (valgrind callgrind, openai 6; difference between ${r.instructions.calls[1]} and ${r.instructions.calls[0]} calls)\n`);
-    out.push('Counts instructions, not time: load on the machine does not move it. Clock reads are emulated (inflating every SDK record, so the floor) and GC runs on the main thread.\n');
-    out.push('| variant | instructions/call | added over baseline |');
-    out.push('| --- | ---: | ---: |');
-    for (const [v, n] of Object.entries(p)) out.push(`| ${v} | ${Math.round(n).toLocaleString('en')} | ${v === 'baseline' || v === 'floor' ? '' : Math.round(n - (p.baseline ?? NaN)).toLocaleString('en')} |`);
-    out.push('');
-  }
   out.push('## Reading the metrics out (genai-meter on openai 7; series = OTel data points across all instruments)');
   out.push('');
   out.push(`Each model adds ${r.scrape.perModel} series (duration, 2 token usage, unpriced calls, in-flight, 2 + 2 rate-limit gauges).`);
