@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark (about 6-8 minutes on 2 cores; --quick: under a minute) and prints the table.
+# Runs every benchmark (about 3-4 minutes on 2 cores; --quick: under a minute) and prints the table.
 # Installs bench/ dependencies when missing (they never enter the workspace install) and builds the
 # packages under test when their dist is missing or older than their sources.
 set -euo pipefail
