@@ -81,16 +81,21 @@ export class Call {
 
   /** A chunk (chat/completions) or an output delta event (responses) of a stream arrived. */
   onChunk(): void {
-    const now = performance.now();
-    if (this.firstChunkAt === 0) {
-      this.firstChunkAt = now;
-      const points = this.points();
-      points.pointWith(Slot.TimeToFirstChunk, this.extra).record((now - this.start) / 1000);
-      if (this.rec.recordTimePerOutputChunk) this.timePerChunk = points.pointWith(Slot.TimePerOutputChunk, this.extra);
-    } else if (this.timePerChunk !== undefined) {
-      this.timePerChunk.record((now - this.lastChunkAt) / 1000);
+    if (this.firstChunkAt !== 0) {
+      // Without the per-chunk record only the first chunk's time is used: no clock read for the others.
+      const timePerChunk = this.timePerChunk;
+      if (timePerChunk === undefined) return;
+      const now = performance.now();
+      timePerChunk.record((now - this.lastChunkAt) / 1000);
+      this.lastChunkAt = now;
+      return;
     }
+    const now = performance.now();
+    this.firstChunkAt = now;
     this.lastChunkAt = now;
+    const points = this.points();
+    points.pointWith(Slot.TimeToFirstChunk, this.extra).record((now - this.start) / 1000);
+    if (this.rec.recordTimePerOutputChunk) this.timePerChunk = points.pointWith(Slot.TimePerOutputChunk, this.extra);
   }
 
   /** The call cannot be observed (an unexpected return value): no longer in flight, nothing recorded. */

@@ -69,9 +69,12 @@ class ObservedIterator implements AsyncIterator<unknown> {
     return this;
   }
 
-  // Not `async`: one promise per chunk (the source's), handlers bound once per stream.
-  next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
-    return this.source.next(...args).then(this.onResult, this.onError);
+  // Not `async`: one promise per chunk (the source's), handlers bound once per stream. No rest parameter:
+  // the argument is passed on only when the caller gave one, without an array per chunk.
+  next(value?: unknown): Promise<IteratorResult<unknown>> {
+    // eslint-disable-next-line prefer-rest-params
+    const pending = arguments.length === 0 ? this.source.next() : this.source.next(value);
+    return pending.then(this.onResult, this.onError);
   }
 
   private readonly onResult = (result: IteratorResult<unknown>): IteratorResult<unknown> | Promise<IteratorResult<unknown>> => {
