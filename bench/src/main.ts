@@ -7,7 +7,7 @@ import { runToResult, srcFile } from './child.js';
 import { machineFacts } from './machine.js';
 import { runOverhead } from './overhead.js';
 import { summarizeProfile } from './profile.js';
-import { renderMarkdown, type MemoryResult, type Results, type ScrapeResult, type StreamSplitResult } from './report.js';
+import { renderMarkdown, type ChunkOwnResult, type MemoryResult, type Results, type ScrapeResult, type StreamSplitResult } from './report.js';
 
 const quick = process.argv.includes('--quick');
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
@@ -37,13 +37,13 @@ for (const mode of ['fixed', 'flood'] as const) {
 }
 
 log('stream split: per-chunk cost by mode, genai-meter on openai 7 and 6');
+const chunkOwn = await runToResult<ChunkOwnResult>(srcFile('./chunk-own.ts'), ['--rounds', quick ? '5' : '15', '--streams', quick ? '50' : '200']);
 const streamSplit: StreamSplitResult[] = [];
 for (const major of [7, 6]) {
   const args = ['--major', String(major), '--chunks', quick ? '100' : '500', '--rounds', quick ? '3' : '9', '--streams', quick ? '10' : '40'];
   streamSplit.push(await runToResult<StreamSplitResult>(srcFile('./stream-split.ts'), args));
 }
 
-// Optional: about 6 minutes more on 2 cores.
 
 const profiles: Results['profiles'] = {};
 const profDir = `${resultsDir}profiles/`;
@@ -73,6 +73,7 @@ const results: Results = {
   scrape,
   memory,
   streamSplit,
+  chunkOwn,
   profiles,
 };
 const md = renderMarkdown(results);
