@@ -45,31 +45,12 @@ export function attributeFilter(allow: readonly string[] | undefined, drop: read
 
 // ---- SDK sinks ----
 
-class HistogramRecording implements Recording {
-  constructor(
-    private readonly instrument: Histogram,
-    private readonly attributes: Attributes,
-  ) {}
-  record(value: number): void {
-    this.instrument.record(value, this.attributes);
-  }
-}
-
-class CounterRecording implements Recording {
-  constructor(
-    private readonly instrument: Counter,
-    private readonly attributes: Attributes,
-  ) {}
-  record(value: number): void {
-    this.instrument.add(value, this.attributes);
-  }
-}
-
 export function sdkSink(instrument: Histogram | Counter, kind: 'histogram' | 'counter', filter: AttributeFilter | undefined): Sink {
   return {
     bind(attributes) {
       const attrs = filter ? filter(attributes) : attributes;
-      return kind === 'histogram' ? new HistogramRecording(instrument as Histogram, attrs) : new CounterRecording(instrument as Counter, attrs);
+      if (kind === 'histogram') return { record: (value) => (instrument as Histogram).record(value, attrs) };
+      return { record: (value) => (instrument as Counter).add(value, attrs) };
     },
   };
 }
