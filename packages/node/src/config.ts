@@ -57,8 +57,14 @@ export interface GenAIMeterOptions {
   providerName?: OpenAIInstrumentationConfig['providerName'];
   /** Price catalog (default: bundled + GENAI_METER_PRICING_FILE), or false for no cost metric. */
   pricing?: OpenAIInstrumentationConfig['pricing'];
-  /** Everything else the instrumentation accepts (injectStreamUsage, maxModels, defaultProviderName). */
-  instrumentation?: Omit<OpenAIInstrumentationConfig, 'providerName' | 'pricing' | 'extraAttributes'>;
+  /**
+   * Everything else the instrumentation accepts (injectStreamUsage, maxModels, defaultProviderName). The
+   * aggregation is chosen by the pipeline; attribute lists and the cardinality limit are the options above.
+   */
+  instrumentation?: Omit<
+    OpenAIInstrumentationConfig,
+    'providerName' | 'pricing' | 'extraAttributes' | 'aggregation' | 'allowAttributes' | 'dropAttributes' | 'cardinalityLimit'
+  >;
   /** Resource attributes added under OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME (the environment wins). */
   resourceAttributes?: Attributes;
   /** Environment to read (default `process.env`). */
