@@ -187,7 +187,7 @@ export class SeriesRegistry {
   readonly all: Series[] = [];
 
   constructor(
-    readonly sinks: Sinks,
+    private readonly sinks: Sinks,
     private readonly maxSeries: number,
     private readonly filter?: AttributeFilter,
   ) {}
