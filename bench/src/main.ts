@@ -40,7 +40,7 @@ log('stream split: per-chunk cost by mode, genai-meter on openai 7 and 6');
 const chunkOwn = await runToResult<ChunkOwnResult>(srcFile('./chunk-own.ts'), ['--rounds', quick ? '5' : '15', '--streams', quick ? '50' : '200']);
 const streamSplit: StreamSplitResult[] = [];
 for (const major of [7, 6]) {
-  const args = ['--major', String(major), '--chunks', quick ? '100' : '500', '--rounds', quick ? '3' : '9', '--streams', quick ? '10' : '40'];
+  const args = ['--major', String(major), '--chunks', quick ? '100' : '500', '--rounds', quick ? '3' : '15', '--streams', quick ? '10' : '40'];
   streamSplit.push(await runToResult<StreamSplitResult>(srcFile('./stream-split.ts'), args));
 }
 

@@ -274,7 +274,7 @@ export function renderMarkdown(r: Results): string {
     out.push('');
   }
   for (const split of r.streamSplit ?? []) {
-    out.push(`### Where a streamed chunk's cost goes (genai-meter on openai ${split.major}, ${split.chunks} chunks, median of ${split.rounds} interleaved rounds)\n`);
+    out.push(`### Where a streamed chunk's cost goes (genai-meter on openai ${split.major}, ${split.chunks} chunks, median of ${split.rounds} rounds, mode order rotated, "added" = paired difference per round)\n`);
     out.push('Each instrumented mode is compared with the SDK alone receiving the same bytes (with or without the usage chunk).\n');
     out.push('| mode | CPU µs/stream | added µs/stream | added µs/chunk |');
     out.push('| --- | ---: | ---: | ---: |');
