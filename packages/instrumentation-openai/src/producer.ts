@@ -15,7 +15,7 @@ import type {
   MetricProducer,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { HistogramCell, SumCell, type Cell, type OwnAggregation } from './aggregation.js';
+import { attributesKey, HistogramCell, SumCell, type Cell, type OwnAggregation } from './aggregation.js';
 import { METRICS, type MetricDefinition } from './semconv.js';
 import type { SeriesRegistry } from './series.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -165,7 +165,7 @@ export class GenAIMeterMetricProducer implements MetricProducer {
     const startTime = hrTime(this.startedAt);
     const endTime = hrTime(now);
     observeAll((value, attributes) => {
-      const key = JSON.stringify(attributes);
+      const key = attributesKey(attributes);
       const point = byKey.get(key);
       if (point && sum) point.value += value;
       else byKey.set(key, { attributes, startTime, endTime, value });
