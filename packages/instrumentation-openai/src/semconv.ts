@@ -7,6 +7,14 @@
 
 export const SEMCONV_VERSION = '1.41.0';
 
+/**
+ * Every genai-meter instrumentation's scope (meter) name starts with this. Other instrumentations in the
+ * same process (the contrib @opentelemetry/instrumentation-openai, OpenLIT) record the same semconv metric
+ * names under their own scope: rules and dashboards select `otel_scope_name=~"@genai-meter/.+"` so that a
+ * call is never counted twice.
+ */
+export const GENAI_METER_SCOPE_PREFIX = '@genai-meter/';
+
 // ---- attributes (semconv) ----
 export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
 export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
@@ -17,6 +25,8 @@ export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+/** semconv (openai registry): the service tier the provider says served the call (default, flex, priority, scale). */
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = 'openai.response.service_tier';
 
 // ---- attributes (genai-meter) ----
 /** Which subset of tokens a `genai_meter.client.token.details` point counts. */
@@ -46,11 +56,17 @@ export const RATE_LIMIT_TYPE_VALUES = { REQUESTS: 'requests', TOKENS: 'tokens' }
 /**
  * `error.type` values: a closed, low-cardinality set. `_OTHER` is semconv's fallback.
  * The HTTP status, when there was one, is also set as `http.response.status_code`.
+ * ERROR_TYPE_CLASSES says which of them count against the provider's availability.
  */
 export const ERROR_TYPE_VALUES = {
-  /** HTTP 429 from the provider (after the SDK's own retries). */
+  /** HTTP 429 from the provider (after the SDK's own retries), or a rate-limit error inside a stream. */
   RATE_LIMIT: 'rate_limit',
-  /** HTTP 5xx. */
+  /**
+   * Quota or billing exhausted: OpenAI's `insufficient_quota` (sent as HTTP 429), HTTP 402 (DeepSeek, relays:
+   * insufficient balance). Retrying does not help; someone has to pay or raise a limit.
+   */
+  INSUFFICIENT_QUOTA: 'insufficient_quota',
+  /** HTTP 5xx (529 overloaded included), or a server error reported inside a stream (`response.failed`, an error event). */
   SERVER_ERROR: 'server_error',
   /** The SDK's request timeout fired (APIConnectionTimeoutError) or HTTP 408. */
   TIMEOUT: 'timeout',
@@ -58,15 +74,41 @@ export const ERROR_TYPE_VALUES = {
   CONNECTION: 'connection',
   /** HTTP 401 or 403. */
   AUTH: 'auth',
-  /** Any other HTTP 4xx (400, 404, 409, 422, ...). */
+  /** Any other HTTP 4xx (400, 404, 409, 422, ...), or an invalid-request error reported inside a stream. */
   BAD_REQUEST: 'bad_request',
-  /** The caller aborted the request (AbortSignal, controller.abort()) or abandoned a stream early. */
+  /** The caller aborted the request (AbortSignal, controller.abort()) or abandoned a stream before its answer was complete. */
   CANCELLED: 'cancelled',
+  /**
+   * A Responses API call that ended `incomplete` (HTTP 200): the output limit (`max_output_tokens`) or a
+   * content filter stopped it. The caller's settings, not the provider's health.
+   */
+  INCOMPLETE: 'incomplete',
   /** A 2xx response whose body could not be parsed. */
   INVALID_RESPONSE: 'invalid_response',
   OTHER: '_OTHER',
 } as const;
 export type ErrorType = (typeof ERROR_TYPE_VALUES)[keyof typeof ERROR_TYPE_VALUES];
+
+/**
+ * What each `error.type` says about whom, for rules and dashboards:
+ * - `provider`: the provider path failed (availability SLO, error ratio, outage alerts);
+ * - `billing`: quota or balance exhausted (its own page: nothing recovers by itself);
+ * - `client`: the caller's request or credentials are wrong (its own signal, never an outage);
+ * - `caller`: the caller stopped (user pressed stop, an abort): not a failure of anything.
+ */
+export const ERROR_TYPE_CLASSES = {
+  provider: [
+    ERROR_TYPE_VALUES.RATE_LIMIT,
+    ERROR_TYPE_VALUES.SERVER_ERROR,
+    ERROR_TYPE_VALUES.TIMEOUT,
+    ERROR_TYPE_VALUES.CONNECTION,
+    ERROR_TYPE_VALUES.INVALID_RESPONSE,
+    ERROR_TYPE_VALUES.OTHER,
+  ],
+  billing: [ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
+  client: [ERROR_TYPE_VALUES.AUTH, ERROR_TYPE_VALUES.BAD_REQUEST, ERROR_TYPE_VALUES.INCOMPLETE],
+  caller: [ERROR_TYPE_VALUES.CANCELLED],
+} as const satisfies Record<string, readonly ErrorType[]>;
 
 // ---- bucket boundaries ----
 /** semconv advice for gen_ai.client.operation.* durations: 0.01 s doubling to 81.92 s. */
