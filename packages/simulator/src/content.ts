@@ -63,7 +63,9 @@ export function valueForSchema(schema: unknown, rng: Rng, root: unknown = schema
     const nonNull = variants.find((v) => (v as Schema)?.type !== 'null') ?? variants[0];
     return valueForSchema(nonNull, rng, root, depth + 1);
   }
-  const type = Array.isArray(s.type) ? (s.type.find((t) => t !== 'null') ?? 'null') : s.type;
+  const declared = Array.isArray(s.type) ? (s.type.find((t) => t !== 'null') ?? 'null') : s.type;
+  // Gemini's OpenAPI-style schemas spell types in capitals (OBJECT, STRING).
+  const type = typeof declared === 'string' ? declared.toLowerCase() : declared;
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};

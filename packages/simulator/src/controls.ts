@@ -4,9 +4,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { FAULT_KINDS, type FaultKind } from './types.js';
 
 export interface UsageOverride {
+  /** All input tokens, cached and cache-written ones included. */
   prompt?: number;
   completion?: number;
+  /** Input tokens read from the cache. */
   cached?: number;
+  /** Input tokens written to the cache with the default (5-minute) and the 1-hour lifetime. */
+  cacheWrite?: number;
+  cacheWrite1h?: number;
   reasoning?: number;
 }
 
@@ -16,11 +21,13 @@ export interface RequestControls {
   responseModel?: string;
   latency?: { ttfcMs?: number; chunkMs?: number };
   fault?: FaultKind;
-  /** Fault applies only while the SDK's x-stainless-retry-count is below this. */
+  /** Fault applies only to the first N attempts of the request. */
   faultTimes?: number;
+  /** Groups attempts of one logical request for SDKs that send no retry count (x-sim-fault-id). */
+  faultId?: string;
   retryAfter?: string;
-  /** Value of x-stainless-retry-count (0 on the first attempt). */
-  retryCount: number;
+  /** Value of x-stainless-retry-count (0 on the first attempt), when the SDK sends it. */
+  retryCount?: number;
 }
 
 export class ControlHeaderError extends Error {}
@@ -51,7 +58,7 @@ function keyValues(name: string, text: string, keys: Record<string, string>): Re
 }
 
 export function parseControls(headers: IncomingHttpHeaders): RequestControls {
-  const controls: RequestControls = { retryCount: 0 };
+  const controls: RequestControls = {};
   const retry = header(headers, 'x-stainless-retry-count');
   if (retry !== undefined && /^\d+$/.test(retry)) controls.retryCount = Number(retry);
 
@@ -63,8 +70,15 @@ export function parseControls(headers: IncomingHttpHeaders): RequestControls {
       completion: 'completion',
       output: 'completion',
       cached: 'cached',
+      cache_read: 'cached',
+      cache_write: 'cacheWrite',
+      cache_write_1h: 'cacheWrite1h',
       reasoning: 'reasoning',
     });
+    const { prompt, cached = 0, cacheWrite = 0, cacheWrite1h = 0 } = controls.usage;
+    if (prompt !== undefined && cached + cacheWrite + cacheWrite1h > prompt) {
+      throw new ControlHeaderError('x-sim-usage: cached + cache_write + cache_write_1h exceed prompt (prompt counts every input token)');
+    }
   }
   const chunks = header(headers, 'x-sim-chunks');
   if (chunks !== undefined) {
@@ -90,6 +104,8 @@ export function parseControls(headers: IncomingHttpHeaders): RequestControls {
   }
   const times = header(headers, 'x-sim-fault-times');
   if (times !== undefined) controls.faultTimes = nonNegativeInt('x-sim-fault-times', times);
+  const faultId = header(headers, 'x-sim-fault-id');
+  if (faultId !== undefined) controls.faultId = faultId;
 
   const retryAfter = header(headers, 'x-sim-retry-after');
   if (retryAfter !== undefined) controls.retryAfter = retryAfter;

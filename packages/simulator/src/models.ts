@@ -1,7 +1,10 @@
 // What the simulator knows about models: dated response names, latency profile per family,
 // default output size and whether the model reasons (spends hidden reasoning tokens).
 
-/** Request model -> model name the API reports back (OpenAI answers with the dated snapshot). */
+/**
+ * Request model -> model name the API reports back: OpenAI and Anthropic answer an alias with its
+ * dated snapshot; Gemini reports the model id itself as modelVersion.
+ */
 export const DEFAULT_RESPONSE_MODELS: Readonly<Record<string, string>> = {
   'gpt-4o-mini': 'gpt-4o-mini-2024-07-18',
   'gpt-4o': 'gpt-4o-2024-08-06',
@@ -17,11 +20,22 @@ export const DEFAULT_RESPONSE_MODELS: Readonly<Record<string, string>> = {
   'o3-mini': 'o3-mini-2025-01-31',
   o3: 'o3-2025-04-16',
   'o4-mini': 'o4-mini-2025-04-16',
+  'claude-3-5-haiku-latest': 'claude-3-5-haiku-20241022',
+  'claude-3-7-sonnet-latest': 'claude-3-7-sonnet-20250219',
+  'claude-sonnet-4-0': 'claude-sonnet-4-20250514',
+  'claude-opus-4-0': 'claude-opus-4-20250514',
+  'claude-opus-4-1': 'claude-opus-4-1-20250805',
+  'claude-sonnet-4-5': 'claude-sonnet-4-5-20250929',
+  'claude-haiku-4-5': 'claude-haiku-4-5-20251001',
+  'claude-opus-4-5': 'claude-opus-4-5-20251101',
 };
+
+/** Models listed by GET /v1/models that only the OpenAI API serves (the table above also has Claude aliases). */
+const OPENAI_RESPONSE_MODELS = Object.keys(DEFAULT_RESPONSE_MODELS).filter((id) => !id.startsWith('claude-'));
 
 /** Models listed by GET /v1/models (besides any model seen in a request). */
 export const LISTED_MODELS: readonly string[] = [
-  ...Object.keys(DEFAULT_RESPONSE_MODELS),
+  ...OPENAI_RESPONSE_MODELS,
   'gpt-3.5-turbo-instruct',
   'text-embedding-3-small',
   'text-embedding-3-large',
@@ -53,15 +67,20 @@ const REASONING: ModelTraits = { family: 'reasoning', latency: { ttfcMs: 3200, c
 const EMBEDDING: ModelTraits = { family: 'embedding', latency: { ttfcMs: 90, chunkMs: 0 }, reasoning: false, defaultOutputTokens: 0, defaultReasoningTokens: 0 };
 const INSTRUCT: ModelTraits = { family: 'instruct', latency: { ttfcMs: 220, chunkMs: 10 }, reasoning: false, defaultOutputTokens: 60, defaultReasoningTokens: 0 };
 
-/** Classifies a model name (request or deployment name) into a family by its well-known prefixes. */
+/**
+ * Classifies a model name (request or deployment name) into a family by its well-known names.
+ * Gemini 2.5+ Flash and Pro think by default; Claude thinks only when the request enables it.
+ */
 export function modelTraits(model: string): ModelTraits {
-  const m = model.toLowerCase();
+  const m = model.toLowerCase().replace(/^(models|tunedmodels)\//, '');
   if (m.includes('embedding')) return EMBEDDING;
   if (m.includes('instruct') || m.startsWith('davinci') || m.startsWith('babbage')) return INSTRUCT;
   if (/^o\d/.test(m) || m.startsWith('gpt-5')) {
     return /mini|nano/.test(m) ? REASONING_SMALL : REASONING;
   }
-  if (/mini|nano|gpt-3\.5/.test(m)) return SMALL;
+  const gemini = /^gemini-(\d+(?:\.\d+)?)/.exec(m);
+  if (gemini && Number(gemini[1]) >= 2.5 && !m.includes('lite')) return m.includes('pro') ? REASONING : REASONING_SMALL;
+  if (/mini|nano|gpt-3\.5|haiku|flash/.test(m)) return SMALL;
   return LARGE;
 }
 

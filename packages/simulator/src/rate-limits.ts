@@ -1,33 +1,36 @@
-// Per-model one-minute rate-limit windows, reported through the x-ratelimit-* headers exactly
-// like OpenAI names them. Configured limits are enforced: an exhausted window answers 429 until
-// it resets.
+// Per-model one-minute rate-limit windows counting requests, input and output tokens. Each API's
+// dialect renders the state as its own headers. Configured limits are enforced: an exhausted
+// window answers 429 until it resets.
 import type { RateLimit } from './types.js';
 
-export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 5000, tokens: 2_000_000 };
-const WINDOW_MS = 60_000;
+export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 5000, tokens: 2_000_000, inputTokens: 2_000_000, outputTokens: 400_000 };
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+
+/** Which limit of the window refused a request. */
+export type LimitName = 'requests' | 'tokens' | 'input_tokens' | 'output_tokens';
 
 interface Window {
   startedAt: number;
   requests: number;
-  tokens: number;
+  input: number;
+  output: number;
+}
+
+export interface TokenCharge {
+  input: number;
+  output: number;
 }
 
 export interface RateLimitState {
   limit: RateLimit;
   remainingRequests: number;
   remainingTokens: number;
+  remainingInputTokens: number;
+  remainingOutputTokens: number;
+  /** Milliseconds until the window resets. */
   resetMs: number;
   /** Which limit refused this request, if one did. */
-  exceeded?: 'requests' | 'tokens';
-}
-
-/** OpenAI's duration format for reset headers: "20ms", "1s", "6m0s". */
-export function formatResetDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${Number(seconds.toFixed(3))}s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}m${Math.round(seconds - minutes * 60)}s`;
+  exceeded?: LimitName;
 }
 
 export class RateLimiter {
@@ -51,28 +54,27 @@ export class RateLimiter {
     return { ...base, ...this.limits[model] };
   }
 
-  /** Charges one request of `tokens` tokens to the model's window, unless that would exceed it. */
-  take(model: string, tokens: number, now: number): RateLimitState {
+  /** Charges one request and its tokens to the model's window, unless that would exceed a limit. */
+  take(model: string, charge: TokenCharge, now: number): RateLimitState {
     const limit = this.limitFor(model);
     let window = this.windows.get(model);
-    if (!window || now - window.startedAt >= WINDOW_MS) {
-      window = { startedAt: now, requests: 0, tokens: 0 };
+    if (!window || now - window.startedAt >= RATE_LIMIT_WINDOW_MS) {
+      window = { startedAt: now, requests: 0, input: 0, output: 0 };
       this.windows.set(model, window);
     }
-    let exceeded: RateLimitState['exceeded'];
-    const enforced = this.enforces(model);
-    if (enforced && window.requests + 1 > limit.requests) exceeded = 'requests';
-    else if (enforced && window.tokens + tokens > limit.tokens) exceeded = 'tokens';
-    else {
-      window.requests += 1;
-      window.tokens += tokens;
+    let exceeded: LimitName | undefined;
+    if (this.enforces(model)) {
+      if (window.requests + 1 > limit.requests) exceeded = 'requests';
+      else if (window.input + window.output + charge.input + charge.output > limit.tokens) exceeded = 'tokens';
+      else if (window.input + charge.input > limit.inputTokens) exceeded = 'input_tokens';
+      else if (window.output + charge.output > limit.outputTokens) exceeded = 'output_tokens';
     }
-    const state: RateLimitState = {
-      limit,
-      remainingRequests: Math.max(0, limit.requests - window.requests),
-      remainingTokens: Math.max(0, limit.tokens - window.tokens),
-      resetMs: window.startedAt + WINDOW_MS - now,
-    };
+    if (!exceeded) {
+      window.requests += 1;
+      window.input += charge.input;
+      window.output += charge.output;
+    }
+    const state = stateOf(limit, window, now);
     if (exceeded) state.exceeded = exceeded;
     return state;
   }
@@ -81,25 +83,33 @@ export class RateLimiter {
   peek(model: string, now: number): RateLimitState {
     const limit = this.limitFor(model);
     const window = this.windows.get(model);
-    if (!window || now - window.startedAt >= WINDOW_MS) {
-      return { limit, remainingRequests: limit.requests, remainingTokens: limit.tokens, resetMs: WINDOW_MS };
-    }
-    return {
-      limit,
-      remainingRequests: Math.max(0, limit.requests - window.requests),
-      remainingTokens: Math.max(0, limit.tokens - window.tokens),
-      resetMs: window.startedAt + WINDOW_MS - now,
-    };
+    if (!window || now - window.startedAt >= RATE_LIMIT_WINDOW_MS) return stateOf(limit, { startedAt: now, requests: 0, input: 0, output: 0 }, now);
+    return stateOf(limit, window, now);
   }
+}
 
-  headers(state: RateLimitState): Record<string, string> {
-    return {
-      'x-ratelimit-limit-requests': String(state.limit.requests),
-      'x-ratelimit-limit-tokens': String(state.limit.tokens),
-      'x-ratelimit-remaining-requests': String(state.remainingRequests),
-      'x-ratelimit-remaining-tokens': String(state.remainingTokens),
-      'x-ratelimit-reset-requests': formatResetDuration(state.resetMs),
-      'x-ratelimit-reset-tokens': formatResetDuration(state.resetMs),
-    };
+function stateOf(limit: RateLimit, window: Window, now: number): RateLimitState {
+  return {
+    limit,
+    remainingRequests: Math.max(0, limit.requests - window.requests),
+    remainingTokens: Math.max(0, limit.tokens - window.input - window.output),
+    remainingInputTokens: Math.max(0, limit.inputTokens - window.input),
+    remainingOutputTokens: Math.max(0, limit.outputTokens - window.output),
+    resetMs: window.startedAt + RATE_LIMIT_WINDOW_MS - now,
+  };
+}
+
+/** What a refused request used and asked for, for the 429 message. */
+export function limitDetail(state: RateLimitState, charge: TokenCharge): string {
+  const { limit } = state;
+  switch (state.exceeded) {
+    case 'requests':
+      return `Limit ${limit.requests}, Used ${limit.requests - state.remainingRequests}, Requested 1`;
+    case 'input_tokens':
+      return `Limit ${limit.inputTokens}, Used ${limit.inputTokens - state.remainingInputTokens}, Requested ${charge.input}`;
+    case 'output_tokens':
+      return `Limit ${limit.outputTokens}, Used ${limit.outputTokens - state.remainingOutputTokens}, Requested ${charge.output}`;
+    default:
+      return `Limit ${limit.tokens}, Used ${limit.tokens - state.remainingTokens}, Requested ${charge.input + charge.output}`;
   }
 }

@@ -1,20 +1,27 @@
-// The HTTP server: reads a request, decides its fault, charges the rate limit, waits as the
-// latency model says and writes the endpoint's JSON or SSE answer. Every wait listens to an
-// abort signal fired by close() or by the client going away, so nothing outlives close().
+// The HTTP server, the same for every API: reads a request, decides its fault, charges the rate
+// limit, waits as the latency model says and writes the endpoint's JSON or SSE answer, with the
+// headers and error shapes of the request's API (its dialect). Every wait listens to an abort
+// signal fired by close() or by the client going away, so nothing outlives close().
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { ControlHeaderError, parseControls, type RequestControls } from './controls.js';
+import { anthropic } from './dialects/anthropic.js';
+import type { Dialect, ErrorReply, Headers } from './dialects/dialect.js';
+import { gemini } from './dialects/gemini.js';
+import { openai } from './dialects/openai.js';
 import { planChat } from './endpoints/chat.js';
 import { planCompletions } from './endpoints/completions.js';
 import { planEmbeddings } from './endpoints/embeddings.js';
+import { planEmbedContent, planGeminiCountTokens, planGenerateContent } from './endpoints/gemini.js';
+import { planCountTokens, planMessages } from './endpoints/messages.js';
 import { RequestError, truncatedJson, type Frame, type Plan, type RequestContext } from './endpoints/plan.js';
 import { planResponses } from './endpoints/responses.js';
-import { badRequest, faultError, invalidUrl, rateLimited, unparsableBody, type ErrorReply } from './errors.js';
 import { errorLatency, planLatency, totalMs, type LatencyPlan } from './latency.js';
 import { DEFAULT_RESPONSE_MODELS, LISTED_MODELS, modelTraits, responseModelFor } from './models.js';
-import { RateLimiter } from './rate-limits.js';
-import { resolveRoute, type Route } from './routes.js';
+import { PromptCacheStore } from './prompt-cache.js';
+import { limitDetail, RateLimiter } from './rate-limits.js';
+import { apiForPath, resolveRoute, type Api, type Route } from './routes.js';
 import { hashString, mix, Rng } from './rng.js';
 import { FAULT_KINDS, type FaultKind, type Simulator, type SimulatorOptions } from './types.js';
 
@@ -31,7 +38,7 @@ const MODEL_CREATED = 1_700_000_000;
 /** Salts of the independent per-request generators. */
 const Stream = { RequestId: 0, Ids: 1, Latency: 2, Faults: 3 } as const;
 
-type Headers = Record<string, string>;
+const DIALECTS: Record<Api, Dialect> = { openai, anthropic, gemini };
 
 class Aborted extends Error {}
 
@@ -54,6 +61,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faultProbabilities = options.faults ?? {};
   const responseModels = { ...DEFAULT_RESPONSE_MODELS, ...options.responseModels };
   const limiter = new RateLimiter(options.rateLimits);
+  const promptCache = new PromptCacheStore();
+  /** Attempts seen per x-sim-fault-id, for clients that send no retry count. */
+  const attempts = new Map<string, number>();
   const closing = new AbortController();
   const sockets = new Set<Socket>();
   let requests = 0;
@@ -71,13 +81,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const requestAbort = new AbortController();
     res.on('close', () => requestAbort.abort());
     const signal = AbortSignal.any([closing.signal, requestAbort.signal]);
-    const base: Headers = {
-      'x-request-id': `req_${new Rng(mix(seed, n, Stream.RequestId)).hex(32)}`,
-      'openai-version': '2020-10-01',
-      'openai-organization': 'org-simulator',
-    };
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const route = resolveRoute(url.pathname);
+    const dialect = DIALECTS[route?.api ?? apiForPath(url.pathname)];
+    const base = dialect.baseHeaders(new Rng(mix(seed, n, Stream.RequestId)));
     try {
-      await serve(req, res, n, base, signal);
+      await serve(req, res, n, url, route, dialect, base, signal);
     } catch (error) {
       if (signal.aborted || error instanceof Aborted || (error as Error)?.name === 'AbortError') {
         res.destroy();
@@ -85,53 +94,44 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       // Never crash on a request: answer 500 if nothing was sent yet, else cut the connection.
       if (!res.headersSent) {
-        sendJson(res, 500, { ...base, 'openai-processing-ms': '0' }, { error: { message: `Simulator error: ${(error as Error)?.message ?? String(error)}`, type: 'server_error', param: null, code: null } });
+        sendError(res, dialect, { ...base, ...dialect.processingHeaders(0) }, dialect.internal(`Simulator error: ${(error as Error)?.message ?? String(error)}`));
       } else res.destroy();
     }
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, n: number, base: Headers, signal: AbortSignal): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    const route = resolveRoute(url.pathname);
+  async function serve(req: IncomingMessage, res: ServerResponse, n: number, url: URL, route: Route | undefined, dialect: Dialect, base: Headers, signal: AbortSignal): Promise<void> {
     const method = req.method ?? 'GET';
     const raw = method === 'POST' ? await readBody(req, signal) : undefined;
     const now = Date.now();
-    const unmetered = () => limiter.headers(limiter.peek('default', now));
+    const unmetered = () => ({ ...base, ...dialect.rateLimitHeaders(limiter.peek('default', now), now), ...dialect.processingHeaders(0) });
 
-    if (!route || route.method !== method) {
-      return sendError(res, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, invalidUrl(method, url.pathname));
-    }
-    if (route.endpoint === 'health') {
-      return sendJson(res, 200, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, { status: 'ok', requests });
-    }
+    if (!route || route.method !== method) return sendError(res, dialect, unmetered(), dialect.routeNotFound(method, url.pathname));
+    if (route.endpoint === 'health') return sendJson(res, 200, unmetered(), { status: 'ok', requests });
     let controls: RequestControls;
     try {
       controls = parseControls(req.headers);
     } catch (error) {
       if (!(error instanceof ControlHeaderError)) throw error;
-      return sendError(res, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, badRequest(error.message, null, 'invalid_sim_header'));
+      return sendError(res, dialect, unmetered(), dialect.badRequest(error.message, null, 'invalid_sim_header'));
     }
-    if (route.endpoint === 'models' || route.endpoint === 'model') {
-      return sendJson(res, 200, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, modelsBody(route, responseModels));
-    }
+    if (route.endpoint === 'models' || route.endpoint === 'model') return sendJson(res, 200, unmetered(), modelsBody(route, responseModels));
+    const unauthenticated = dialect.authenticate(req.headers, url);
+    if (unauthenticated) return sendError(res, dialect, unmetered(), unauthenticated);
 
     // POST endpoints.
     if (raw === undefined) throw new Error('POST without body');
-    if (raw === null) {
-      return sendError(res, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, { status: 413, body: { error: { message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, type: 'invalid_request_error', param: null, code: null } } });
-    }
+    if (raw === null) return sendError(res, dialect, unmetered(), dialect.tooLarge(MAX_BODY_BYTES));
     let body: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(raw.toString('utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SyntaxError('not an object');
       body = parsed as Record<string, unknown>;
     } catch {
-      return sendError(res, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, unparsableBody());
+      return sendError(res, dialect, unmetered(), dialect.unparsableBody());
     }
-    const model = typeof body.model === 'string' && body.model !== '' ? body.model : route.deployment;
-    if (!model) {
-      return sendError(res, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, badRequest('you must provide a model parameter', 'model', 'missing_required_parameter'));
-    }
+    // Gemini names the model in the path; Azure's deployment stands in for a missing one.
+    const model = route.api === 'gemini' ? route.modelId : typeof body.model === 'string' && body.model !== '' ? body.model : route.deployment;
+    if (!model) return sendError(res, dialect, unmetered(), dialect.missingModel());
 
     const latencyRng = new Rng(mix(seed, n, Stream.Latency));
     const faultRng = new Rng(mix(seed, n, Stream.Faults));
@@ -143,25 +143,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       traits: modelTraits(model),
       created: Math.floor(now / 1000),
       ids: new Rng(mix(seed, n, Stream.Ids)),
-      content: new Rng(mix(seed, hashString(`${model}\u0000${JSON.stringify(body.messages ?? body.input ?? body.prompt ?? '')}`))),
+      content: new Rng(mix(seed, hashString(`${model}\u0000${JSON.stringify(body.messages ?? body.input ?? body.prompt ?? body.contents ?? body.requests ?? body.content ?? '')}`))),
+      seed,
+      promptCache,
+      now,
     };
 
     let plan: Plan;
     try {
-      plan = planFor(route, ctx, seed);
+      plan = planFor(route, ctx);
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       await sleep(errorLatency(scale, controls, latencyRng), signal);
-      return sendError(res, { ...base, ...unmetered(), 'openai-processing-ms': '0' }, error.reply);
+      return sendError(res, dialect, unmetered(), error.reply);
     }
 
     const fault = chooseFault(controls, faultRng);
     const retryAfter = controls.retryAfter ?? '0';
-    const faultReply = fault ? faultError(fault, model, retryAfter) : null;
+    // stream_error fails a stream after its 200; a JSON answer gets the API's matching HTTP error.
+    const faultReply = fault && !(fault === 'stream_error' && plan.stream) ? dialect.fault(fault, model, retryAfter) : null;
     if (faultReply) {
       const ms = errorLatency(scale, controls, latencyRng);
       await sleep(ms, signal);
-      return sendError(res, { ...base, ...limiter.headers(limiter.peek(model, now)), 'openai-processing-ms': String(ms) }, faultReply);
+      return sendError(res, dialect, { ...base, ...dialect.rateLimitHeaders(limiter.peek(model, now), now), ...dialect.processingHeaders(ms) }, faultReply);
     }
     if (fault === 'hang') return waitForAbort(signal);
     if (fault === 'reset') {
@@ -169,21 +173,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
 
-    const limit = limiter.take(model, plan.tokens, now);
-    const limitHeaders = limiter.headers(limit);
+    const charge = { input: plan.input, output: plan.output };
+    const limit = limiter.take(model, charge, now);
+    const limitHeaders = dialect.rateLimitHeaders(limit, now);
     if (limit.exceeded) {
       const seconds = String(Math.max(1, Math.ceil(limit.resetMs / 1000)));
-      const used = limit.exceeded === 'requests' ? `Limit ${limit.limit.requests}, Used ${limit.limit.requests - limit.remainingRequests}, Requested 1` : `Limit ${limit.limit.tokens}, Used ${limit.limit.tokens - limit.remainingTokens}, Requested ${plan.tokens}`;
-      const reply = rateLimited(model, limit.exceeded, used, controls.retryAfter ?? seconds);
-      return sendError(res, { ...base, ...limitHeaders, 'openai-processing-ms': '0' }, reply);
+      const reply = dialect.rateLimited(model, limit, limitDetail(limit, charge), controls.retryAfter ?? seconds);
+      return sendError(res, dialect, { ...base, ...limitHeaders, ...dialect.processingHeaders(0) }, reply);
     }
 
-    const latency = planLatency(ctx.traits.latency, plan.chunks, scale, controls, latencyRng);
+    plan.answered?.();
+    const latency = planLatency(plan.latency ?? ctx.traits.latency, plan.chunks, scale, controls, latencyRng);
     const headers = { ...base, ...limitHeaders };
-    if (plan.stream) return sendStream(res, headers, plan.frames(), latency, fault, signal);
+    if (plan.stream) return sendStream(res, dialect, headers, plan, latency, fault, signal);
 
     await sleep(totalMs(latency), signal);
-    headers['openai-processing-ms'] = String(totalMs(latency));
+    Object.assign(headers, dialect.processingHeaders(totalMs(latency)));
     if (fault === 'malformed_json') return sendRaw(res, 200, headers, truncatedJson(plan.json()));
     if (fault === 'stream_cut') {
       const text = JSON.stringify(plan.json());
@@ -201,19 +206,33 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     // Always draw one number per kind so later requests see the same randomness either way.
     const draws = FAULT_KINDS.map(() => rng.next());
     if (controls.fault) {
-      return controls.faultTimes === undefined || controls.retryCount < controls.faultTimes ? controls.fault : undefined;
+      if (controls.faultTimes === undefined) return controls.fault;
+      return attemptOf(controls) < controls.faultTimes ? controls.fault : undefined;
     }
     return FAULT_KINDS.find((kind, i) => draws[i]! < (faultProbabilities[kind] ?? 0));
   }
 
-  async function sendStream(res: ServerResponse, headers: Headers, frames: Frame[], latency: LatencyPlan, fault: FaultKind | undefined, signal: AbortSignal): Promise<void> {
+  /** 0 for a first attempt: the SDK's x-stainless-retry-count, else the earlier requests with the same x-sim-fault-id. */
+  function attemptOf(controls: RequestControls): number {
+    if (controls.retryCount !== undefined) return controls.retryCount;
+    if (controls.faultId === undefined) return 0;
+    const seen = attempts.get(controls.faultId) ?? 0;
+    attempts.set(controls.faultId, seen + 1);
+    return seen;
+  }
+
+  async function sendStream(res: ServerResponse, dialect: Dialect, headers: Headers, plan: Plan, latency: LatencyPlan, fault: FaultKind | undefined, signal: AbortSignal): Promise<void> {
+    const frames = plan.frames();
     const contentIndexes = frames.flatMap((f, i) => (f.content ? [i] : []));
     // malformed_json: the second content frame (or the first) becomes invalid JSON.
-    // stream_cut: the connection dies right after the middle content frame.
+    // stream_cut / stream_error: the connection dies, or the API's error event ends the stream,
+    // right after the middle content frame.
     const target = contentIndexes[Math.min(1, contentIndexes.length - 1)] ?? frames.length - 1;
     const cutAfter = contentIndexes[Math.floor((contentIndexes.length - 1) / 2)] ?? 0;
+    const end = dialect.lineEnd;
+    const write = (frame: Frame) => res.write(`${frame.event ? `event: ${frame.event}${end}` : ''}data: ${frame.data}${end}${end}`);
     await sleep(latency.ttfcMs, signal);
-    res.writeHead(200, { ...headers, 'openai-processing-ms': String(latency.ttfcMs), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    res.writeHead(200, { ...headers, ...dialect.processingHeaders(latency.ttfcMs), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     // Chunks are paced against absolute deadlines so timer overshoot does not accumulate.
     const start = performance.now();
     let deadline = 0;
@@ -225,11 +244,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         await sleep(deadline - (performance.now() - start), signal);
       }
       if (fault === 'malformed_json' && i === target) frame = { ...frame, data: frame.data.slice(0, MALFORMED_FRAME_CHARS) };
-      res.write(`${frame.event ? `event: ${frame.event}\n` : ''}data: ${frame.data}\n\n`);
+      write(frame);
       if (fault === 'stream_cut' && i === cutAfter) {
         await sleep(5, signal);
         res.destroy();
         return;
+      }
+      if (fault === 'stream_error' && i === cutAfter) {
+        write(plan.errorFrame(i + 1));
+        break;
       }
     }
     res.end();
@@ -265,7 +288,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 }
 
-function planFor(route: Route, ctx: RequestContext, seed: number): Plan {
+function planFor(route: Route, ctx: RequestContext): Plan {
   switch (route.endpoint) {
     case 'chat':
       return planChat(ctx);
@@ -274,7 +297,21 @@ function planFor(route: Route, ctx: RequestContext, seed: number): Plan {
     case 'completions':
       return planCompletions(ctx);
     case 'embeddings':
-      return planEmbeddings(ctx, seed);
+      return planEmbeddings(ctx);
+    case 'messages':
+      return planMessages(ctx);
+    case 'count_tokens':
+      return planCountTokens(ctx);
+    case 'generate_content':
+      return planGenerateContent(ctx, false);
+    case 'stream_generate_content':
+      return planGenerateContent(ctx, true);
+    case 'embed_content':
+      return planEmbedContent(ctx, false);
+    case 'batch_embed_contents':
+      return planEmbedContent(ctx, true);
+    case 'gemini_count_tokens':
+      return planGeminiCountTokens(ctx);
     default:
       throw new Error(`not a POST endpoint: ${route.endpoint}`);
   }
@@ -321,6 +358,7 @@ function sendJson(res: ServerResponse, status: number, headers: Headers, body: u
   sendRaw(res, status, headers, JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, headers: Headers, reply: ErrorReply): void {
-  sendJson(res, reply.status, { ...headers, ...reply.headers }, reply.body);
+function sendError(res: ServerResponse, dialect: Dialect, headers: Headers, reply: ErrorReply): void {
+  const all = { ...headers, ...reply.headers };
+  sendJson(res, reply.status, all, dialect.errorBody(reply.body, all));
 }

@@ -17,7 +17,7 @@ function contentTokens(content: unknown): number {
     else if (part && typeof part === 'object') {
       const p = part as Record<string, unknown>;
       if (typeof p.text === 'string') total += textTokens(p.text);
-      else if (p.type === 'image_url' || p.type === 'input_image') total += 85;
+      else if (p.type === 'image_url' || p.type === 'input_image' || p.type === 'image' || p.inlineData) total += 85;
       else if (p.type === 'input_audio') total += 100;
       else total += textTokens(JSON.stringify(p));
     }
@@ -57,6 +57,20 @@ export function responsesInputTokens(body: Record<string, unknown>): number {
   return total + toolTokens(body.tools);
 }
 
+/** Anthropic Messages: the system prompt (string or text blocks), messages as chat counts them, and tools. */
+export function anthropicPromptTokens(body: Record<string, unknown>): number {
+  const system = body.system === undefined ? 0 : 4 + contentTokens(body.system);
+  return chatPromptTokens({ messages: body.messages, tools: body.tools }) + system;
+}
+
+/** Gemini: the text of every part of `contents` (a string, a Content, or Contents), the system instruction and tools. */
+export function geminiPromptTokens(body: Record<string, unknown>): number {
+  const partsOf = (content: unknown): unknown => (content && typeof content === 'object' && 'parts' in content ? (content as { parts: unknown }).parts : content);
+  const contents = Array.isArray(body.contents) ? body.contents : [body.contents];
+  const total = contents.reduce<number>((sum, content) => sum + contentTokens(partsOf(content)), 0) + contentTokens(partsOf(body.systemInstruction));
+  return Math.max(1, total + toolTokens(body.tools));
+}
+
 /** Tokens of a legacy-completions prompt or an embeddings input: text, texts, or token arrays. */
 export function inputTokens(input: unknown): number[] {
   if (typeof input === 'string') return [Math.max(1, textTokens(input))];
@@ -68,9 +82,14 @@ export function inputTokens(input: unknown): number[] {
 }
 
 export interface Usage {
+  /** Every input token, cache reads and writes included. */
   prompt: number;
   completion: number;
+  /** Input tokens read from the cache. */
   cached: number;
+  /** Input tokens written to the cache, by lifetime (Anthropic's cache_creation). */
+  cacheWrite5m: number;
+  cacheWrite1h: number;
   reasoning: number;
   /** completion - reasoning: the tokens of text the caller sees. */
   visible: number;
@@ -78,41 +97,59 @@ export interface Usage {
   truncated: boolean;
 }
 
+export interface PromptCache {
+  read: number;
+  write5m: number;
+  write1h: number;
+}
+
+export interface GenerationOptions {
+  /** Reasoning tokens this request spends when not overridden (from its thinking settings); default: the model's own. */
+  reasoningTokens?: number;
+  /** The prompt's cache reads and writes when no override gives them; default: automatic prefix caching. */
+  cache?: PromptCache;
+}
+
+/** Like OpenAI's and Gemini's automatic prompt caching: prompts of 1024+ tokens have a cached prefix in 128-token steps (half the prompt, as a repeated system prompt or RAG context). */
+function automaticCache(prompt: number): PromptCache {
+  return { read: prompt >= 1024 ? Math.floor(prompt / 2 / 128) * 128 : 0, write5m: 0, write1h: 0 };
+}
+
 /**
  * Usage of one generation. Without an override: visible output is the model's default size,
  * reasoning models spend their default reasoning tokens first, and the request's limit caps the
  * sum (reasoning first, as real reasoning models do). With x-sim-usage the given numbers are exact,
- * cached/reasoning not given are 0, and prompt/completion not given keep their computed value.
+ * cache and reasoning counts not given are 0, and prompt/completion not given keep their computed value.
  */
 export function generationUsage(
   promptTokens: number,
   maxTokens: number | undefined,
   traits: ModelTraits,
   override: UsageOverride | undefined,
+  options: GenerationOptions = {},
 ): Usage {
   const prompt = override?.prompt ?? promptTokens;
+  const cache = override ? { read: override.cached ?? 0, write5m: override.cacheWrite ?? 0, write1h: override.cacheWrite1h ?? 0 } : (options.cache ?? automaticCache(prompt));
+  const cacheFields = { cached: cache.read, cacheWrite5m: cache.write5m, cacheWrite1h: cache.write1h };
   if (override?.completion !== undefined) {
     const reasoning = override.reasoning ?? 0;
     return {
       prompt,
       completion: override.completion,
-      cached: override.cached ?? 0,
+      ...cacheFields,
       reasoning,
       visible: Math.max(0, override.completion - reasoning),
       truncated: maxTokens !== undefined && override.completion >= maxTokens,
     };
   }
-  const wantedReasoning = override ? (override.reasoning ?? 0) : (traits.reasoning ? traits.defaultReasoningTokens : 0);
+  const wantedReasoning = override ? (override.reasoning ?? 0) : (options.reasoningTokens ?? (traits.reasoning ? traits.defaultReasoningTokens : 0));
   const wanted = wantedReasoning + traits.defaultOutputTokens;
   const completion = maxTokens !== undefined ? Math.min(maxTokens, wanted) : wanted;
   const reasoning = Math.min(wantedReasoning, completion);
-  // Like OpenAI's automatic prompt caching: prompts of 1024+ tokens have a cached prefix in 128-token steps
-  // (here half the prompt, as for a repeated system prompt or RAG context).
-  const defaultCached = prompt >= 1024 ? Math.floor(prompt / 2 / 128) * 128 : 0;
   return {
     prompt,
     completion,
-    cached: override ? (override.cached ?? 0) : defaultCached,
+    ...cacheFields,
     reasoning,
     visible: completion - reasoning,
     truncated: maxTokens !== undefined && wanted > maxTokens,

@@ -11,6 +11,7 @@ export const FAULT_KINDS = [
   'reset',
   'malformed_json',
   'stream_cut',
+  'stream_error',
 ] as const;
 
 export type FaultKind =
@@ -24,12 +25,18 @@ export type FaultKind =
   | 'hang'
   | 'reset'
   | 'malformed_json'
-  | 'stream_cut';
+  | 'stream_cut'
+  | 'stream_error';
 
-/** Requests and tokens allowed per minute in one model's rate-limit window. */
+/**
+ * Requests and tokens allowed per minute in one model's rate-limit window. `tokens` counts input
+ * plus output; `inputTokens` and `outputTokens` are the separate limits Anthropic reports.
+ */
 export interface RateLimit {
   requests: number;
   tokens: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface SimulatorOptions {
@@ -47,9 +54,9 @@ export interface SimulatorOptions {
   responseModels?: Record<string, string>;
   /**
    * Per-model limits of the one-minute rate-limit window, merged over the defaults; the key
-   * 'default' applies to models without an entry. Default 5000 requests / 2,000,000 tokens.
-   * Configured limits are enforced (429 once a window is exhausted); the built-in defaults only
-   * drive the x-ratelimit-* headers, which then stop at 0.
+   * 'default' applies to models without an entry. Default 5000 requests / 2,000,000 tokens
+   * (2,000,000 input / 400,000 output). Configured limits are enforced (429 once a window is
+   * exhausted); the built-in defaults only drive the rate-limit headers, which then stop at 0.
    */
   rateLimits?: Record<string, Partial<RateLimit>>;
 }
@@ -57,7 +64,7 @@ export interface SimulatorOptions {
 export interface Simulator {
   /** http://HOST:PORT */
   url: string;
-  /** url + '/v1', what the openai SDK takes as baseURL. */
+  /** url + '/v1', what the openai SDK takes as baseURL. The Anthropic and Google GenAI SDKs take `url`. */
   baseURL: string;
   port: number;
   /** Total HTTP requests received so far (every path, including faulted ones). */

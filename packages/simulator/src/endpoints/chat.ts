@@ -1,7 +1,7 @@
 // POST /v1/chat/completions: text, JSON-schema (for parse()) and forced tool-call answers, as one
 // JSON body or as chat.completion.chunk SSE frames ending with `data: [DONE]`.
 import { generateText, splitIntoChunks, splitString, valueForSchema } from '../content.js';
-import { badRequest } from '../errors.js';
+import { badRequest, streamErrorPayload } from '../dialects/openai.js';
 import { chatPromptTokens, generationUsage, type Usage } from '../tokens.js';
 import { chunkCount, dataFrame, maxTokensOf, RequestError, type Frame, type Plan, type RequestContext } from './plan.js';
 
@@ -78,7 +78,8 @@ export function planChat(ctx: RequestContext): Plan {
 
   return {
     stream: body.stream === true,
-    tokens: usage.prompt + usage.completion * n,
+    input: usage.prompt,
+    output: usage.completion * n,
     chunks,
     json: () => ({
       id,
@@ -128,5 +129,6 @@ export function planChat(ctx: RequestContext): Plan {
       frames.push({ data: '[DONE]' });
       return frames;
     },
+    errorFrame: () => dataFrame(streamErrorPayload()),
   };
 }

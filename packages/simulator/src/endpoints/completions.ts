@@ -1,7 +1,7 @@
 // POST /v1/completions (legacy): text_completion JSON or SSE chunks ending with `data: [DONE]`.
 // Like the real endpoint, max_tokens defaults to 16.
 import { generateText, splitIntoChunks } from '../content.js';
-import { badRequest } from '../errors.js';
+import { badRequest, streamErrorPayload } from '../dialects/openai.js';
 import { generationUsage, inputTokens } from '../tokens.js';
 import { chunkCount, dataFrame, maxTokensOf, RequestError, type Frame, type Plan, type RequestContext } from './plan.js';
 
@@ -31,7 +31,8 @@ export function planCompletions(ctx: RequestContext): Plan {
   const withUsageNull = includeUsage ? { usage: null } : {};
   return {
     stream: body.stream === true,
-    tokens: usage.prompt + usage.completion,
+    input: usage.prompt,
+    output: usage.completion,
     chunks,
     json: () => ({ ...head, choices: [{ text, index: 0, logprobs: null, finish_reason: finishReason }], usage: usageJson }),
     frames: () => {
@@ -41,5 +42,6 @@ export function planCompletions(ctx: RequestContext): Plan {
       frames.push({ data: '[DONE]' });
       return frames;
     },
+    errorFrame: () => dataFrame(streamErrorPayload()),
   };
 }

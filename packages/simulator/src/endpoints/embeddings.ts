@@ -2,15 +2,15 @@
 // as float arrays or, for encoding_format 'base64' (the openai SDK's default since 4.56), as
 // base64 little-endian float32. `dimensions` is honoured; the default of 8 keeps bodies small.
 import { embeddingVector, vectorToBase64 } from '../content.js';
-import { badRequest } from '../errors.js';
+import { badRequest } from '../dialects/openai.js';
 import { hashString, mix, Rng } from '../rng.js';
 import { inputTokens } from '../tokens.js';
-import { RequestError, type Plan, type RequestContext } from './plan.js';
+import { noErrorFrame, RequestError, type Plan, type RequestContext } from './plan.js';
 
 const DEFAULT_DIMENSIONS = 8;
 const MAX_DIMENSIONS = 4096;
 
-export function planEmbeddings(ctx: RequestContext, seed: number): Plan {
+export function planEmbeddings(ctx: RequestContext): Plan {
   const { body } = ctx;
   const input = body.input;
   const tokens = inputTokens(input);
@@ -28,17 +28,19 @@ export function planEmbeddings(ctx: RequestContext, seed: number): Plan {
   const promptTokens = ctx.controls.usage?.prompt ?? tokens.reduce((a, b) => a + b, 0);
   return {
     stream: false,
-    tokens: promptTokens,
+    input: promptTokens,
+    output: 0,
     chunks: 1,
     json: () => ({
       object: 'list',
       data: items.map((item, index) => {
-        const vector = embeddingVector(dims, new Rng(mix(seed, hashString(`${ctx.requestModel}\u0000${JSON.stringify(item)}`))));
+        const vector = embeddingVector(dims, new Rng(mix(ctx.seed, hashString(`${ctx.requestModel}\u0000${JSON.stringify(item)}`))));
         return { object: 'embedding', index, embedding: format === 'base64' ? vectorToBase64(vector) : vector };
       }),
       model: ctx.responseModel,
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
     }),
     frames: () => [],
+    errorFrame: noErrorFrame,
   };
 }

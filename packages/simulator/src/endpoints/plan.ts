@@ -1,8 +1,9 @@
 // What an endpoint hands back to the server: how much it costs against the rate limit, how many
 // content chunks it streams (for the latency model), and how to render it as JSON or SSE frames.
 import type { RequestControls } from '../controls.js';
-import type { ErrorReply } from '../errors.js';
-import type { ModelTraits } from '../models.js';
+import type { ErrorReply } from '../dialects/dialect.js';
+import type { LatencyProfile, ModelTraits } from '../models.js';
+import type { PromptCacheStore } from '../prompt-cache.js';
 import type { Rng } from '../rng.js';
 
 /** Everything an endpoint needs to know about the request it answers. */
@@ -18,6 +19,12 @@ export interface RequestContext {
   ids: Rng;
   /** Generator for generated content, seeded from seed + model + input, so equal requests answer equally. */
   content: Rng;
+  /** The simulator's seed (embeddings derive their vectors from it and the input alone). */
+  seed: number;
+  /** Prompt prefixes the simulator has cached (Anthropic's explicit cache_control caching). */
+  promptCache: PromptCacheStore;
+  /** Request time, epoch milliseconds. */
+  now: number;
 }
 
 /** One server-sent event. `content` marks frames that carry generated output (they pace the stream). */
@@ -29,20 +36,32 @@ export interface Frame {
 
 export interface Plan {
   stream: boolean;
-  /** Tokens charged to the model's rate-limit window. */
-  tokens: number;
+  /** Input and output tokens charged to the model's rate-limit window. */
+  input: number;
+  output: number;
   /** Number of content chunks (a stream's content frames; a non-stream call's generation time). */
   chunks: number;
+  /** Latency of this answer when it is not the model's (token counting answers quickly). */
+  latency?: LatencyProfile;
   json(): unknown;
   /** SSE frames; the server appends nothing, so endpoints include their own terminator. */
   frames(): Frame[];
+  /** The API's in-stream error event, sent after `sent` frames when a stream fails after its 200. */
+  errorFrame(sent: number): Frame;
+  /** Called once the request is answered (not refused): records what the answer changes (cache writes). */
+  answered?(): void;
 }
 
-/** Thrown by endpoints to answer an OpenAI-style error (e.g. a missing required parameter). */
+/** Thrown by endpoints to answer an error in their API's shape (e.g. a missing required parameter). */
 export class RequestError extends Error {
   constructor(readonly reply: ErrorReply) {
-    super(reply.body.error.message);
+    super(JSON.stringify(reply.body));
   }
+}
+
+/** Not a streaming endpoint: the server never asks for its error frame. */
+export function noErrorFrame(): Frame {
+  throw new Error('not a streaming endpoint');
 }
 
 export function dataFrame(payload: unknown, content = false): Frame {

@@ -3,13 +3,14 @@
 // Reasoning models put a reasoning item before the message, as the real API does; a request cut by
 // max_output_tokens ends 'incomplete' (response.incomplete) like the real API.
 import { generateText, splitIntoChunks, splitString, valueForSchema } from '../content.js';
+import { streamErrorPayload } from '../dialects/openai.js';
 import { generationUsage, responsesInputTokens, type Usage } from '../tokens.js';
 import { chunkCount, maxTokensOf, type Frame, type Plan, type RequestContext } from './plan.js';
 
 export function responsesUsageJson(u: Usage) {
   return {
     input_tokens: u.prompt,
-    input_tokens_details: { cached_tokens: u.cached, cache_write_tokens: 0 },
+    input_tokens_details: { cached_tokens: u.cached, cache_write_tokens: u.cacheWrite5m + u.cacheWrite1h },
     output_tokens: u.completion,
     output_tokens_details: { reasoning_tokens: u.reasoning },
     total_tokens: u.prompt + u.completion,
@@ -93,7 +94,8 @@ export function planResponses(ctx: RequestContext): Plan {
 
   return {
     stream: body.stream === true,
-    tokens: usage.prompt + usage.completion,
+    input: usage.prompt,
+    output: usage.completion,
     chunks,
     json: () => response(finalStatus, true),
     frames: () => {
@@ -127,6 +129,10 @@ export function planResponses(ctx: RequestContext): Plan {
       emit({ type: 'response.output_item.done', output_index: outputIndex, item: mainItem(true) });
       emit({ type: incomplete ? 'response.incomplete' : 'response.completed', response: response(finalStatus, true) });
       return frames;
+    },
+    errorFrame: (sent) => {
+      const { error } = streamErrorPayload();
+      return { event: 'error', data: JSON.stringify({ type: 'error', code: error.type, message: error.message, param: null, sequence_number: sent }) };
     },
   };
 }
