@@ -5,8 +5,9 @@ import type { Recording } from './aggregation.js';
 import { classifyError } from './error-type.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { Endpoint } from './provider.js';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, type ErrorType } from './semconv.js';
-import { Slot, type ResponsePoints, type Series, type SeriesRegistry } from './series.js';
+import type { AttributeInterner } from './interner.js';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ERROR_TYPE_VALUES, type ErrorType } from './semconv.js';
+import { Slot, type ResponsePoints, type Series, type SeriesRegistry, type ServiceTierLimiter } from './series.js';
 import type { ReportedUsage } from './usage.js';
 
 /**
@@ -20,6 +21,9 @@ export interface Recorder {
   diag: DiagLogger;
   /** Extra low-cardinality attributes (from context, allow-listed) added to every point. */
   extraAttributes: (() => Attributes | undefined) | undefined;
+  /** One canonical object per distinct extra attribute set, so their recordings are bound once. */
+  interner: AttributeInterner;
+  serviceTiers: ServiceTierLimiter;
   /** gen_ai.client.operation.time_per_output_chunk: one record per chunk (semconv), or off. */
   recordTimePerOutputChunk: boolean;
   warnedUnpriced: Set<string>;
@@ -32,12 +36,31 @@ export const enum CallApi {
   Embeddings,
 }
 
+/**
+ * Calls whose result can no longer be observed by anyone (a stream or APIPromise the caller dropped without
+ * reading it to the end) are finished as cancelled when the object is collected, so they leave the
+ * in-flight count.
+ */
+const abandoned = new FinalizationRegistry<Call>((call) => call.finish(ERROR_TYPE_VALUES.CANCELLED));
+
 export class Call {
   readonly start = performance.now();
   responseModel: string | undefined;
+  /** `service_tier` of the response (OpenAI and compatible providers), when it reported one. */
+  serviceTier: string | undefined;
   usage: ReportedUsage | undefined;
   /** Set when the instrumentation added stream_options.include_usage; the usage-only chunk is then hidden. */
   hideUsageChunk = false;
+  /** A usage report will follow the answer in this stream (the caller or the instrumentation asked for it). */
+  usageExpected = false;
+  /** Choices a chat/completions stream answers with (the request's `n`). */
+  expectedChoices = 1;
+  /** Set when every choice of a stream has its finish_reason, or a Responses stream reached its final event. */
+  complete = false;
+  /** How a stream that reached its end failed although its HTTP status said success (Responses failed/incomplete). */
+  terminalError: ErrorType | undefined;
+  private finishedChoices: Set<number> | undefined;
+  private watched = false;
   private readonly series: Series;
   /** Attribution attributes of the scope the call was made in (read once, at the start). */
   private readonly extra: Attributes | undefined;
@@ -56,14 +79,37 @@ export class Call {
     readonly stream: boolean,
   ) {
     // Attribution first: its hook may reconfigure the recorder (a late-found app MeterProvider).
-    this.extra = extraAttributes(rec);
+    const extra = extraAttributes(rec);
+    this.extra = extra === undefined ? undefined : rec.interner.intern(extra);
     this.series = rec.series.get(endpoint, operation, rec.limiter.label(requestModel));
     this.series.active++;
   }
 
-  /** The points of this call's response model. */
+  /** The points of this call's response model and service tier. */
   private points(): ResponsePoints {
-    return this.series.forResponseModel(this.rec.limiter.label(this.responseModel));
+    const tier = this.serviceTier === undefined ? undefined : this.rec.serviceTiers.label(this.serviceTier);
+    return this.series.forResponse(this.rec.limiter.label(this.responseModel), tier);
+  }
+
+  /** A choice of a chat/completions stream carried its finish_reason. */
+  choiceFinished(index: unknown): void {
+    if (this.expectedChoices === 1) {
+      this.complete = true;
+      return;
+    }
+    (this.finishedChoices ??= new Set()).add(typeof index === 'number' ? index : 0);
+    if (this.finishedChoices.size >= this.expectedChoices) this.complete = true;
+  }
+
+  /**
+   * Finish the call as cancelled if `target` (the stream or promise the caller holds) is collected before
+   * the call ends. Replaces an earlier watch.
+   */
+  watch(target: object): void {
+    if (this.finished) return;
+    if (this.watched) abandoned.unregister(this);
+    abandoned.register(target, this, this);
+    this.watched = true;
   }
 
   private leave(): void {
@@ -75,7 +121,10 @@ export class Call {
 
   /** Response headers arrived (success status). A non-streaming call is no longer waiting on the provider. */
   onHeaders(headers: { get(name: string): string | null } | undefined): void {
-    if (headers) this.series.lastHeaders = headers;
+    if (headers) {
+      this.series.lastHeaders = headers;
+      this.series.lastHeadersAt = Date.now();
+    }
     if (!this.stream) this.leave();
   }
 
@@ -115,6 +164,7 @@ export class Call {
   finish(errorType?: ErrorType, status?: number): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.watched) abandoned.unregister(this);
     this.leave();
     const seconds = (performance.now() - this.start) / 1000;
     const points = this.points();

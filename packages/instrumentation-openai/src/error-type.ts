@@ -1,5 +1,6 @@
-// Maps anything the openai SDK (v4-v7, CJS or ESM copy) can throw onto the closed error.type set.
-// Classes differ between SDK copies, so this reads `status` and class names rather than instanceof.
+// Maps anything the openai SDK (v4-v7, CJS or ESM copy) can throw, and the error a provider reports inside
+// a stream, onto the closed error.type set. Classes differ between SDK copies, so this reads `status`, the
+// provider's error code/type and class names rather than instanceof.
 import { ERROR_TYPE_VALUES, type ErrorType } from './semconv.js';
 
 export interface ClassifiedError {
@@ -16,8 +17,64 @@ function classNames(err: object): string[] {
   return names;
 }
 
-export function errorTypeForStatus(status: number): ErrorType {
-  if (status === 429) return ERROR_TYPE_VALUES.RATE_LIMIT;
+/**
+ * Error codes and types providers put in error bodies (OpenAI `error.code`/`error.type`, Responses
+ * `response.error.code`, Anthropic `error.type`, Gemini `error.status`), lower-cased.
+ */
+const CODE_TYPES: ReadonlyMap<string, ErrorType> = new Map<string, ErrorType>([
+  ['insufficient_quota', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
+  ['insufficient_balance', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
+  ['billing_hard_limit_reached', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
+  ['billing_not_active', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
+  ['payment_required', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
+  ['rate_limit_exceeded', ERROR_TYPE_VALUES.RATE_LIMIT],
+  ['rate_limit_error', ERROR_TYPE_VALUES.RATE_LIMIT],
+  ['resource_exhausted', ERROR_TYPE_VALUES.RATE_LIMIT],
+  ['server_error', ERROR_TYPE_VALUES.SERVER_ERROR],
+  ['api_error', ERROR_TYPE_VALUES.SERVER_ERROR],
+  ['internal_error', ERROR_TYPE_VALUES.SERVER_ERROR],
+  ['internal', ERROR_TYPE_VALUES.SERVER_ERROR],
+  ['overloaded_error', ERROR_TYPE_VALUES.SERVER_ERROR],
+  ['unavailable', ERROR_TYPE_VALUES.SERVER_ERROR],
+  ['service_unavailable', ERROR_TYPE_VALUES.SERVER_ERROR],
+  ['vector_store_timeout', ERROR_TYPE_VALUES.TIMEOUT],
+  ['deadline_exceeded', ERROR_TYPE_VALUES.TIMEOUT],
+  ['timeout', ERROR_TYPE_VALUES.TIMEOUT],
+  ['invalid_request_error', ERROR_TYPE_VALUES.BAD_REQUEST],
+  ['invalid_prompt', ERROR_TYPE_VALUES.BAD_REQUEST],
+  ['invalid_argument', ERROR_TYPE_VALUES.BAD_REQUEST],
+  ['context_length_exceeded', ERROR_TYPE_VALUES.BAD_REQUEST],
+  ['not_found_error', ERROR_TYPE_VALUES.BAD_REQUEST],
+  ['request_too_large', ERROR_TYPE_VALUES.BAD_REQUEST],
+  ['authentication_error', ERROR_TYPE_VALUES.AUTH],
+  ['permission_error', ERROR_TYPE_VALUES.AUTH],
+  ['permission_denied', ERROR_TYPE_VALUES.AUTH],
+  ['unauthenticated', ERROR_TYPE_VALUES.AUTH],
+  ['invalid_api_key', ERROR_TYPE_VALUES.AUTH],
+]);
+
+/** error.type for a provider's error code or type string; undefined when it is not one we know. */
+export function errorTypeForCode(code: unknown): ErrorType | undefined {
+  if (typeof code !== 'string' || code.length === 0 || code.length > 64) return undefined;
+  const known = CODE_TYPES.get(code.toLowerCase());
+  if (known) return known;
+  // Families: invalid_image, invalid_image_format, image_too_large...
+  if (code.startsWith('invalid_')) return ERROR_TYPE_VALUES.BAD_REQUEST;
+  return undefined;
+}
+
+/** error.type of a provider error body ({code, type, status} as OpenAI, Anthropic and Gemini send them). */
+export function errorTypeForBody(body: unknown): ErrorType | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const b = body as { code?: unknown; type?: unknown; status?: unknown };
+  // `code` is the more specific (OpenAI: type invalid_request_error with code insufficient_quota).
+  return errorTypeForCode(b.code) ?? errorTypeForCode(b.type) ?? errorTypeForCode(b.status);
+}
+
+export function errorTypeForStatus(status: number, body?: unknown): ErrorType {
+  // OpenAI sends quota exhaustion as a 429; DeepSeek and relays send 402 for an empty balance.
+  if (status === 402) return ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA;
+  if (status === 429) return errorTypeForBody(body) === ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA ? ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA : ERROR_TYPE_VALUES.RATE_LIMIT;
   if (status === 401 || status === 403) return ERROR_TYPE_VALUES.AUTH;
   if (status === 408) return ERROR_TYPE_VALUES.TIMEOUT;
   if (status >= 500) return ERROR_TYPE_VALUES.SERVER_ERROR;
@@ -25,16 +82,33 @@ export function errorTypeForStatus(status: number): ErrorType {
   return ERROR_TYPE_VALUES.OTHER;
 }
 
+/** The provider's error body an SDK error carries (openai's APIError keeps it as `error`, and its code/type). */
+function errorBody(err: object): unknown {
+  const e = err as { error?: unknown; code?: unknown; type?: unknown };
+  if (e.error !== null && typeof e.error === 'object') {
+    // Some providers nest once more: { error: { error: {...} } }.
+    const inner = (e.error as { error?: unknown }).error;
+    return inner !== null && typeof inner === 'object' ? inner : e.error;
+  }
+  return { code: e.code, type: e.type };
+}
+
 export function classifyError(err: unknown): ClassifiedError {
   if (err === null || typeof err !== 'object') return { type: ERROR_TYPE_VALUES.OTHER, status: undefined };
   const status = (err as { status?: unknown }).status;
-  if (typeof status === 'number' && status >= 400) return { type: errorTypeForStatus(status), status };
+  if (typeof status === 'number' && status >= 400) return { type: errorTypeForStatus(status, errorBody(err)), status };
   const names = classNames(err);
   const name = (err as { name?: unknown }).name;
   if (names.includes('APIUserAbortError') || name === 'AbortError') return { type: ERROR_TYPE_VALUES.CANCELLED, status: undefined };
   if (names.includes('APIConnectionTimeoutError') || name === 'TimeoutError') return { type: ERROR_TYPE_VALUES.TIMEOUT, status: undefined };
   if (names.includes('APIConnectionError')) return { type: ERROR_TYPE_VALUES.CONNECTION, status: undefined };
   if (names.includes('SyntaxError')) return { type: ERROR_TYPE_VALUES.INVALID_RESPONSE, status: undefined };
+  // An error the provider sent inside a 200 stream (an `error` event, or a chunk with `error`): APIError
+  // without a status, carrying the provider's body.
+  if (names.includes('APIError')) {
+    const fromBody = errorTypeForBody(errorBody(err));
+    if (fromBody) return { type: fromBody, status: undefined };
+  }
   // A stream whose socket dies mid-way surfaces as a plain TypeError('terminated') / ECONNRESET from undici.
   const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
   const message = (err as { message?: unknown }).message;

@@ -1,14 +1,15 @@
-import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { PriceCatalog } from '@genai-meter/pricing';
 import { attributeFilter, OwnAggregation, type Sinks } from './aggregation.js';
 import { Call, CallApi, type Recorder } from './call.js';
+import { AttributeInterner } from './interner.js';
 import { Instruments } from './metrics.js';
 import { ModelLimiter } from './model-limiter.js';
 import { EndpointResolver } from './provider.js';
 import { GenAIMeterMetricProducer, type MetricProducerOptions } from './producer.js';
-import { SeriesRegistry } from './series.js';
-import { GEN_AI_OPERATION_NAME_VALUES } from './semconv.js';
-import { isStreamLike, observeStream } from './stream.js';
+import { SeriesRegistry, ServiceTierLimiter } from './series.js';
+import { ERROR_TYPE_VALUES, GEN_AI_OPERATION_NAME_VALUES } from './semconv.js';
+import { isStreamLike, observeAsyncIterable, observeStream } from './stream.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { readBody } from './usage.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -42,6 +43,27 @@ interface APIPromiseLike {
  */
 const CALL = Symbol('genai-meter.call');
 type ParseHook = AnyFunction & { [CALL]?: Call };
+
+/**
+ * The function a genai-meter wrapper replaced. Wrappers carry none of shimmer's markers (`__wrapped`,
+ * `__original`, `__unwrap`): InstrumentationBase._wrap unwraps a marked function before wrapping, so a
+ * marked wrapper would be silently removed by the next instrumentation of the same method (the contrib
+ * openai instrumentation), and removing one ourselves would remove theirs. Each wraps whatever is there.
+ */
+const ORIGINAL = Symbol('genai-meter.original');
+type OwnWrapper = AnyFunction & { [ORIGINAL]: AnyFunction };
+
+/** What is known about results of the function under a create() wrapper (the SDK's, or another library's wrapper). */
+interface Beneath {
+  /**
+   * Streams it returns can be observed (and an added usage chunk hidden): true when it is the SDK's own
+   * method or has returned an APIPromise for a stream before; false once it returned something else.
+   */
+  streamsObservable: boolean | undefined;
+}
+
+/** shimmer's marker: some other instrumentation wrapped this function. */
+const isForeignWrapper = (fn: unknown): boolean => typeof fn === 'function' && (fn as { __wrapped?: unknown }).__wrapped === true;
 
 const isAPIPromise = (v: unknown): v is APIPromiseLike =>
   v instanceof Promise &&
@@ -79,7 +101,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   declare private _ownOptions: string | undefined;
   declare private _recorder: Recorder;
   declare private _endpoints: EndpointResolver;
-  declare private _patched: Set<object>;
+  /** Every (object, method) wrapped, with the wrapper installed there. */
+  declare private _patched: Map<object, Map<string, OwnWrapper>>;
   declare private _injectStreamUsage: NonNullable<OpenAIInstrumentationConfig['injectStreamUsage']>;
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
@@ -95,7 +118,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   private _configure(): void {
     const config = this.getConfig();
-    this._patched ??= new Set();
+    this._patched ??= new Map();
     this._endpoints = new EndpointResolver(config.providerName, config.defaultProviderName ?? 'openai');
     this._injectStreamUsage = config.injectStreamUsage ?? 'known-providers';
     let pricing: PriceCatalog | undefined;
@@ -107,6 +130,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       pricing,
       diag: this._diag,
       extraAttributes: config.extraAttributes,
+      interner: this._recorder?.interner ?? new AttributeInterner(),
+      serviceTiers: this._recorder?.serviceTiers ?? new ServiceTierLimiter(),
       recordTimePerOutputChunk: config.recordTimePerOutputChunk ?? true,
       warnedUnpriced: new Set(),
     };
@@ -199,32 +224,63 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         this._diag.debug(`openai: no ${target.operation} resource to patch`);
         continue;
       }
-      if (isWrapped(proto.create)) this._unwrap(proto, 'create');
-      this._wrap(proto, 'create', (original) => this._wrapCreate(original as AnyFunction, target) as never);
-      this._patched.add(proto);
+      this._install(proto, 'create', (original) => this._wrapCreate(original, target));
     }
     const clientProto = (O as { prototype?: { retryRequest?: unknown } }).prototype;
     if (clientProto && typeof clientProto.retryRequest === 'function') {
-      if (isWrapped(clientProto.retryRequest)) this._unwrap(clientProto, 'retryRequest' as never);
-      this._wrap(clientProto as { retryRequest: AnyFunction }, 'retryRequest', (original) => this._wrapRetry(original) as never);
-      this._patched.add(clientProto);
+      this._install(clientProto, 'retryRequest', (original) => this._wrapRetry(original));
     }
   }
 
+  /**
+   * Wraps `holder[name]` with what `make` returns, once per (holder, name) however often the module is
+   * patched, on top of whatever is there (another instrumentation's wrapper included).
+   */
+  private _install(holder: object, name: string, make: (original: AnyFunction) => AnyFunction): void {
+    let names = this._patched.get(holder);
+    if (names?.has(name)) return; // ours is still in the chain (maybe under someone else's): it is enabled again
+    const h = holder as Record<string, unknown>;
+    const original = h[name] as AnyFunction;
+    if (isForeignWrapper(original)) this._diag.debug(`openai: ${name} is already wrapped by another instrumentation; wrapping on top of it`);
+    const wrapper = make(original) as OwnWrapper;
+    wrapper[ORIGINAL] = original;
+    const enumerable = Object.prototype.propertyIsEnumerable.call(holder, name);
+    Object.defineProperty(holder, name, { configurable: true, writable: true, enumerable, value: wrapper });
+    if (!names) this._patched.set(holder, (names = new Map()));
+    names.set(name, wrapper);
+  }
+
+  /** Also removes what patchOpenAI() patched: the base class only unpatches modules its hooks saw load. */
+  override disable(): void {
+    super.disable();
+    this._unpatchModule(undefined);
+  }
+
   private _unpatchModule(_moduleExports: unknown): void {
-    // Unpatch every copy patched so far: the base class only remembers the last one loaded.
-    for (const proto of this._patched) {
-      const p = proto as Record<string, unknown>;
-      if (isWrapped(p.create)) this._unwrap(p as { create: unknown }, 'create');
-      if (isWrapped(p.retryRequest)) this._unwrap(p as { retryRequest: unknown }, 'retryRequest');
-      if (isWrapped(p.asResponse)) this._unwrap(p as { asResponse: unknown }, 'asResponse');
+    // Every copy patched so far (the base class only remembers the last one loaded). A wrapper still on top
+    // is replaced by what it wrapped; one that another instrumentation wrapped since stays in its chain and
+    // passes calls through while this instrumentation is disabled (removing it would remove theirs).
+    for (const [holder, names] of this._patched) {
+      const h = holder as Record<string, unknown>;
+      for (const [name, wrapper] of names) {
+        if (h[name] !== wrapper) continue;
+        const enumerable = Object.prototype.propertyIsEnumerable.call(holder, name);
+        Object.defineProperty(holder, name, { configurable: true, writable: true, enumerable, value: wrapper[ORIGINAL] });
+        names.delete(name);
+      }
+      if (names.size === 0) this._patched.delete(holder);
     }
-    this._patched.clear();
   }
 
   private _wrapCreate(original: AnyFunction, target: Target): AnyFunction {
     const inst = this;
+    // The SDK's own method (named `create`, not marked by any instrumentation; genai-meter wrappers of other
+    // instances pass its APIPromise through) returns APIPromises of Streams.
+    let base = original;
+    while ((base as Partial<OwnWrapper>)[ORIGINAL]) base = (base as OwnWrapper)[ORIGINAL];
+    const beneath: Beneath = { streamsObservable: base.name === 'create' && !isForeignWrapper(base) ? true : undefined };
     return function genaiMeterCreate(this: unknown, ...args: unknown[]): unknown {
+      if (!inst._enabled) return original.apply(this, args);
       let call: Call | undefined;
       let callArgs = args;
       try {
@@ -234,14 +290,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         const model = typeof body?.model === 'string' ? body.model : undefined;
         const stream = body?.stream === true;
         call = new Call(inst._recorder, target.api, target.operation, endpoint, model, stream);
-        if (stream && body && target.api !== CallApi.Responses && inst._shouldInjectUsage(endpoint.provider)) {
-          const so = body.stream_options as Record<string, unknown> | null | undefined;
-          if (so?.include_usage !== true) {
-            // A copy: the caller's object is never mutated.
-            callArgs = [{ ...body, stream_options: { ...(so ?? {}), include_usage: true } }, ...args.slice(1)];
-            call.hideUsageChunk = true;
-          }
-        }
+        if (stream && body) inst._prepareStream(call, body, target, endpoint.provider, beneath, (b) => (callArgs = [b, ...args.slice(1)]));
       } catch (e) {
         inst._diag.error('genai-meter: failed to start recording a call', e);
         call = undefined;
@@ -260,13 +309,33 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       }
       if (call) {
         try {
-          inst._observe(result, call);
+          inst._observe(result, call, beneath);
         } catch (e) {
           inst._diag.error('genai-meter: failed to observe a call', e);
         }
       }
       return result;
     };
+  }
+
+  /**
+   * Stream bookkeeping from the request body, and the usage option: added (to a copy; the caller's object
+   * is never mutated) only when the provider accepts it and the result is known to come back as the SDK's
+   * Stream, whose extra usage chunk can then be hidden. `send` replaces the body that goes to the SDK.
+   */
+  private _prepareStream(call: Call, body: Record<string, unknown>, target: Target, provider: string, beneath: Beneath, send: (body: unknown) => void): void {
+    if (target.api === CallApi.Responses) return; // reports usage in its final event, always
+    if (typeof body.n === 'number' && body.n > 1) call.expectedChoices = body.n;
+    const so = body.stream_options as Record<string, unknown> | null | undefined;
+    if (so?.include_usage === true) {
+      call.usageExpected = true;
+      return;
+    }
+    if (beneath.streamsObservable === true && this._shouldInjectUsage(provider)) {
+      send({ ...body, stream_options: { ...(so ?? {}), include_usage: true } });
+      call.hideUsageChunk = true;
+      call.usageExpected = true;
+    }
   }
 
   private _shouldInjectUsage(provider: string): boolean {
@@ -278,12 +347,16 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
    * Hooks the APIPromise in place (same object, same helpers): its response promise for headers and
    * failures, its parser for the body or the stream. Every handler rethrows or returns what it got.
    */
-  private _observe(result: unknown, call: Call): void {
+  private _observe(result: unknown, call: Call, beneath: Beneath): void {
     if (!isAPIPromise(result)) {
-      this._diag.debug('openai create() did not return an APIPromise; call not recorded');
-      call.discard();
+      if (call.stream && beneath.streamsObservable !== false) {
+        beneath.streamsObservable = false;
+        this._diag.warn('genai-meter: openai create() under another wrapper returned no APIPromise for a stream; stream usage is no longer requested through it');
+      }
+      this._observeThenable(result, call);
       return;
     }
+    if (call.stream) beneath.streamsObservable ??= true;
     const diag = this._diag;
     // Records the failure (request or parse) and passes the caller's error through untouched.
     const onFailure = (err: unknown): never => {
@@ -294,35 +367,47 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       }
       throw err;
     };
-    const responsePromise = result.responsePromise;
-    result.responsePromise = responsePromise.then((props) => {
+    const onHeaders = (props: { response?: Response } | undefined): void => {
       try {
         call.onHeaders(props?.response?.headers);
+        // A stream nobody has started to read may never be: finish it when the promise is dropped.
+        if (call.stream && result.parsedPromise === undefined) call.watch(result);
       } catch (e) {
         diag.error('genai-meter: failed to read response headers', e);
       }
+    };
+    const responsesApi = call.api === CallApi.Responses;
+    const onParsed = (data: unknown): unknown => {
+      try {
+        if (isStreamLike(data)) observeStream(data, call, diag);
+        else finishWithBody(call, data, responsesApi);
+      } catch (e) {
+        diag.error('genai-meter: failed to read a response body', e);
+      }
+      return data;
+    };
+    if (result.parsedPromise instanceof Promise) {
+      // Something under this wrapper (another instrumentation) already subscribed, so parsing is chained on
+      // the original promises: observe beside them. Their rejections are already handled by that chain.
+      const onError = (err: unknown): void => {
+        try {
+          call.fail(err);
+        } catch (e) {
+          diag.error('genai-meter: failed to record a failed call', e);
+        }
+      };
+      result.responsePromise.then(onHeaders, onError);
+      result.parsedPromise.then(onParsed, onError);
+      return;
+    }
+    const responsePromise = result.responsePromise;
+    result.responsePromise = responsePromise.then((props) => {
+      onHeaders(props);
       return props;
     }, onFailure);
     const parseResponse = result.parseResponse;
-    const responsesApi = call.api === CallApi.Responses;
     const parseHook: ParseHook = function genaiMeterParse(this: unknown, ...args: unknown[]) {
-      return Promise.resolve(parseResponse.apply(this, args)).then(
-        (data) => {
-          try {
-            if (isStreamLike(data)) observeStream(data, call, diag);
-            else {
-              const body = readBody(data, responsesApi);
-              call.responseModel = body.model;
-              call.usage = body.usage;
-              call.finish();
-            }
-          } catch (e) {
-            diag.error('genai-meter: failed to read a response body', e);
-          }
-          return data;
-        },
-        onFailure,
-      );
+      return Promise.resolve(parseResponse.apply(this, args)).then(onParsed, onFailure);
     };
     parseHook[CALL] = call;
     result.parseResponse = parseHook;
@@ -338,7 +423,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       result._thenUnwrap = function genaiMeterThenUnwrap(this: unknown, ...args: unknown[]) {
         const derived = thenUnwrap.apply(this, args);
         try {
-          self._observe(derived, call);
+          self._observe(derived, call, { streamsObservable: true });
         } catch (e) {
           diag.error('genai-meter: failed to observe a derived promise', e);
         }
@@ -347,30 +432,66 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     }
   }
 
+  /**
+   * A result that is not an APIPromise (another library's wrapper returned a plain Promise or thenable):
+   * observed through `then`, which changes nothing for the caller (the value or error is not touched; a
+   * rejection is handled only by this observer's own derived promise).
+   */
+  private _observeThenable(result: unknown, call: Call): void {
+    const then = result !== null && (typeof result === 'object' || typeof result === 'function') ? (result as { then?: unknown }).then : undefined;
+    if (typeof then !== 'function') {
+      this._diag.debug('openai create() returned neither a promise nor a thenable; call not recorded');
+      call.discard();
+      return;
+    }
+    const diag = this._diag;
+    const responsesApi = call.api === CallApi.Responses;
+    then.call(
+      result,
+      (data: unknown) => {
+        try {
+          if (isStreamLike(data)) observeStream(data, call, diag);
+          else if (call.stream && data !== null && typeof data === 'object' && observeAsyncIterable(data, call, diag)) return;
+          else finishWithBody(call, data, responsesApi);
+        } catch (e) {
+          diag.error('genai-meter: failed to read a response body', e);
+        }
+      },
+      (err: unknown) => {
+        try {
+          call.fail(err);
+        } catch (e) {
+          diag.error('genai-meter: failed to record a failed call', e);
+        }
+      },
+    );
+  }
+
   /** Wraps asResponse once per APIPromise class (one per copy of the SDK). */
   private _patchAsResponse(proto: { asResponse?: unknown }): void {
-    if (typeof proto.asResponse !== 'function' || isWrapped(proto.asResponse)) return;
-    this._wrap(proto as { asResponse: AnyFunction }, 'asResponse', (original) => {
-      const asResponse = original as AnyFunction;
-      return function genaiMeterAsResponse(this: APIPromiseLike) {
-        const call = (this.parseResponse as ParseHook)[CALL];
+    if (typeof proto.asResponse !== 'function' || this._patched.get(proto)?.has('asResponse')) return;
+    const inst = this;
+    this._install(proto, 'asResponse', (original) => {
+      return function genaiMeterAsResponse(this: unknown) {
+        const promise = this as APIPromiseLike;
+        const call = (promise.parseResponse as ParseHook)[CALL];
         // withResponse() parses first, so only a caller taking the raw body gets here without parsedPromise.
-        if (call && this.parsedPromise === undefined) {
-          this.responsePromise.then(
+        if (inst._enabled && call && promise.parsedPromise === undefined) {
+          promise.responsePromise.then(
             () => call.finish(),
             () => undefined,
           );
         }
-        return asResponse.call(this);
-      } as never;
+        return original.call(this);
+      };
     });
-    this._patched.add(proto);
   }
 
   private _wrapRetry(original: unknown): AnyFunction {
     const inst = this;
     const fn = original as AnyFunction;
     return function genaiMeterRetry(this: unknown, ...args: unknown[]): unknown {
+      if (!inst._enabled) return fn.apply(this, args);
       try {
         const options = args[0] as { path?: unknown; body?: { model?: unknown } } | undefined;
         const operation = operationForPath(options?.path);
@@ -386,4 +507,15 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       return fn.apply(this, args);
     };
   }
+}
+
+/** Records a non-streaming call from its parsed body: model, service tier, usage and the outcome it states. */
+function finishWithBody(call: Call, data: unknown, responsesApi: boolean): void {
+  const body = readBody(data, responsesApi);
+  call.responseModel = body.model;
+  call.serviceTier = body.serviceTier;
+  call.usage = body.usage;
+  if (body.status === 'incomplete') call.finish(ERROR_TYPE_VALUES.INCOMPLETE);
+  else if (body.status === 'failed') call.finish(body.errorType ?? ERROR_TYPE_VALUES.SERVER_ERROR);
+  else call.finish();
 }

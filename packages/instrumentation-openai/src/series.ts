@@ -4,6 +4,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { AttributeFilter, RecordedMetric, Recording, Sinks } from './aggregation.js';
 import type { Endpoint } from './provider.js';
+import { rateLimitResetAt } from './rate-limit.js';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -12,9 +13,11 @@ import {
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GENAI_METER_RATE_LIMIT_TYPE,
   ATTR_GENAI_METER_TOKEN_DETAIL,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   GEN_AI_TOKEN_TYPE_VALUES,
+  MODEL_OVERFLOW_VALUE,
   RATE_LIMIT_TYPE_VALUES,
   TOKEN_DETAIL_VALUES,
 } from './semconv.js';
@@ -70,10 +73,14 @@ const SLOT_ATTRIBUTES: readonly (Attributes | undefined)[] = [
   { [ATTR_GENAI_METER_TOKEN_DETAIL]: TOKEN_DETAIL_VALUES.REASONING },
 ];
 
-/** The recordings of one response model (or none) of a Series. */
+/** Extra attribute sets (canonical, see AttributeInterner) whose recordings a ResponsePoints keeps bound. */
+const MAX_BOUND_EXTRA_SETS = 256;
+
+/** The recordings of one response model and service tier (or none) of a Series. */
 export class ResponsePoints {
   readonly base: Attributes;
   private readonly bound: (Recording | undefined)[] = [];
+  private readonly boundWith = new Map<Attributes, (Recording | undefined)[]>();
   constructor(
     private readonly sinks: Sinks,
     base: Attributes,
@@ -87,14 +94,28 @@ export class ResponsePoints {
     return own || extra ? sortedAttributes({ ...this.base, ...own, ...extra }) : this.base;
   }
 
-  /** The slot's recording, bound once. */
-  point(slot: Slot): Recording {
-    return (this.bound[slot] ??= this.sinks[SLOT_METRIC[slot]!].bind(this.attributes(slot)));
+  private bind(slot: Slot, extra?: Attributes): Recording {
+    return this.sinks[SLOT_METRIC[slot]!].bind(this.attributes(slot, extra));
   }
 
-  /** The slot's recording for a call with attribution attributes: bound per call. */
+  /** The slot's recording, bound once. */
+  point(slot: Slot): Recording {
+    return (this.bound[slot] ??= this.bind(slot));
+  }
+
+  /**
+   * The slot's recording for a call with attribution attributes (a canonical set from the interner): bound
+   * once per set, so attribution costs a Map lookup per point.
+   */
   pointWith(slot: Slot, extra: Attributes | undefined): Recording {
-    return extra ? this.sinks[SLOT_METRIC[slot]!].bind(this.attributes(slot, extra)) : this.point(slot);
+    if (extra === undefined) return this.point(slot);
+    let bound = this.boundWith.get(extra);
+    if (bound === undefined) {
+      if (this.boundWith.size >= MAX_BOUND_EXTRA_SETS) return this.bind(slot, extra);
+      bound = [];
+      this.boundWith.set(extra, bound);
+    }
+    return (bound[slot] ??= this.bind(slot, extra));
   }
 }
 
@@ -109,25 +130,64 @@ const headerNumber = (headers: HeadersLike, name: string): number | undefined =>
   return Number.isFinite(n) ? n : undefined;
 };
 
+/** One rate limit (requests or tokens) as the last response described it. */
+export class RateLimitState {
+  remaining: number | undefined;
+  limit: number | undefined;
+  /** Epoch ms after which the window has reset (from x-ratelimit-reset-*), or the headers' age limit. */
+  validUntil = 0;
+  /** True when validUntil came from a reset header (the window refills), false for the age limit. */
+  resets = false;
+
+  update(headers: HeadersLike, type: string, seenAt: number, maxAgeMillis: number): void {
+    const remaining = headerNumber(headers, `x-ratelimit-remaining-${type}`);
+    const limit = headerNumber(headers, `x-ratelimit-limit-${type}`);
+    // A response without these headers (a provider or gateway that sends none) keeps the last values.
+    if (remaining === undefined && limit === undefined) return;
+    this.remaining = remaining ?? this.remaining;
+    this.limit = limit ?? this.limit;
+    const resetAt = rateLimitResetAt(headers.get(`x-ratelimit-reset-${type}`), seenAt);
+    this.resets = resetAt !== undefined;
+    this.validUntil = resetAt ?? seenAt + maxAgeMillis;
+  }
+
+  /** Remaining now: the header's value until its window resets, the full limit after; undefined once aged out. */
+  remainingAt(now: number): number | undefined {
+    if (this.remaining === undefined || now < this.validUntil) return this.remaining;
+    return this.resets ? this.limit : undefined;
+  }
+}
+
+/** Keeps `openai.response.service_tier` values bounded: a handful of known shapes, then `_OTHER`. */
+export class ServiceTierLimiter {
+  private readonly admitted = new Set<string>();
+  constructor(private readonly max = 16) {}
+  label(tier: string): string {
+    if (this.admitted.has(tier)) return tier;
+    if (this.admitted.size >= this.max || !/^[a-z][a-z0-9_-]{0,23}$/.test(tier)) return MODEL_OVERFLOW_VALUE;
+    this.admitted.add(tier);
+    return tier;
+  }
+}
+
 /** One (endpoint, operation, request model) label set. */
 export class Series {
   /** Calls in flight. */
   active = 0;
   /**
-   * Headers of the last successful response. A call only keeps a reference; the x-ratelimit-* numbers
-   * are parsed when a reader collects, so a call pays no header lookups for the rate-limit gauges.
+   * Headers of the last successful response and when they arrived (epoch ms). A call only keeps a
+   * reference; the x-ratelimit-* numbers are parsed when a reader collects, so a call pays no header lookups.
    */
   lastHeaders: HeadersLike | undefined;
+  lastHeadersAt = 0;
   private parsedHeaders: HeadersLike | undefined;
-  remainingRequests: number | undefined;
-  remainingTokens: number | undefined;
-  limitRequests: number | undefined;
-  limitTokens: number | undefined;
+  readonly requests = new RateLimitState();
+  readonly tokens = new RateLimitState();
   readonly requestsAttributes: Attributes;
   readonly tokensAttributes: Attributes;
   /** Points without a response model (failed calls). */
   readonly noResponse: ResponsePoints;
-  private readonly byResponseModel = new Map<string, ResponsePoints>();
+  private readonly byResponse = new Map<string, ResponsePoints>();
   private retriesPoint: Recording | undefined;
 
   readonly base: Attributes;
@@ -146,13 +206,17 @@ export class Series {
     this.tokensAttributes = observed({ ...base, [ATTR_GENAI_METER_RATE_LIMIT_TYPE]: RATE_LIMIT_TYPE_VALUES.TOKENS });
   }
 
-  /** The points for a response model label (already bounded by the ModelLimiter). */
-  forResponseModel(label: string | undefined): ResponsePoints {
-    if (label === undefined) return this.noResponse;
-    let r = this.byResponseModel.get(label);
+  /** The points for a response model label (already bounded by the ModelLimiter) and service tier label. */
+  forResponse(label: string | undefined, serviceTier: string | undefined): ResponsePoints {
+    if (label === undefined && serviceTier === undefined) return this.noResponse;
+    const key = serviceTier === undefined ? (label as string) : `${label ?? ''}\u0000${serviceTier}`;
+    let r = this.byResponse.get(key);
     if (!r) {
-      r = new ResponsePoints(this.sinks, { ...this.base, [ATTR_GEN_AI_RESPONSE_MODEL]: label });
-      this.byResponseModel.set(label, r);
+      const attrs: Attributes = { ...this.base };
+      if (label !== undefined) attrs[ATTR_GEN_AI_RESPONSE_MODEL] = label;
+      if (serviceTier !== undefined) attrs[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = serviceTier;
+      r = new ResponsePoints(this.sinks, attrs);
+      this.byResponse.set(key, r);
     }
     return r;
   }
@@ -162,21 +226,21 @@ export class Series {
     return (this.retriesPoint ??= this.sinks.retries.bind(this.base));
   }
 
-  /** Brings the rate-limit numbers up to the last headers seen (at collection time). */
-  refreshRateLimits(): void {
+  /** Brings the rate-limit states up to the last headers seen (at collection time). */
+  refreshRateLimits(maxAgeMillis: number): void {
     const headers = this.lastHeaders;
     if (headers === undefined || headers === this.parsedHeaders) return;
     this.parsedHeaders = headers;
-    // A response without these headers (a provider or gateway that sends none) keeps the last values.
-    this.remainingRequests = headerNumber(headers, 'x-ratelimit-remaining-requests') ?? this.remainingRequests;
-    this.remainingTokens = headerNumber(headers, 'x-ratelimit-remaining-tokens') ?? this.remainingTokens;
-    this.limitRequests = headerNumber(headers, 'x-ratelimit-limit-requests') ?? this.limitRequests;
-    this.limitTokens = headerNumber(headers, 'x-ratelimit-limit-tokens') ?? this.limitTokens;
+    this.requests.update(headers, RATE_LIMIT_TYPE_VALUES.REQUESTS, this.lastHeadersAt, maxAgeMillis);
+    this.tokens.update(headers, RATE_LIMIT_TYPE_VALUES.TOKENS, this.lastHeadersAt, maxAgeMillis);
   }
 }
 
 /** Receives one observed value (an ObservableResult's observe, or the MetricProducer's). */
 export type Observe = (value: number, attributes: Attributes) => void;
+
+/** Rate-limit headers without a reset time are current for this long after the response that carried them. */
+export const DEFAULT_RATE_LIMIT_MAX_AGE_MILLIS = 60_000;
 
 /** All Series, per endpoint; observed by the in-flight and rate-limit instruments. */
 export class SeriesRegistry {
@@ -190,6 +254,8 @@ export class SeriesRegistry {
     private readonly sinks: Sinks,
     private readonly maxSeries: number,
     private readonly filter?: AttributeFilter,
+    /** How long rate-limit headers without a reset time stay current (ms). */
+    readonly rateLimitMaxAgeMillis = DEFAULT_RATE_LIMIT_MAX_AGE_MILLIS,
   ) {}
 
   get(endpoint: Endpoint, operation: string, requestModelLabel: string | undefined): Series {
@@ -226,18 +292,21 @@ export class SeriesRegistry {
   }
 
   observeRemaining(observe: Observe): void {
+    const now = Date.now();
     for (const s of this.all) {
-      s.refreshRateLimits();
-      if (s.remainingRequests !== undefined) observe(s.remainingRequests, s.requestsAttributes);
-      if (s.remainingTokens !== undefined) observe(s.remainingTokens, s.tokensAttributes);
+      s.refreshRateLimits(this.rateLimitMaxAgeMillis);
+      const requests = s.requests.remainingAt(now);
+      if (requests !== undefined) observe(requests, s.requestsAttributes);
+      const tokens = s.tokens.remainingAt(now);
+      if (tokens !== undefined) observe(tokens, s.tokensAttributes);
     }
   }
 
   observeLimit(observe: Observe): void {
     for (const s of this.all) {
-      s.refreshRateLimits();
-      if (s.limitRequests !== undefined) observe(s.limitRequests, s.requestsAttributes);
-      if (s.limitTokens !== undefined) observe(s.limitTokens, s.tokensAttributes);
+      s.refreshRateLimits(this.rateLimitMaxAgeMillis);
+      if (s.requests.limit !== undefined) observe(s.requests.limit, s.requestsAttributes);
+      if (s.tokens.limit !== undefined) observe(s.tokens.limit, s.tokensAttributes);
     }
   }
 }

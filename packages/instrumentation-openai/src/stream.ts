@@ -1,7 +1,15 @@
 // Observes an openai `Stream` by replacing its private `iterator` factory, not Symbol.asyncIterator, so
 // tee(), toReadableStream() and the SDK's stream helpers all pull through the same observed iterator.
+//
+// Outcomes: a stream read to its end succeeded, unless the provider ended it with a failure event
+// (Responses `response.failed` / `response.incomplete`). A caller that stops iterating after every choice
+// has its finish_reason (or after the Responses final event) made a successful call; one that stops
+// before is `cancelled`. When a usage report is due after the answer (include_usage), the chunk that
+// completes the answer is held until the next event arrives (at most READ_AHEAD_MILLIS), so that the
+// usage is seen even when the caller stops right at finish_reason.
 import type { DiagLogger } from '@opentelemetry/api';
 import { CallApi, type Call } from './call.js';
+import { errorTypeForBody } from './error-type.js';
 import { ERROR_TYPE_VALUES } from './semconv.js';
 import { usageFromCompletion, usageFromResponse } from './usage.js';
 
@@ -9,6 +17,9 @@ export interface StreamLike {
   iterator: (...args: unknown[]) => AsyncIterator<unknown>;
   controller?: { signal?: AbortSignal };
 }
+
+/** What an observed iterator reads of the stream it belongs to (nothing, for other async iterables). */
+type StreamState = Pick<StreamLike, 'controller'>;
 
 export function isStreamLike(value: unknown): value is StreamLike {
   return value !== null && typeof value === 'object' && typeof (value as { iterator?: unknown }).iterator === 'function';
@@ -20,6 +31,52 @@ type Chunk = Record<string, unknown>;
 const HIDE = Symbol('hide');
 
 /**
+ * Longest a chunk that completes the answer is held while the usage report that follows it is read. The
+ * report is sent right after the last choice (OpenAI, DeepSeek, gateways), usually in the same network read.
+ */
+export const READ_AHEAD_MILLIS = 200;
+
+const noop = (): void => undefined;
+
+function observeResponsesEvent(call: Call, c: Chunk): void {
+  const type = c.type;
+  if (typeof type !== 'string') return;
+  if (type.endsWith('.delta')) {
+    call.onChunk();
+    return;
+  }
+  switch (type) {
+    case 'response.created':
+    case 'response.in_progress':
+    case 'response.completed':
+    case 'response.incomplete':
+    case 'response.failed': {
+      const response = c.response as Chunk | undefined;
+      if (response) {
+        if (typeof response.model === 'string') call.responseModel = response.model;
+        if (typeof response.service_tier === 'string') call.serviceTier = response.service_tier;
+        const usage = usageFromResponse(response.usage);
+        if (usage) call.usage = usage;
+      }
+      if (type === 'response.completed') call.complete = true;
+      else if (type === 'response.incomplete') {
+        call.complete = true;
+        call.terminalError = ERROR_TYPE_VALUES.INCOMPLETE;
+      } else if (type === 'response.failed') {
+        call.complete = true;
+        call.terminalError = errorTypeForBody(response?.error) ?? ERROR_TYPE_VALUES.SERVER_ERROR;
+      }
+      return;
+    }
+    case 'error':
+      // SDKs that deliver the event instead of throwing it (the newer ones throw an APIError, classified on failure).
+      call.complete = true;
+      call.terminalError = errorTypeForBody(c) ?? ERROR_TYPE_VALUES.SERVER_ERROR;
+      return;
+  }
+}
+
+/**
  * Reads what a chunk carries for the call; returns the chunk to deliver (itself, or a copy without what
  * the instrumentation added) or HIDE.
  */
@@ -27,21 +84,20 @@ function observeChunk(call: Call, chunk: unknown): unknown {
   if (chunk === null || typeof chunk !== 'object') return chunk;
   const c = chunk as Chunk;
   if (call.api === CallApi.Responses) {
-    const type = c.type;
-    if (typeof type !== 'string') return chunk;
-    if (type.endsWith('.delta')) call.onChunk();
-    else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed' || type === 'response.created') {
-      const response = c.response as Chunk | undefined;
-      if (response && typeof response.model === 'string') call.responseModel = response.model;
-      const usage = response ? usageFromResponse(response.usage) : undefined;
-      if (usage) call.usage = usage;
-    }
+    observeResponsesEvent(call, c);
     return chunk;
   }
   if (call.responseModel === undefined && typeof c.model === 'string') call.responseModel = c.model;
+  if (call.serviceTier === undefined && typeof c.service_tier === 'string') call.serviceTier = c.service_tier;
   const choices = c.choices;
   const hasChoices = Array.isArray(choices) && choices.length > 0;
-  if (hasChoices) call.onChunk();
+  if (hasChoices) {
+    call.onChunk();
+    for (let i = 0; i < choices.length; i++) {
+      const choice = choices[i] as { finish_reason?: unknown; index?: unknown } | null;
+      if (choice?.finish_reason != null) call.choiceFinished(choice.index);
+    }
+  }
   if (c.usage != null) {
     const usage = usageFromCompletion(c.usage);
     if (usage) call.usage = usage;
@@ -50,18 +106,24 @@ function observeChunk(call: Call, chunk: unknown): unknown {
   } else if (call.hideUsageChunk && c.usage === null) {
     // With include_usage every chunk carries `usage: null`; without it the key is absent. A copy without
     // the key, not `delete`: delete turns the object into a slow dictionary, and openai 7 spreads every
-    // chunk right after (about 1 µs per chunk).
+    // chunk right after.
     const { usage: _usage, ...rest } = c;
     return rest;
   }
   return chunk;
 }
 
+type Result = IteratorResult<unknown>;
+
 class ObservedIterator implements AsyncIterator<unknown> {
+  /** The next result, already read and observed ahead of the caller (see READ_AHEAD_MILLIS). */
+  private ahead: Promise<Result> | undefined;
+  private readAhead = false;
+
   constructor(
     private readonly source: AsyncIterator<unknown>,
     private readonly call: Call,
-    private readonly stream: StreamLike,
+    private readonly stream: StreamState,
     private readonly diag: DiagLogger,
   ) {}
 
@@ -71,40 +133,80 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
   // Not `async`: one promise per chunk (the source's), handlers bound once per stream. No rest parameter:
   // the argument is passed on only when the caller gave one, without an array per chunk.
-  next(value?: unknown): Promise<IteratorResult<unknown>> {
+  next(value?: unknown): Promise<Result> {
+    const ahead = this.ahead;
+    if (ahead !== undefined) {
+      this.ahead = undefined;
+      // An error read ahead counts once the caller receives it.
+      return ahead.then(undefined, this.onError);
+    }
     // eslint-disable-next-line prefer-rest-params
     const pending = arguments.length === 0 ? this.source.next() : this.source.next(value);
     return pending.then(this.onResult, this.onError);
   }
 
-  private readonly onResult = (result: IteratorResult<unknown>): IteratorResult<unknown> | Promise<IteratorResult<unknown>> => {
+  private readonly onResult = (result: Result): Result | Promise<Result> => {
+    const call = this.call;
     if (result.done) {
-      this.safely(() => this.call.finish(this.stream.controller?.signal?.aborted ? ERROR_TYPE_VALUES.CANCELLED : undefined));
+      this.safely(() => call.finish(call.terminalError ?? (this.stream.controller?.signal?.aborted ? ERROR_TYPE_VALUES.CANCELLED : undefined)));
       return result;
     }
     let deliver: unknown = result.value;
     try {
-      deliver = observeChunk(this.call, result.value);
+      deliver = observeChunk(call, result.value);
     } catch (e) {
       this.diag.error('genai-meter: failed to observe a stream chunk', e);
     }
-    if (deliver === HIDE) return this.next();
-    return deliver === result.value ? result : { done: false, value: deliver };
+    if (deliver === HIDE) return this.source.next().then(this.onResult, this.onError);
+    const out = deliver === result.value ? result : { done: false, value: deliver };
+    if (call.complete && call.usageExpected && call.usage === undefined && !this.readAhead) return this.holdForUsage(out);
+    return out;
   };
+
+  /** Delivers `out` once the next event (normally the usage report) has been read, or after READ_AHEAD_MILLIS. */
+  private holdForUsage(out: Result): Promise<Result> {
+    this.readAhead = true;
+    // Errors of the read-ahead are recorded when the caller receives them (next), not before.
+    const ahead = this.source.next().then(this.onResult);
+    ahead.then(noop, noop);
+    this.ahead = ahead;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, READ_AHEAD_MILLIS, out);
+      const release = (): void => {
+        clearTimeout(timer);
+        resolve(out);
+      };
+      ahead.then(release, release);
+    });
+  }
 
   private readonly onError = (err: unknown): never => {
     this.safely(() => this.call.fail(err));
     throw err;
   };
 
-  async return(value?: unknown): Promise<IteratorResult<unknown>> {
-    // The caller stopped iterating before the end: the call is over, cancelled by the caller.
-    this.safely(() => this.call.finish(ERROR_TYPE_VALUES.CANCELLED));
+  async return(value?: unknown): Promise<Result> {
+    const ahead = this.ahead;
+    if (ahead !== undefined) {
+      // The caller stopped while the usage report was being read: take it if it comes in time.
+      this.ahead = undefined;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, READ_AHEAD_MILLIS);
+        const release = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        ahead.then(release, release);
+      });
+    }
+    // Stopped early: the answer was complete (success, or the failure the provider reported) or it was not (cancelled).
+    const call = this.call;
+    this.safely(() => call.finish(call.complete ? call.terminalError : ERROR_TYPE_VALUES.CANCELLED));
     if (typeof this.source.return === 'function') return this.source.return(value);
     return { done: true, value };
   }
 
-  async throw(err?: unknown): Promise<IteratorResult<unknown>> {
+  async throw(err?: unknown): Promise<Result> {
     this.safely(() => this.call.fail(err));
     if (typeof this.source.throw === 'function') return this.source.throw(err);
     throw err;
@@ -122,12 +224,38 @@ class ObservedIterator implements AsyncIterator<unknown> {
 /** Marks the iterator factory installed here, so a stream reached twice (openai 7) is observed once. */
 const OBSERVED = Symbol('genai-meter.observed');
 
-export function observeStream(stream: StreamLike, call: Call, diag: DiagLogger): void {
+/** True when the stream's iterator is now observed (false: it was already). */
+export function observeStream(stream: StreamLike, call: Call, diag: DiagLogger): boolean {
   const original = stream.iterator as StreamLike['iterator'] & { [OBSERVED]?: true };
-  if (original[OBSERVED]) return;
+  if (original[OBSERVED]) return false;
   const observedIterator = function observedIterator(this: unknown, ...args: unknown[]) {
     return new ObservedIterator(original.apply(this, args), call, stream, diag);
   } as StreamLike['iterator'] & { [OBSERVED]?: true };
   observedIterator[OBSERVED] = true;
   stream.iterator = observedIterator;
+  // A stream the caller drops unread leaves the in-flight count when it is collected.
+  call.watch(stream);
+  return true;
+}
+
+/**
+ * Observes an async iterable that is not the SDK's Stream (another library's wrapper returned its own):
+ * timing, usage and outcome through its async iterator. Nothing is hidden: usage is only injected when the
+ * result is known to be the SDK's Stream.
+ */
+export function observeAsyncIterable(iterable: object, call: Call, diag: DiagLogger): boolean {
+  const factory = (iterable as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
+  if (typeof factory !== 'function' || (factory as { [OBSERVED]?: true })[OBSERVED]) return false;
+  const observed = function observedAsyncIterator(this: unknown) {
+    const source = (factory as () => AsyncIterator<unknown>).call(this);
+    return new ObservedIterator(source, call, {}, diag);
+  } as (() => AsyncIterator<unknown>) & { [OBSERVED]?: true };
+  observed[OBSERVED] = true;
+  try {
+    Object.defineProperty(iterable, Symbol.asyncIterator, { value: observed, configurable: true, writable: true });
+  } catch {
+    return false;
+  }
+  call.watch(iterable);
+  return true;
 }

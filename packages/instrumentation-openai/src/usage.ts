@@ -1,3 +1,6 @@
+import { errorTypeForBody } from './error-type.js';
+import type { ErrorType } from './semconv.js';
+
 // Token usage as the provider reported it, read from each API's own shape. Never estimated.
 // Convention (OpenAI's, kept by pricing): inputTokens includes cache reads/writes, outputTokens includes reasoning.
 
@@ -53,12 +56,24 @@ export function usageFromResponse(usage: unknown): ReportedUsage | undefined {
 export interface ParsedBody {
   model: string | undefined;
   usage: ReportedUsage | undefined;
+  serviceTier: string | undefined;
+  /** Responses API `status` (`completed`, `incomplete`, `failed`, ...). */
+  status: string | undefined;
+  /** error.type of a Responses `error` object, when the body carries one. */
+  errorType: ErrorType | undefined;
 }
 
-/** Reads model and usage from a non-streaming response body of any instrumented operation. */
+const NO_BODY: ParsedBody = { model: undefined, usage: undefined, serviceTier: undefined, status: undefined, errorType: undefined };
+
+/** Reads model, usage and outcome from a non-streaming response body of any instrumented operation. */
 export function readBody(body: unknown, responsesApi: boolean): ParsedBody {
   const b = obj(body);
-  if (!b) return { model: undefined, usage: undefined };
-  const model = typeof b.model === 'string' ? b.model : undefined;
-  return { model, usage: responsesApi ? usageFromResponse(b.usage) : usageFromCompletion(b.usage) };
+  if (!b) return NO_BODY;
+  return {
+    model: typeof b.model === 'string' ? b.model : undefined,
+    usage: responsesApi ? usageFromResponse(b.usage) : usageFromCompletion(b.usage),
+    serviceTier: typeof b.service_tier === 'string' ? b.service_tier : undefined,
+    status: responsesApi && typeof b.status === 'string' ? b.status : undefined,
+    errorType: responsesApi ? errorTypeForBody(b.error) : undefined,
+  };
 }

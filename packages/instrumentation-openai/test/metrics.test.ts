@@ -8,6 +8,7 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GENAI_METER_RATE_LIMIT_TYPE,
   ATTR_GENAI_METER_TOKEN_DETAIL,
@@ -53,9 +54,11 @@ describe('non-streaming chat', () => {
       [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
       [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini',
       [ATTR_GEN_AI_RESPONSE_MODEL]: res.model,
+      [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: res.service_tier,
       [ATTR_SERVER_ADDRESS]: '127.0.0.1',
       [ATTR_SERVER_PORT]: sim.port,
     };
+    expect(res.service_tier).toBe('default');
     expect(res.model).not.toBe('gpt-4o-mini'); // the simulator answers with a dated snapshot
     const durations = where(await h.histogram(METRICS.duration.name), { [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini' });
     expect(durations).toHaveLength(1);

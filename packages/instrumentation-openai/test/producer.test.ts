@@ -173,7 +173,7 @@ describe('internal aggregation', () => {
   });
 
   it('applies allowAttributes and dropAttributes once per attribute set, merging what becomes equal', async () => {
-    const { h, client } = await harness('internal', { dropAttributes: [ATTR_GEN_AI_REQUEST_MODEL, 'gen_ai.response.model', ATTR_SERVER_PORT] });
+    const { h, client } = await harness('internal', { dropAttributes: [ATTR_GEN_AI_REQUEST_MODEL, 'gen_ai.response.model', 'openai.response.service_tier', ATTR_SERVER_PORT] });
     for (const model of ['a-model', 'b-model']) await client.chat.completions.create({ model, messages: m });
     const d = await h.histogram(METRICS.duration.name);
     expect(d.map((p) => p.count)).toEqual([2]);
