@@ -1,14 +1,13 @@
-// Reads a user pricing file: JSON, or YAML when the name ends in .yaml/.yml.
+// Reads a user pricing file: JSON, or YAML when the name ends in .yaml/.yml. Throws an Error saying what is wrong.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { PricingFileError } from './schema.js';
 
 export function readPricingFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new PricingFileError(path, `cannot read the file: ${(err as Error).message}`);
+    throw new Error(`cannot read the file: ${(err as Error).message}`);
   }
   if (/\.ya?ml$/i.test(path)) {
     // Loaded only when a YAML file is used, so JSON users never pay for the parser.
@@ -16,12 +15,12 @@ export function readPricingFile(path: string): unknown {
     try {
       return yaml.parse(text);
     } catch (err) {
-      throw new PricingFileError(path, `not valid YAML: ${(err as Error).message}`);
+      throw new Error(`not valid YAML: ${(err as Error).message}`);
     }
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new PricingFileError(path, `not valid JSON: ${(err as Error).message}`);
+    throw new Error(`not valid JSON: ${(err as Error).message}`);
   }
 }
