@@ -17,3 +17,16 @@ export async function rawPost(sim: Simulator, path: string, body: string, header
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 }
+
+/** An SSE body split into its events: `event:` name (if any) and `data:` text, any line ending. */
+export function parseSse(text: string): Array<{ event?: string; data: string }> {
+  return text
+    .split(/\r?\n\r?\n/)
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const lines = block.split(/\r?\n/);
+      const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      return event === undefined ? { data } : { event, data };
+    });
+}
