@@ -2,6 +2,8 @@
 # Prints the path of a Prometheus 3.x binary for the second pass of tests/e2e: $PROMETHEUS3_BIN, else a
 # build cached per version under the tools dir, else builds it from the Go module proxy (minutes cold,
 # once per version; a cached binary answers in milliseconds). Called by scripts/tools/ensure.sh.
+# `ensure-prometheus3.sh promtool` does the same for the release's promtool ($PROMTOOL3_BIN), which runs
+# the mixin's rule unit tests on 3.x next to Debian's 2.42.
 #
 # Why not `go install github.com/prometheus/prometheus/cmd/prometheus@v0.3xx.0`: Prometheus 3.x is
 # published as Go module versions v0.3xx.y (3.15.0 = v0.315.0), and those go.mod files carry
@@ -18,8 +20,14 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 version="${PROMETHEUS3_MODULE_VERSION:-v0.315.0}"
-bin="$tools_dir/prometheus3-$version"
-reuse_or_lock prometheus3 "$bin" "${PROMETHEUS3_BIN:-}"
+cmd="${1:-prometheus}"
+case "$cmd" in
+  prometheus) override="${PROMETHEUS3_BIN:-}" ;;
+  promtool) override="${PROMTOOL3_BIN:-}" ;;
+  *) echo "ensure-prometheus3: unknown command $cmd (prometheus or promtool)" >&2; exit 1 ;;
+esac
+bin="$tools_dir/${cmd}3-$version"
+reuse_or_lock "${cmd}3" "$bin" "$override"
 
 [[ "$version" =~ ^v0\.([0-9]+)\.([0-9]+)$ ]] || { echo "ensure-prometheus3: $version is not a v0.3xx.y module version" >&2; exit 1; }
 minor_all="${BASH_REMATCH[1]}" patch="${BASH_REMATCH[2]}"
@@ -30,7 +38,7 @@ command -v go >/dev/null || { echo "ensure-prometheus3: go is needed to build Pr
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "ensure-prometheus3: building Prometheus $semver ($version) from the Go module proxy" >&2
+echo "ensure-prometheus3: building $cmd $semver ($version) from the Go module proxy" >&2
 start=$(date +%s)
 cd "$work"
 upstream_mod="$(go mod download -json "github.com/prometheus/prometheus@$version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
@@ -45,11 +53,11 @@ upstream_mod="$(go mod download -json "github.com/prometheus/prometheus@$version
   # replace/exclude lines and blocks of the upstream go.mod, verbatim.
   awk '/^(replace|exclude)[[:space:]]*\($/ {blk=1} blk {print; if ($0 ~ /^\)/) blk=0; next} /^(replace|exclude)[[:space:]]/ {print}' "$upstream_mod"
 } >go.mod
-printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/prometheus/prometheus/cmd/prometheus"\n' >tools.go
+printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/prometheus/prometheus/cmd/%s"\n' "$cmd" >tools.go
 go mod tidy >&2
 # The version is stamped so `prometheus --version` (and the e2e's check of the major version) can read it.
 CGO_ENABLED=0 go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=$semver" \
-  -o "$bin.tmp.$$" github.com/prometheus/prometheus/cmd/prometheus >&2
+  -o "$bin.tmp.$$" "github.com/prometheus/prometheus/cmd/$cmd" >&2
 mv "$bin.tmp.$$" "$bin"
 echo "ensure-prometheus3: built $("$bin" --version 2>&1 | head -1) in $(($(date +%s) - start)) s -> $bin" >&2
 echo "$bin"

@@ -5,8 +5,8 @@
 #     OpenTelemetry Collector Builder from the Go module proxy, cached per manifest hash;
 #   - a Docker Compose v2 CLI built from the Go module proxy (ensure-compose.sh), for `compose config`
 #     on docker-compose.yml: no engine runs here;
-#   - Prometheus 3.x built from the Go module proxy (ensure-prometheus3.sh), cached per version, for the
-#     second pass of tests/e2e (what users run, next to Debian's 2.42).
+#   - Prometheus 3.x and its promtool built from the Go module proxy (ensure-prometheus3.sh), cached per
+#     version, for the second pass of tests/e2e and of the rule unit tests (what users run, next to 2.42).
 # Idempotent: when everything is present it only checks and rewrites the env file (well under a second).
 # Called by scripts/test.sh before the tests; safe to run by hand and concurrently (one lock).
 #
@@ -143,6 +143,9 @@ log "docker compose: $compose_bin ($(elapsed "$t") s)"
 t="$(now)"
 prometheus3_bin="$(bash "$root/scripts/tools/ensure-prometheus3.sh")"
 log "prometheus 3: $prometheus3_bin ($(elapsed "$t") s)"
+t="$(now)"
+promtool3_bin="$(bash "$root/scripts/tools/ensure-prometheus3.sh" promtool)"
+log "promtool 3: $promtool3_bin ($(elapsed "$t") s)"
 
 # ---------------------------------------------------------------- env file for the tests
 {
@@ -155,6 +158,7 @@ log "prometheus 3: $prometheus3_bin ($(elapsed "$t") s)"
   echo "OTELCOL_VERSION=$otel_version"
   echo "COMPOSE_BIN=$compose_bin"
   echo "PROMETHEUS3_BIN=$prometheus3_bin"
+  echo "PROMTOOL3_BIN=$promtool3_bin"
 } >"$env_file.tmp.$$"
 mv "$env_file.tmp.$$" "$env_file"
 log "wrote $env_file; total $(elapsed "$t_total") s"
