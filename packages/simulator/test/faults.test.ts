@@ -129,6 +129,22 @@ describe('connection-level faults', () => {
     await expect(runner.finalResponse()).rejects.toThrow('terminated');
   });
 
+  it('stream_error -> the error object OpenAI sends inside a failing stream, thrown by the iterator after some chunks', async () => {
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: USER_HELLO, stream: true }, fault('stream_error', { 'x-sim-chunks': '6' }));
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) seen.push(chunk);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBeUndefined();
+    expect((error as Error).message).toContain('The server had an error');
+    expect(seen).toHaveLength(4);
+    const responses = client.responses.stream({ model: 'gpt-4o', input: 'hi' }, fault('stream_error'));
+    await expect(responses.finalResponse()).rejects.toBeInstanceOf(OpenAI.APIError);
+    // A JSON answer cannot fail after its 200: it gets the HTTP error instead.
+    await expect(chat(fault('stream_error'))).rejects.toBeInstanceOf(OpenAI.InternalServerError);
+  });
+
   it('stream_cut on a JSON answer -> the body read fails half way', async () => {
     const error = await chat(fault('stream_cut')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);

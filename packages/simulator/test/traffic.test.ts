@@ -162,3 +162,72 @@ describe('determinism', () => {
     expect(new Set([a[0]!.requestId, a[1]!.requestId]).size).toBe(2);
   });
 });
+
+describe('the same core behind every API', () => {
+  const anthropicBody = JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 100, messages: USER_HELLO });
+  const geminiBody = JSON.stringify({ contents: 'hello there' });
+  const anthropicHeaders = { 'x-api-key': 'k', 'anthropic-version': '2023-06-01', 'x-sim-latency-ms': 'ttfc=1,chunk=0' };
+  const geminiHeaders = { 'x-goog-api-key': 'k', 'x-sim-latency-ms': 'ttfc=1,chunk=0' };
+
+  async function run(seed: number) {
+    const sim = await startSimulator({ seed, latencyScale: 1 });
+    try {
+      const a = await fetch(`${sim.url}/v1/messages`, { method: 'POST', body: anthropicBody, headers: anthropicHeaders });
+      const g = await fetch(`${sim.url}/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', body: geminiBody, headers: geminiHeaders });
+      const message = await a.json();
+      const generated = await g.json();
+      return { requestId: a.headers.get('request-id'), id: message.id, text: message.content[0].text, responseId: generated.responseId, geminiText: generated.candidates[0].content.parts[0].text };
+    } finally {
+      await sim.close();
+    }
+  }
+
+  it('derives ids and content from the seed for Anthropic and Gemini too', async () => {
+    const a = await run(21);
+    expect(await run(21)).toEqual(a);
+    const other = await run(22);
+    expect(other.requestId).not.toBe(a.requestId);
+    expect(other.id).not.toBe(a.id);
+    expect(other.responseId).not.toBe(a.responseId);
+  });
+
+  it('draws random faults from options.faults for Anthropic and Gemini requests', async () => {
+    const sim = await startSimulator({ latencyScale: 0, faults: { service_unavailable: 1 } });
+    try {
+      const a = await fetch(`${sim.url}/v1/messages`, { method: 'POST', body: anthropicBody, headers: anthropicHeaders });
+      expect(a.status).toBe(529);
+      expect((await a.json()).error.type).toBe('overloaded_error');
+      const g = await fetch(`${sim.url}/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', body: geminiBody, headers: geminiHeaders });
+      expect(g.status).toBe(503);
+      expect((await g.json()).error.status).toBe('UNAVAILABLE');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('models latency by family for Claude and Gemini names (Haiku small, Sonnet large, Gemini 2.5 Pro reasoning)', async () => {
+    const sim = await startSimulator({ latencyScale: 0.02, seed: 5 });
+    try {
+      const median = async (path: string, body: string, headers: Record<string, string>, header: string) => {
+        const values: number[] = [];
+        for (let i = 0; i < 9; i++) {
+          const res = await fetch(`${sim.url}${path}`, { method: 'POST', body, headers });
+          await res.body?.cancel();
+          values.push(Number(/(\d+)$/.exec(res.headers.get(header) ?? '')?.[1]));
+        }
+        return values.sort((x, y) => x - y)[4]!;
+      };
+      const streamBody = (model: string) => JSON.stringify({ model, max_tokens: 100, messages: USER_HELLO, stream: true });
+      const keys = { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' };
+      const haiku = await median('/v1/messages', streamBody('claude-haiku-4-5'), keys, 'x-envoy-upstream-service-time');
+      const sonnet = await median('/v1/messages', streamBody('claude-sonnet-4-5'), keys, 'x-envoy-upstream-service-time');
+      const pro = await median('/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse', geminiBody, { 'x-goog-api-key': 'k' }, 'server-timing');
+      // Profiles: 280 ms, 520 ms and 3200 ms to the first chunk, times 0.02.
+      expect(haiku).toBeLessThanOrEqual(9);
+      expect(sonnet).toBeGreaterThan(haiku);
+      expect(pro).toBeGreaterThanOrEqual(40);
+    } finally {
+      await sim.close();
+    }
+  });
+});
