@@ -26,10 +26,22 @@ export {
 export { renderRunbook } from './render-runbook.js';
 export { renderRuleTests, ruleTestFiles, refRate, refIncrease, refQuantile, type PromtoolTestGroup, type RuleTestFile } from './rule-tests.js';
 export { generateFiles, PATHS, dashboardPath } from './files.js';
-export { substituteVariables, filterMatchers, VARS, FILTER_LABELS, ALL_VALUE, type SubstitutionValues, type FilterVar } from './grafana/variables.js';
-export { renderDashboard, dashboardQueries, DATASOURCE_REF, type DashboardSpec, type Panel, type Target, type Unit } from './grafana/builder.js';
-export { dashboards, overviewDashboard, costDashboard, reliabilityDashboard, modelDashboard } from './grafana/dashboards.js';
-export { ATTR_GENAI_METER_FEATURE, FEATURE_LABEL } from './grafana/queries.js';
+export {
+  substituteVariables,
+  filterMatchers,
+  VARS,
+  FILTER_LABELS,
+  FILTER_VARS,
+  ALL_VALUE,
+  DEFAULT_ENVIRONMENT,
+  ATTR_GENAI_METER_FEATURE,
+  FEATURE_LABEL,
+  type SubstitutionValues,
+  type FilterVar,
+} from './grafana/variables.js';
+export { renderDashboard, dashboardQueries, unappliedFilters, DATASOURCE_REF, type DashboardSpec, type Panel, type AlertList, type Target, type Unit } from './grafana/builder.js';
+export type { GrafanaDashboard, GrafanaPanel, PrometheusQuery, AsJson } from './grafana/schema.js';
+export { dashboards, overviewDashboard, costDashboard, reliabilityDashboard, modelDashboard, DASHBOARD_UIDS } from './grafana/dashboards.js';
 export {
   grafanaAlertRuleGroups,
   grafanaAlertRule,

@@ -5,13 +5,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ERROR_TYPE_CLASSES } from '@genai-meter/instrumentation-openai/semconv';
 import {
   alertDefinitions,
   allQueries,
+  DASHBOARD_UIDS,
   dashboardPath,
   dashboards,
   DATASOURCE_UID,
+  DEFAULT_ENVIRONMENT,
   FILTER_LABELS,
+  FILTER_VARS,
   generateFiles,
   grafanaTemplateRefs,
   PATHS,
@@ -40,17 +44,33 @@ interface PanelJson {
   description?: string;
   datasource?: { type: string; uid: string };
   gridPos: { x: number; y: number; w: number; h: number };
-  fieldConfig?: { defaults: { unit?: string } };
+  fieldConfig?: { defaults: { unit?: string; links?: { title: string; url: string }[] } };
   targets?: Target[];
+  options?: Record<string, unknown>;
+  repeat?: string;
 }
 interface Dashboard {
   uid: string;
   title: string;
+  timezone: string;
   panels: PanelJson[];
-  templating: { list: { type: string; name: string; multi?: boolean; includeAll?: boolean; allValue?: string; query: unknown; datasource?: unknown }[] };
+  templating: {
+    list: { type: string; name: string; multi?: boolean; includeAll?: boolean; allValue?: string; query: unknown; datasource?: unknown; current?: { value: unknown } }[];
+  };
 }
 
-const panelsOf = (d: Dashboard) => d.panels.filter((p) => p.type !== 'row');
+const panelsOf = (d: Dashboard) => d.panels.filter((p) => p.type !== 'row' && p.type !== 'alertlist');
+/** Panels with the title of the row they are in (the row's repeat variable, if any). */
+const withRows = (d: Dashboard) => {
+  let current: PanelJson | undefined;
+  return d.panels.flatMap((p) => {
+    if (p.type === 'row') {
+      current = p;
+      return [];
+    }
+    return [{ panel: p, row: current }];
+  });
+};
 const ALLOWED_UNITS = new Set(['currencyUSD', 's', 'short', 'percentunit', 'cpm', 'suffix: tokens/s']);
 const COUNTER_SERIES = [
   ...[PROM.duration, PROM.tokenUsage, PROM.timeToFirstChunk, PROM.timePerOutputChunk, PROM.cost].flatMap((n) => [`${n}_bucket`, `${n}_sum`, `${n}_count`]),
@@ -69,19 +89,37 @@ describe('dashboards', () => {
     ]);
   });
 
-  it('have datasource, service, environment, provider and model variables; the filters are multi-value regexes with All = .*', () => {
+  it('have datasource, environment, service, provider, operation, model and feature variables: chained regexes, environment defaults to one environment', () => {
     for (const { json } of rendered) {
       const vars = json.templating.list;
-      expect(vars.map((v) => `${v.type}:${v.name}`)).toEqual(['datasource:datasource', 'query:service', 'query:environment', 'query:provider', 'query:model']);
-      for (const v of vars.slice(1)) {
-        expect([v.multi, v.includeAll, v.allValue, v.datasource]).toEqual([true, true, '.*', { type: 'prometheus', uid: '${datasource}' }]);
-        // Chained: each variable's values are limited by the ones before it, always with =~.
-        expect(JSON.stringify(v.query)).not.toMatch(/[^=!]="\$/);
+      expect(vars.map((v) => `${v.type}:${v.name}`)).toEqual([
+        'datasource:datasource',
+        'query:environment',
+        'query:service',
+        'query:provider',
+        'query:operation',
+        'query:model',
+        'query:feature',
+      ]);
+      const [environment, ...others] = vars.slice(1);
+      // Environment: one environment selected on open, no "All" (staging spend is not production spend).
+      expect([environment!.multi, environment!.includeAll, environment!.allValue, environment!.current?.value]).toEqual([true, false, undefined, [DEFAULT_ENVIRONMENT]]);
+      for (const v of others) {
+        expect([v.multi, v.includeAll, v.allValue, v.datasource, v.current?.value]).toEqual([true, true, '.*', { type: 'prometheus', uid: '${datasource}' }, ['$__all']]);
       }
-      expect((vars[4]!.query as { query: string }).query).toBe(
-        `label_values(${PROM.duration}_count{service_name=~"$service", deployment_environment_name=~"$environment", gen_ai_provider_name=~"$provider"}, gen_ai_request_model)`,
+      for (const v of vars.slice(1)) {
+        // Chained: each variable's values are limited by the ones before it, always with =~, and only genai-meter's scope.
+        expect(JSON.stringify(v.query)).not.toMatch(/[^=!]="\$/);
+        expect((v.query as { query: string }).query).toContain('otel_scope_name=~"@genai-meter/.+"');
+      }
+      expect((vars[5]!.query as { query: string }).query).toBe(
+        `label_values(${PROM.duration}_count{otel_scope_name=~"@genai-meter/.+", deployment_environment_name=~"$environment", service_name=~"$service", gen_ai_provider_name=~"$provider", gen_ai_operation_name=~"$operation"}, gen_ai_request_model)`,
       );
     }
+  });
+
+  it('read "today" and "this month" in UTC, the day the budgets count', () => {
+    for (const { json } of rendered) expect(json.timezone).toBe('utc');
   });
 
   it('every panel has a known unit, a description of what it shows and what to do, and queries through ${datasource}', () => {
@@ -95,6 +133,106 @@ describe('dashboards', () => {
       }
       // No datasource uid is hard-coded anywhere in a dashboard (the alert rules use the pinned one).
       expect(JSON.stringify(json)).not.toContain(DATASOURCE_UID);
+    }
+  });
+
+  it('a panel that cannot apply a filter says which ones in its description', () => {
+    let notes = 0;
+    for (const { json } of rendered) {
+      for (const p of json.panels.filter((x) => x.type !== 'row')) {
+        const text = p.type === 'alertlist' ? String(p.options!.alertInstanceLabelFilter) : p.targets!.map((t) => t.expr).join('\n');
+        const missing = FILTER_VARS.filter((v) => !new RegExp(`\\$\\{?${v}\\b`).test(text));
+        const note = /Not filtered by ([\w, ]+):/.exec(p.description ?? '');
+        expect(note?.[1]?.split(', ') ?? [], `${json.title} / ${p.title}`).toEqual(missing);
+        if (missing.length) notes++;
+      }
+    }
+    expect(notes).toBeGreaterThan(5); // recorded series (no operation/feature), rate-limit gauges (no feature), the alert list
+  });
+
+  it('the Overview answers "what are we spending and is it healthy" first: spend, where it goes, then errors and latency, then tokens', () => {
+    const overview = rendered[0]!.json;
+    expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Spend', 'Where the money goes', 'Health', 'Tokens']);
+    expect(overview.panels.slice(1, 4).map((p) => p.title)).toEqual(['Spend today', 'Projected month', 'Spend this hour']);
+    const titles = panelsOf(overview).map((p) => p.title);
+    for (const t of ['Cost per call', 'Spend by service', 'Spend by model', 'Spend by feature', 'Provider error ratio', 'Cancelled by callers', 'Call duration P95 by model', 'Cache hit ratio', 'Reasoning share of output']) {
+      expect(titles).toContain(t);
+    }
+    const tokens = JSON.stringify(panelsOf(overview).find((p) => p.title.startsWith('Tokens per second'))!.targets);
+    expect(tokens).toContain('genai_meter_token_detail=\\"cache_read\\"');
+    expect(tokens).toContain('genai_meter_token_detail=\\"reasoning\\"');
+  });
+
+  it('quantiles are per model, never blended: grouped by the request model or inside the row repeated per model', () => {
+    let checked = 0;
+    for (const { json } of rendered) {
+      for (const { panel, row } of withRows(json)) {
+        for (const t of panel.targets ?? []) {
+          for (const m of t.expr.matchAll(/histogram_quantile\([\d.]+, sum by \(([^)]*)\)/g)) {
+            checked++;
+            const grouped = m[1]!.split(', ').includes(FILTER_LABELS.model);
+            expect(grouped || row?.repeat === 'model', `${json.title} / ${panel.title}: by (${m[1]})`).toBe(true);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(8);
+    const drill = rendered.find((d) => d.json.uid === DASHBOARD_UIDS.model)!.json;
+    expect(drill.panels[0]).toMatchObject({ type: 'row', repeat: 'model', title: '$model' });
+  });
+
+  it('failure panels keep cancellations apart: error.type is matched by value, by class, or grouped by', () => {
+    const classes = ['provider', 'billing', 'client'] as const;
+    for (const q of allQueries().filter((x) => x.kind === 'panel')) {
+      for (const m of q.expr.matchAll(/error_type(=~|!=|=)"([^"]*)"/g)) {
+        const [, op, value] = m;
+        if (op === '=') continue; // one error type
+        if (op === '!=') {
+          // "failed" without a class only where a status code is required too (cancellations have none).
+          expect(q.expr, q.name).toMatch(/http_response_status_code!=""/);
+          continue;
+        }
+        const members = value!.split('|');
+        expect(members.includes('cancelled') ? members : [], q.name).toEqual(members.includes('cancelled') ? ['cancelled'] : []);
+        expect(members.length, q.name).toBeGreaterThan(0);
+      }
+    }
+    const overview = rendered[0]!.json;
+    const unsuccessful = panelsOf(overview).find((p) => p.title.startsWith('Unsuccessful calls'))!;
+    expect(unsuccessful.targets!.map((t) => t.expr.match(/error_type=~"([^"]*)"/)![1])).toEqual([...classes.map((c) => ERROR_TYPE_CLASSES[c].join('|')), 'cancelled']);
+  });
+
+  it('a model or service links to its drill-down, keeping the other filters and the time range', () => {
+    let links = 0;
+    for (const { json } of rendered) {
+      for (const p of panelsOf(json)) {
+        for (const l of p.fieldConfig?.defaults.links ?? []) {
+          links++;
+          const url = new URL(l.url, 'http://grafana');
+          expect(Object.values(DASHBOARD_UIDS)).toContain(url.pathname.replace('/d/', ''));
+          const label = /var-(\w+)=\$\{__field\.labels\.(\w+)\}/.exec(l.url)!;
+          expect(FILTER_LABELS[label[1] as keyof typeof FILTER_LABELS]).toBe(label[2]);
+          // The clicked label is in the panel's series.
+          expect(p.targets!.some((t) => t.expr.includes(`by (${label[2]}`) || new RegExp(`by \\([^)]*\\b${label[2]}\\b`).test(t.expr)), `${json.title} / ${p.title}`).toBe(true);
+          expect(l.url).toContain('${__url_time_range}');
+          expect(l.url).toContain('${environment:queryparam}');
+        }
+      }
+    }
+    expect(links).toBeGreaterThanOrEqual(8);
+    const spendByModel = panelsOf(rendered[0]!.json).find((p) => p.title === 'Spend by model')!;
+    expect(spendByModel.fieldConfig!.defaults.links![0]!.url).toBe(
+      '/d/genai-meter-model?var-model=${__field.labels.gen_ai_request_model}&${datasource:queryparam}&${environment:queryparam}&${service:queryparam}&${provider:queryparam}&${__url_time_range}',
+    );
+  });
+
+  it('the firing-alerts panel lists Grafana-managed and Prometheus alerts alike (every rule source)', () => {
+    for (const uid of [DASHBOARD_UIDS.overview, DASHBOARD_UIDS.reliability]) {
+      const json = rendered.find((d) => d.json.uid === uid)!.json;
+      const list = json.panels.find((p) => p.type === 'alertlist')!;
+      expect(list.options).toMatchObject({ datasource: '', alertInstanceLabelFilter: '{category=~".+"}', stateFilter: { firing: true, pending: true } });
+      // Every alert of the mixin carries the category label the filter selects.
+      for (const a of alertDefinitions(settings)) expect(a.category.length).toBeGreaterThan(0);
     }
   });
 
@@ -162,7 +300,8 @@ describe('dashboards', () => {
     expect(byName.get('GenAI / Reliability / Rate limited (429) [A]')!.expect).toEqual({ data: true, labels: { error_type: 'rate_limit' } });
     expect(byName.get('GenAI / Reliability / Failed calls per minute by error.type [A]')!.expect).toEqual({ data: true, labels: { error_type: 'rate_limit' } });
     expect(byName.get('GenAI / Reliability / Error budget burn rate [G]')!.expect).toBeUndefined(); // 3d window
-    expect(byName.get('GenAI / Cost / Spend by feature [A]')!.expr).toContain('sum by (genai_meter_feature)');
+    expect(byName.get('GenAI / Overview / Tokens per second: input, cached, output, reasoning [B]')!.expect).toEqual({ data: true });
+    expect(byName.get('GenAI / Overview / Spend by feature [A]')!.expr).toContain('sum by (genai_meter_feature)');
   });
 
   it('renders the same JSON from the spec every time (stable ids and layout)', () => {
@@ -171,19 +310,30 @@ describe('dashboards', () => {
 });
 
 describe('substituteVariables', () => {
-  const expr = 'sum(rate(m{service_name=~"$service", deployment_environment_name=~"${environment}", gen_ai_provider_name=~"$provider", gen_ai_request_model=~"$model"}[$__rate_interval])) / $__range_s + increase(x[$__range]) + y[$__interval] + $__interval_ms + ${__range_ms}';
+  const expr =
+    'sum(rate(m{service_name=~"$service", deployment_environment_name=~"${environment}", gen_ai_provider_name=~"$provider", gen_ai_operation_name=~"$operation", gen_ai_request_model=~"$model", genai_meter_feature=~"${feature}"}[$__rate_interval])) / $__range_s + increase(x[$__range]) + y[$__interval] + $__interval_ms + ${__range_ms}';
 
-  it('expands All to .* and Grafana builtins to the given or default windows', () => {
+  it('expands an absent value to .* and Grafana builtins to the given windows, or those of the 1m minimum interval', () => {
     expect(substituteVariables(expr, {})).toBe(
-      'sum(rate(m{service_name=~".*", deployment_environment_name=~".*", gen_ai_provider_name=~".*", gen_ai_request_model=~".*"}[1m])) / 3600 + increase(x[1h]) + y[15s] + 15000 + 3600000',
+      'sum(rate(m{service_name=~".*", deployment_environment_name=~".*", gen_ai_provider_name=~".*", gen_ai_operation_name=~".*", gen_ai_request_model=~".*", genai_meter_feature=~".*"}[4m])) / 3600 + increase(x[1h]) + y[1m] + 60000 + 3600000',
     );
   });
 
   it('expands one selected value with Grafana\'s regex escaping (a dot becomes \\\\. inside the PromQL string)', () => {
     expect(
-      substituteVariables(expr, { service: 'checkout-api', environment: 'prod', provider: 'openai', model: 'gpt-4.1-mini', rateInterval: '2m', range: '30m', interval: '30s' }),
+      substituteVariables(expr, {
+        service: 'checkout-api',
+        environment: 'prod',
+        provider: 'openai',
+        operation: 'chat',
+        model: 'gpt-4.1-mini',
+        feature: 'search',
+        rateInterval: '2m',
+        range: '30m',
+        interval: '30s',
+      }),
     ).toBe(
-      'sum(rate(m{service_name=~"checkout-api", deployment_environment_name=~"prod", gen_ai_provider_name=~"openai", gen_ai_request_model=~"gpt-4\\\\.1-mini"}[2m])) / 1800 + increase(x[30m]) + y[30s] + 30000 + 1800000',
+      'sum(rate(m{service_name=~"checkout-api", deployment_environment_name=~"prod", gen_ai_provider_name=~"openai", gen_ai_operation_name=~"chat", gen_ai_request_model=~"gpt-4\\\\.1-mini", genai_meter_feature=~"search"}[2m])) / 1800 + increase(x[30m]) + y[30s] + 30000 + 1800000',
     );
   });
 

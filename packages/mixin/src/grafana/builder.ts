@@ -1,10 +1,53 @@
-// A small typed builder for the part of Grafana's dashboard JSON model genai-meter uses (time series,
-// stat, bar gauge, heatmap, row). Why not @grafana/grafana-foundation-sdk: see the README. The types
-// make the dashboard rules compile-time facts: every panel has a unit and a description, every
-// query goes through `${datasource}`, and a filter variable can only be matched with `=~`.
+// Renders a dashboard spec (the panels of src/grafana/dashboards.ts) into Grafana's dashboard JSON
+// model, typed with @grafana/schema (src/grafana/schema.ts) and built from the schema's own defaults
+// and enums. What the spec types add on top are the project's rules: every panel has a unit and a
+// description, every query goes through `${datasource}`, a filter variable can only be matched with
+// `=~`, the layout is computed, and a panel that cannot apply a filter says so in its description.
+import {
+  AxisPlacement,
+  BarGaugeDisplayMode,
+  BarGaugeNamePlacement,
+  BarGaugeSizing,
+  BarGaugeValueMode,
+  BigValueColorMode,
+  BigValueGraphMode,
+  DashboardCursorSync,
+  defaultAnnotationQuery,
+  defaultDashboard,
+  defaultDashboardLink,
+  defaultFieldConfig,
+  defaultFieldConfigSource,
+  defaultReduceDataOptions,
+  defaultRowPanel,
+  defaultVariableModel,
+  defaultVizLegendOptions,
+  FieldColorModeId,
+  GraphDrawStyle,
+  GraphThresholdsStyleMode,
+  HeatmapCellLayout,
+  LegendDisplayMode,
+  SortOrder,
+  StackingMode,
+  ThresholdsMode,
+  TooltipDisplayMode,
+  VariableHide,
+  VariableRefresh,
+  VariableSort,
+  VisibilityMode,
+  VizOrientation,
+  type DataSourceRef,
+  type RowPanel,
+  type ThresholdsConfig,
+  type VariableModel,
+} from '@grafana/schema';
+import { defaultOptions as barGaugeDefaults } from '@grafana/schema/dist/esm/raw/composable/bargauge/panelcfg/x/BarGaugePanelCfg_types.gen.js';
+import { defaultOptions as heatmapDefaults, HeatmapColorMode, HeatmapColorScale } from '@grafana/schema/dist/esm/raw/composable/heatmap/panelcfg/x/HeatmapPanelCfg_types.gen.js';
+import { defaultOptions as statDefaults } from '@grafana/schema/dist/esm/raw/composable/stat/panelcfg/x/StatPanelCfg_types.gen.js';
 import type { QueryEntry } from '../model.js';
 import { PROM } from '../promnames.js';
-import { ALL_VALUE, FILTER_LABELS, VARS, type FilterVar } from './variables.js';
+import { select } from './queries.js';
+import type { AlertListPanel, DataLink, GrafanaDashboard, GrafanaPanel, PluginFieldConfig, PrometheusQuery } from './schema.js';
+import { ALL_VALUE, DEFAULT_ENVIRONMENT, FILTER_LABELS, FILTER_VARS, filterVarsIn, VARS, type FilterVar } from './variables.js';
 
 /** Grafana unit ids used here; `suffix:` is Grafana's custom-unit syntax. */
 export type Unit =
@@ -49,6 +92,8 @@ interface PanelBase {
   readonly timeFrom?: string;
   /** Shown instead of "No data" (e.g. `0` when absence means none happened). */
   readonly noValue?: string;
+  /** Data links on the values (a model or service to its drill-down). */
+  readonly links?: readonly DataLink[];
 }
 
 export interface TimeSeriesPanel extends PanelBase {
@@ -65,11 +110,23 @@ export interface BarGaugePanel extends PanelBase {
 export interface HeatmapPanel extends PanelBase {
   readonly kind: 'heatmap';
 }
+/** Grafana's alert list: Grafana-managed and Prometheus alerts that fire, with a label filter. */
+export interface AlertList {
+  readonly kind: 'alertlist';
+  readonly title: string;
+  readonly description: string;
+  /** Prometheus-style matchers on the alert instances' labels, e.g. `{category=~".+"}`. */
+  readonly labelFilter: string;
+  readonly w?: number;
+  readonly h?: number;
+}
 export type Panel = TimeSeriesPanel | StatPanel | BarGaugePanel | HeatmapPanel;
 
 export interface Row {
   readonly kind: 'row';
   readonly title: string;
+  /** Repeat the row (and its panels) once per selected value of this variable. */
+  readonly repeat?: FilterVar;
 }
 
 export interface DashboardSpec {
@@ -78,119 +135,97 @@ export interface DashboardSpec {
   readonly description: string;
   /** File name under grafana/dashboards/ (without .json). */
   readonly file: string;
-  readonly items: readonly (Panel | Row)[];
+  readonly items: readonly (Panel | AlertList | Row)[];
   readonly time?: string;
 }
 
-export const DATASOURCE_REF = { type: 'prometheus', uid: `\${${VARS.datasource}}` } as const;
+export const DATASOURCE_REF = { type: 'prometheus', uid: `\${${VARS.datasource}}` } as const satisfies DataSourceRef;
 
 export const DASHBOARD_TAG = 'genai-meter';
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-function variables(): unknown[] {
-  const metric = `${PROM.duration}_count`;
-  // Each filter narrows the next one's values (chained), and every one of them is a regex.
-  const chain: readonly FilterVar[] = ['service', 'environment', 'provider', 'model'];
-  const labels: Record<FilterVar, string> = { service: 'Service', environment: 'Environment', provider: 'Provider', model: 'Model' };
+const VARIABLE_LABELS: Record<FilterVar, string> = {
+  environment: 'Environment',
+  service: 'Service',
+  provider: 'Provider',
+  operation: 'Operation',
+  model: 'Model',
+  feature: 'Feature',
+};
+
+/** The schema's defaults completed by `own`; what the defaults leave out the schema check reports. */
+function withDefaults<T>(defaults: Partial<T>, own: Partial<T>): T {
+  return { ...defaults, ...own } as T;
+}
+
+function variables(): VariableModel[] {
+  const datasource: VariableModel = {
+    ...defaultVariableModel,
+    type: 'datasource',
+    name: VARS.datasource,
+    label: 'Data source',
+    query: 'prometheus',
+    hide: VariableHide.dontHide,
+    refresh: VariableRefresh.onDashboardLoad,
+    regex: '',
+  };
   return [
-    {
-      type: 'datasource',
-      name: VARS.datasource,
-      label: 'Data source',
-      query: 'prometheus',
-      current: {},
-      hide: 0,
-      refresh: 1,
-      regex: '',
-      includeAll: false,
-      multi: false,
-      options: [],
-      skipUrlSync: false,
-    },
-    ...chain.map((v, i) => {
-      const before = chain.slice(0, i).map((p) => `${FILTER_LABELS[p]}=~"$${p}"`);
-      const selector = before.length ? `${metric}{${before.join(', ')}}` : metric;
-      const query = `label_values(${selector}, ${FILTER_LABELS[v]})`;
+    datasource,
+    ...FILTER_VARS.map((v, i): VariableModel => {
+      // Each filter narrows the next one's values (chained), and every one of them is a regex.
+      const query = `label_values(${select(`${PROM.duration}_count`, FILTER_VARS.slice(0, i))}, ${FILTER_LABELS[v]})`;
+      // Environment has no "All": staging spend is not production spend. The others default to All.
+      const all = v !== 'environment';
       return {
+        ...defaultVariableModel,
         type: 'query',
         name: v,
-        label: labels[v],
+        label: VARIABLE_LABELS[v],
         datasource: DATASOURCE_REF,
         query: { query, refId: `${v}-values` },
-        definition: query,
-        refresh: 2, // on time-range change: new services and models appear without a reload
-        includeAll: true,
+        refresh: VariableRefresh.onTimeRangeChanged, // new services and models appear without a reload
+        includeAll: all,
         multi: true,
-        allValue: ALL_VALUE,
-        current: { selected: true, text: ['All'], value: ['$__all'] },
-        options: [],
+        allowCustomValue: false,
+        ...(all ? { allValue: ALL_VALUE } : {}),
+        current: all ? { selected: true, text: ['All'], value: ['$__all'] } : { selected: true, text: [DEFAULT_ENVIRONMENT], value: [DEFAULT_ENVIRONMENT] },
         regex: '',
-        sort: 1,
-        hide: 0,
-        skipUrlSync: false,
+        sort: VariableSort.alphabeticalAsc,
+        hide: VariableHide.dontHide,
       };
     }),
   ];
 }
 
-function thresholdSteps(p: PanelBase): unknown {
+function thresholdSteps(p: PanelBase): ThresholdsConfig {
   return {
-    mode: 'absolute',
+    mode: ThresholdsMode.Absolute,
     steps: [{ color: 'green', value: null }, ...(p.thresholds ?? []).map((t) => ({ color: t.color, value: t.value }))],
   };
 }
 
-function fieldDefaults(p: Panel): Record<string, unknown> {
-  const d: Record<string, unknown> = { unit: p.unit, thresholds: thresholdSteps(p), color: { mode: p.kind === 'timeseries' ? 'palette-classic' : 'thresholds' } };
-  if (p.decimals !== undefined) d.decimals = p.decimals;
-  if (p.noValue !== undefined) d.noValue = p.noValue;
-  if (p.min !== undefined) d.min = p.min;
-  if (p.max !== undefined) d.max = p.max;
-  if (p.kind === 'timeseries') {
-    d.custom = {
-      drawStyle: p.bars ? 'bars' : 'line',
-      lineWidth: 1,
-      fillOpacity: p.stack ? 60 : 10,
-      showPoints: 'never',
-      spanNulls: false,
-      stacking: { mode: p.stack ? 'normal' : 'none', group: 'A' },
-      axisSoftMin: 0,
-      thresholdsStyle: { mode: p.thresholds?.length ? 'line' : 'off' },
-    };
-  }
-  return d;
-}
-
-function panelOptions(p: Panel): Record<string, unknown> {
-  const reduceOptions = { calcs: ['lastNotNull'], fields: '', values: false };
-  switch (p.kind) {
-    case 'timeseries':
-      return {
-        legend: { showLegend: true, displayMode: 'table', placement: 'bottom', calcs: ['mean', 'max', 'lastNotNull'] },
-        tooltip: { mode: 'multi', sort: 'desc' },
-      };
-    case 'stat':
-      return { reduceOptions, colorMode: 'value', graphMode: 'area', justifyMode: 'auto', textMode: 'auto', orientation: 'auto' };
-    case 'bargauge':
-      return { reduceOptions, displayMode: 'gradient', orientation: 'horizontal', showUnfilled: true, valueMode: 'color', namePlacement: 'auto', sizing: 'auto' };
-    case 'heatmap':
-      return {
-        calculate: false,
-        yAxis: { axisPlacement: 'left', unit: p.unit, reverse: false },
-        rowsFrame: { layout: 'le' },
-        cellGap: 1,
-        color: { mode: 'scheme', scheme: 'Oranges', fill: 'dark-orange', scale: 'exponential', exponent: 0.5, steps: 64, reverse: false },
-        tooltip: { mode: 'single', yHistogram: true, showColorScale: false },
-        legend: { show: true },
-        exemplars: { color: 'rgba(255,0,255,0.7)' },
-      };
-  }
-}
-
-function target(t: Target, i: number): Record<string, unknown> {
+function fieldDefaults<Custom>(p: Panel, custom?: Custom): PluginFieldConfig<Custom> {
+  const { custom: _open, ...defaults } = defaultFieldConfig;
   return {
-    refId: REF_IDS[i],
+    ...defaults,
+    unit: p.unit,
+    thresholds: thresholdSteps(p),
+    color: { mode: p.kind === 'timeseries' ? FieldColorModeId.PaletteClassic : FieldColorModeId.Thresholds },
+    links: [...(p.links ?? [])],
+    ...(p.decimals !== undefined ? { decimals: p.decimals } : {}),
+    ...(p.noValue !== undefined ? { noValue: p.noValue } : {}),
+    ...(p.min !== undefined ? { min: p.min } : {}),
+    ...(p.max !== undefined ? { max: p.max } : {}),
+    ...(custom !== undefined ? { custom } : {}),
+  };
+}
+
+const reduceLast = { ...defaultReduceDataOptions, calcs: ['lastNotNull'], fields: '', values: false };
+
+function target(t: Target, i: number): PrometheusQuery {
+  return {
+    refId: REF_IDS[i]!,
     datasource: DATASOURCE_REF,
     editorMode: 'code',
     expr: t.expr,
@@ -198,13 +233,120 @@ function target(t: Target, i: number): Record<string, unknown> {
     range: !t.instant,
     instant: Boolean(t.instant),
     format: t.format ?? 'time_series',
-    ...(t.format === 'heatmap' ? { interval: '' } : {}),
   };
 }
 
-/** Grafana dashboard JSON (schemaVersion 39) for a spec; panels flow left to right, 24 columns wide. */
-export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
-  const panels: Record<string, unknown>[] = [];
+/** The filter variables a panel does not apply, appended to its description so the panel says so. */
+export function unappliedFilters(exprs: readonly string[]): FilterVar[] {
+  const used = new Set(exprs.flatMap(filterVarsIn));
+  return FILTER_VARS.filter((v) => !used.has(v));
+}
+
+function describe(description: string, exprs: readonly string[]): string {
+  const missing = unappliedFilters(exprs);
+  if (missing.length === 0) return description;
+  return `${description} Not filtered by ${missing.join(', ')}: the series it reads do not carry ${missing.length === 1 ? 'that label' : 'those labels'}.`;
+}
+
+type Placed = { id: number; gridPos: { x: number; y: number; w: number; h: number } };
+
+function renderPanel(p: Panel, at: Placed): GrafanaPanel {
+  const exprs = p.targets.map((t) => t.expr);
+  const common = {
+    ...at,
+    title: p.title,
+    description: describe(p.description, exprs),
+    datasource: DATASOURCE_REF,
+    ...(p.timeFrom ? { timeFrom: p.timeFrom, hideTimeOverride: false } : {}),
+    targets: p.targets.map(target),
+  };
+  const overrides = defaultFieldConfigSource.overrides ?? [];
+  switch (p.kind) {
+    case 'timeseries':
+      return {
+        ...common,
+        type: 'timeseries',
+        fieldConfig: {
+          overrides,
+          defaults: fieldDefaults(p, {
+            drawStyle: p.bars ? GraphDrawStyle.Bars : GraphDrawStyle.Line,
+            lineWidth: 1,
+            fillOpacity: p.stack ? 60 : 10,
+            showPoints: VisibilityMode.Never,
+            spanNulls: false,
+            stacking: { mode: p.stack ? StackingMode.Normal : StackingMode.None, group: 'A' },
+            axisSoftMin: 0,
+            thresholdsStyle: { mode: p.thresholds?.length ? GraphThresholdsStyleMode.Line : GraphThresholdsStyleMode.Off },
+          }),
+        },
+        options: {
+          legend: { ...defaultVizLegendOptions, showLegend: true, displayMode: LegendDisplayMode.Table, placement: 'bottom', calcs: ['mean', 'max', 'lastNotNull'] },
+          tooltip: { mode: TooltipDisplayMode.Multi, sort: SortOrder.Descending },
+        },
+      };
+    case 'stat':
+      return {
+        ...common,
+        type: 'stat',
+        fieldConfig: { overrides, defaults: fieldDefaults<never>(p) },
+        options: withDefaults(statDefaults, { reduceOptions: reduceLast, orientation: VizOrientation.Auto, colorMode: BigValueColorMode.Value, graphMode: BigValueGraphMode.Area }),
+      };
+    case 'bargauge':
+      return {
+        ...common,
+        type: 'bargauge',
+        fieldConfig: { overrides, defaults: fieldDefaults<never>(p) },
+        options: withDefaults(barGaugeDefaults, {
+          reduceOptions: reduceLast,
+          orientation: VizOrientation.Horizontal,
+          displayMode: BarGaugeDisplayMode.Gradient,
+          valueMode: BarGaugeValueMode.Color,
+          namePlacement: BarGaugeNamePlacement.Auto,
+          sizing: BarGaugeSizing.Auto,
+          legend: { ...defaultVizLegendOptions, calcs: [], showLegend: false, displayMode: LegendDisplayMode.List, placement: 'bottom' },
+        }),
+      };
+    case 'heatmap':
+      return {
+        ...common,
+        type: 'heatmap',
+        fieldConfig: { overrides, defaults: fieldDefaults(p, {}) },
+        options: withDefaults(heatmapDefaults, {
+          calculate: false,
+          yAxis: { axisPlacement: AxisPlacement.Left, unit: p.unit, reverse: false },
+          rowsFrame: { layout: HeatmapCellLayout.le },
+          color: { ...heatmapDefaults.color!, mode: HeatmapColorMode.Scheme, scale: HeatmapColorScale.Exponential },
+          tooltip: { ...heatmapDefaults.tooltip!, yHistogram: true },
+        }),
+      };
+  }
+}
+
+function renderAlertList(p: AlertList, at: Placed): AlertListPanel {
+  return {
+    ...at,
+    type: 'alertlist',
+    title: p.title,
+    description: describe(p.description, [p.labelFilter]),
+    options: {
+      viewMode: 'list',
+      groupMode: 'default',
+      groupBy: [],
+      maxItems: 50,
+      sortOrder: 3, // importance: firing first, then by severity
+      dashboardAlerts: false,
+      alertName: '',
+      datasource: '',
+      alertInstanceLabelFilter: p.labelFilter,
+      showInstances: true,
+      stateFilter: { firing: true, pending: true, noData: false, normal: false, error: true },
+    },
+  };
+}
+
+/** Grafana dashboard JSON for a spec; panels flow left to right, 24 columns wide. */
+export function renderDashboard(spec: DashboardSpec): GrafanaDashboard {
+  const panels: (GrafanaPanel | RowPanel)[] = [];
   let x = 0;
   let y = 0;
   let rowHeight = 0;
@@ -212,7 +354,16 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
   for (const item of spec.items) {
     if (item.kind === 'row') {
       if (x > 0) y += rowHeight;
-      panels.push({ type: 'row', id: id++, title: item.title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+      panels.push({
+        ...defaultRowPanel,
+        type: 'row',
+        id: id++,
+        title: item.title,
+        collapsed: false,
+        gridPos: { h: 1, w: 24, x: 0, y },
+        panels: [],
+        ...(item.repeat ? { repeat: item.repeat } : {}),
+      });
       y += 1;
       x = 0;
       rowHeight = 0;
@@ -225,41 +376,30 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
       x = 0;
       rowHeight = 0;
     }
-    panels.push({
-      type: item.kind,
-      id: id++,
-      title: item.title,
-      description: item.description,
-      datasource: DATASOURCE_REF,
-      gridPos: { h, w, x, y },
-      ...(item.timeFrom ? { timeFrom: item.timeFrom, hideTimeOverride: false } : {}),
-      fieldConfig: { defaults: fieldDefaults(item), overrides: [] },
-      options: panelOptions(item),
-      targets: item.targets.map(target),
-    });
+    const at = { id: id++, gridPos: { h, w, x, y } };
+    panels.push(item.kind === 'alertlist' ? renderAlertList(item, at) : renderPanel(item, at));
     x += w;
     rowHeight = Math.max(rowHeight, h);
   }
   return {
+    ...defaultDashboard,
     uid: spec.uid,
     title: spec.title,
     description: spec.description,
     tags: [DASHBOARD_TAG],
-    timezone: 'browser',
-    editable: true,
-    graphTooltip: 1,
-    schemaVersion: 39,
+    graphTooltip: DashboardCursorSync.Crosshair,
+    // "Today" and "this month" are UTC days and months, as the budgets and the providers' invoices count them.
+    timezone: 'utc',
+    schemaVersion: defaultDashboard.schemaVersion!,
     version: 1,
-    refresh: '30s',
+    // Points arrive once per export interval (60 s by default): refreshing faster only redraws the same data.
+    refresh: '1m',
     time: { from: spec.time ?? 'now-6h', to: 'now' },
-    timepicker: {},
-    fiscalYearStartMonth: 0,
-    liveNow: false,
-    weekStart: '',
-    links: [{ type: 'dashboards', title: 'genai-meter', tags: [DASHBOARD_TAG], asDropdown: true, includeVars: true, keepTime: true, icon: 'external link', targetBlank: false, tooltip: '', url: '' }],
+    links: [{ ...defaultDashboardLink, targetBlank: false, type: 'dashboards', title: 'genai-meter', tags: [DASHBOARD_TAG], asDropdown: true, includeVars: true, keepTime: true, icon: 'external link', tooltip: '' }],
     annotations: {
       list: [
         {
+          ...defaultAnnotationQuery,
           builtIn: 1,
           datasource: { type: 'grafana', uid: '-- Grafana --' },
           enable: true,
@@ -279,7 +419,7 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
 export function dashboardQueries(spec: DashboardSpec): QueryEntry[] {
   const out: QueryEntry[] = [];
   for (const item of spec.items) {
-    if (item.kind === 'row') continue;
+    if (item.kind === 'row' || item.kind === 'alertlist') continue;
     item.targets.forEach((t, i) => {
       out.push({ kind: 'panel', name: `${spec.title} / ${item.title} [${REF_IDS[i]}]`, expr: t.expr, ...(t.expect ? { expect: t.expect } : {}) });
     });

@@ -1,53 +1,94 @@
 // The four genai-meter dashboards: Overview, Cost, Reliability, Model drill-down. Every metric name
 // comes from PROM / recordNames, every label from L, every threshold from settings.
-import { COST_BUCKETS } from '@genai-meter/instrumentation-openai/semconv';
+import { COST_BUCKETS, ERROR_TYPE_CLASSES, TOKEN_DETAIL_VALUES } from '@genai-meter/instrumentation-openai/semconv';
 import type { MixinSettings } from '../config.js';
 import { L, PROM } from '../promnames.js';
 import { DURATION, leMatcher } from '../promql.js';
 import { errorRatioWindows, recordNames } from '../recording.js';
-import type { DashboardSpec, Panel, Row, Target } from './builder.js';
-import { by, ERR, errorRatio, f, FEATURE_LABEL, fService, increase, quantile, rate, RANGE } from './queries.js';
+import type { AlertList, DashboardSpec, Panel, Row, Target } from './builder.js';
+import { by, ERR, errorClass, errorRatio, f, fRec, increase, quantile, rate, RANGE } from './queries.js';
+import type { DataLink } from './schema.js';
+import { FEATURE_LABEL, VARS, type FilterVar } from './variables.js';
 
-const row = (title: string): Row => ({ kind: 'row', title });
+/** Dashboard uids: links between the dashboards and from alerts point at them. */
+export const DASHBOARD_UIDS = {
+  overview: 'genai-meter-overview',
+  cost: 'genai-meter-cost',
+  reliability: 'genai-meter-reliability',
+  model: 'genai-meter-model',
+} as const;
+
+const row = (title: string, repeat?: FilterVar): Row => ({ kind: 'row', title, ...(repeat ? { repeat } : {}) });
 const data = { data: true } as const;
 const pct = (r: number): string => `${Number((r * 100).toPrecision(6))}%`;
+const costSum = `${PROM.cost}_sum`;
+const costCount = `${PROM.cost}_count`;
+const tokenSum = `${PROM.tokenUsage}_sum`;
+const tokenCount = `${PROM.tokenUsage}_count`;
+const detail = (d: keyof typeof TOKEN_DETAIL_VALUES) => ({ [L.tokenDetail]: TOKEN_DETAIL_VALUES[d] });
+const tokenType = (t: 'input' | 'output') => ({ [L.tokenType]: t });
 
-const FILTER_NOTE = 'Filtered by the service, environment, provider and model variables.';
+/** The filters a link carries over to the dashboard it opens (the clicked label replaces its own). */
+const KEPT_VARS: readonly string[] = [VARS.datasource, VARS.environment, VARS.service, VARS.provider];
 
-function quantileTargets(bucketRate: string, expect: boolean): Target[] {
-  return [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, bucketRate), legend: `P${q * 100}`, ...(expect ? { expect: data } : {}) }));
+/** A data link from a series' label value to a dashboard filtered on it, in the same time range. */
+function drillDown(to: keyof typeof DASHBOARD_UIDS, variable: FilterVar, label: string, title: string): DataLink {
+  const kept = KEPT_VARS.filter((v) => v !== variable).map((v) => `\${${v}:queryparam}`);
+  return { title: `${title} \${__field.labels.${label}}`, url: `/d/${DASHBOARD_UIDS[to]}?var-${variable}=\${__field.labels.${label}}&${kept.join('&')}&\${__url_time_range}` };
 }
+const toModel = drillDown('model', 'model', L.requestModel, 'Model drill-down:');
+const serviceTo = (to: 'cost' | 'reliability') => drillDown(to, 'service', L.service, to === 'cost' ? 'Cost of' : 'Reliability of');
+
+function quantileTargets(bucketRate: string, expect: boolean, extraBy: readonly string[] = [], legend = ''): Target[] {
+  return [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, bucketRate, extraBy), legend: `${legend}P${q * 100}`, ...(expect ? { expect: data } : {}) }));
+}
+
+const firingAlerts = (w: number, h: number): AlertList => ({
+  kind: 'alertlist',
+  title: 'Firing alerts',
+  w,
+  h,
+  // Every genai-meter alert carries a category label, in Prometheus and in Grafana alike.
+  labelFilter: '{category=~".+"}',
+  description:
+    'genai-meter alerts that are firing or pending, from both engines: Grafana-managed rules (grafana/provisioning/alerting) and the Prometheus rules Grafana reads from the datasource. Each alert links to its runbook section and to the panel it is about.',
+});
 
 export function overviewDashboard(s: MixinSettings): DashboardSpec {
   const n = recordNames(s);
-  const stat = (p: Omit<Panel, 'kind' | 'w' | 'h'>): Panel => ({ kind: 'stat', w: 4, h: 5, ...p });
+  const stat = (p: Omit<Panel, 'kind'>): Panel => ({ kind: 'stat', w: 4, h: 5, ...p });
+  const spendBy = (label: string, title: string, description: string, links: DataLink[]): Panel => ({
+    kind: 'bargauge',
+    title,
+    unit: 'currencyUSD',
+    w: 8,
+    description,
+    links,
+    targets: [{ expr: `topk(10, ${by([label], increase(costSum))})`, instant: true, legend: `{{${label}}}`, expect: data }],
+  });
   return {
-    uid: 'genai-meter-overview',
+    uid: DASHBOARD_UIDS.overview,
     title: 'GenAI / Overview',
     file: 'genai-overview',
-    description: 'What the GenAI calls of your services do right now: traffic, errors, spend, tokens, latency.',
+    description: 'What are we spending, and is it healthy: spend against the budget, where it goes, errors and latency, tokens.',
     items: [
-      row('Now'),
-      stat({
-        title: 'Requests per minute',
-        unit: 'cpm',
-        description: `Finished calls per minute (failed or not), summed over the selection. ${FILTER_NOTE} A drop to zero with traffic expected means the app or its telemetry stopped: check GenAITelemetryAbsent.`,
-        targets: [{ expr: `${by([], rate(DURATION.count))} * 60`, expect: data }],
-      }),
-      stat({
-        title: 'Error ratio',
-        unit: 'percentunit',
-        description: `Share of calls that ended with an error.type (429, 5xx, timeout, connection, auth, ...). Above ${pct(s.errorRatio.max)} GenAIErrorRatioHigh fires: open the Reliability dashboard to see which error type dominates.`,
-        thresholds: [{ value: s.errorRatio.max / 2, color: 'orange' }, { value: s.errorRatio.max, color: 'red' }],
-        targets: [{ expr: errorRatio(DURATION.count, []), expect: data }],
-      }),
+      row('Spend'),
       stat({
         title: 'Spend today',
         unit: 'currencyUSD',
         decimals: 2,
         timeFrom: 'now/d',
-        description: 'USD spent since midnight (dashboard time zone), from gen_ai.usage.cost. Calls to models without a price are not included (see Unpriced calls on the Cost dashboard).',
-        targets: [{ expr: by([], increase(`${PROM.cost}_sum`)), instant: true, expect: data }],
+        description: `USD spent since 00:00 UTC (the dashboards' time zone, the day the daily budget counts), from gen_ai.usage.cost. Calls to models without a price are not included (Unpriced calls). Daily budget $${s.spend.dailyBudgetUSD}.`,
+        thresholds: [{ value: s.spend.dailyBudgetUSD * 0.8, color: 'orange' }, { value: s.spend.dailyBudgetUSD, color: 'red' }],
+        targets: [{ expr: by([], increase(costSum)), instant: true, expect: data }],
+      }),
+      stat({
+        title: 'Projected month',
+        unit: 'currencyUSD',
+        decimals: 0,
+        description: `The last 24 hours of spend times ${s.spend.daysPerMonth} (recording rule ${n.serviceCostProjectedMonth}). Above the $${s.spend.monthlyBudgetUSD} budget: move traffic to cheaper models or enable prompt caching.`,
+        thresholds: [{ value: s.spend.monthlyBudgetUSD, color: 'red' }],
+        targets: [{ expr: `sum(${fRec(n.serviceCostProjectedMonth)})`, instant: true, expect: data }],
       }),
       stat({
         title: 'Spend this hour',
@@ -56,15 +97,62 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         timeFrom: 'now/h',
         description: `USD spent since the start of the hour. GenAIHourlySpendHigh pages above $${s.spend.hourlyMaxUSD} per rolling hour: look for a loop or abuse on the Cost dashboard.`,
         thresholds: [{ value: s.spend.hourlyMaxUSD, color: 'red' }],
-        targets: [{ expr: by([], increase(`${PROM.cost}_sum`)), instant: true, expect: data }],
+        targets: [{ expr: by([], increase(costSum)), instant: true, expect: data }],
       }),
       stat({
-        title: 'Projected month',
+        title: 'Cost per call',
         unit: 'currencyUSD',
+        decimals: 4,
+        description: 'Mean USD per priced call over the time range. Rising with flat traffic: prompts or outputs grew, or traffic moved to a pricier model (Spend by model below).',
+        targets: [{ expr: `${by([], increase(costSum))} / ${by([], increase(costCount))}`, instant: true, expect: data }],
+      }),
+      stat({
+        title: 'Unpriced calls',
+        unit: 'short',
         decimals: 0,
-        description: `The last 24 hours of spend times ${s.spend.daysPerMonth} (recording rule ${n.serviceCostProjectedMonth}; filtered by service and environment only). Above the $${s.spend.monthlyBudgetUSD} budget: move traffic to cheaper models or enable prompt caching.`,
-        thresholds: [{ value: s.spend.monthlyBudgetUSD, color: 'red' }],
-        targets: [{ expr: `sum(${fService(n.serviceCostProjectedMonth)})`, instant: true, expect: data }],
+        noValue: '0',
+        description: 'Calls in the time range for models the price catalog does not know: every spend number here is missing their cost. Non-zero: add the model to @genai-meter/pricing or set a price override (Cost dashboard, Unpriced calls by model).',
+        thresholds: [{ value: 1, color: 'red' }],
+        targets: [{ expr: by([], increase(PROM.unpricedCalls)), instant: true, expect: data }],
+      }),
+      row('Where the money goes'),
+      spendBy(L.service, 'Spend by service', 'USD per service (service.name) over the time range, the ten largest: who to talk to about a budget. Click a bar for that service on the Cost dashboard.', [serviceTo('cost')]),
+      spendBy(L.requestModel, 'Spend by model', 'USD per requested model over the time range, the ten largest: where savings are (a cheaper model, shorter prompts, caching). Click a bar for the model drill-down.', [toModel]),
+      spendBy(
+        FEATURE_LABEL,
+        'Spend by feature',
+        `USD per product feature over the time range, from the ${FEATURE_LABEL} label that @genai-meter/node's withAttributes({ 'genai_meter.feature': ... }) sets. An empty name is spend outside any withAttributes scope.`,
+        [],
+      ),
+      row('Health'),
+      stat({
+        title: 'Requests per minute',
+        unit: 'cpm',
+        description: 'Finished calls per minute (failed or not). A drop to zero with traffic expected means the app or its telemetry stopped: check GenAITelemetryAbsent.',
+        targets: [{ expr: `${by([], rate(DURATION.count))} * 60`, expect: data }],
+      }),
+      stat({
+        title: 'Provider error ratio',
+        unit: 'percentunit',
+        description: `Share of calls that failed on the provider path (${ERROR_TYPE_CLASSES.provider.join(', ')}): what the availability SLO counts. Cancellations by callers and client errors are not in it. Above ${pct(s.errorRatio.max)} GenAIErrorRatioHigh fires: the Reliability dashboard shows which type dominates.`,
+        thresholds: [{ value: s.errorRatio.max / 2, color: 'orange' }, { value: s.errorRatio.max, color: 'red' }],
+        targets: [{ expr: errorRatio(DURATION.count, []), expect: data }],
+      }),
+      stat({
+        title: 'Client and billing errors',
+        unit: 'short',
+        decimals: 0,
+        noValue: '0',
+        description: `Calls in the time range the provider refused because of the caller (${ERROR_TYPE_CLASSES.client.join(', ')}) or the account (${ERROR_TYPE_CLASSES.billing.join(', ')}): a deploy, a rotated key, an exhausted quota. Retrying does not help; not a provider outage.`,
+        thresholds: [{ value: 1, color: 'orange' }],
+        targets: [{ expr: by([], increase(DURATION.count, errorClass('client', 'billing'))), instant: true }],
+      }),
+      stat({
+        title: 'Cancelled by callers',
+        unit: 'percentunit',
+        noValue: '0',
+        description: 'Share of calls the caller aborted or stopped reading before the answer was complete (error.type="cancelled"): users pressing stop. Not a failure of anything; a sudden rise is a UX or timeout-budget question.',
+        targets: [{ expr: `${by([], increase(DURATION.count, errorClass('caller')))} / ${by([], increase(DURATION.count))}`, instant: true }],
       }),
       stat({
         title: 'In flight',
@@ -72,78 +160,100 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         description: 'Calls started and not finished yet. Growing while requests per minute stay flat means calls get slower (provider queueing): check latency below.',
         targets: [{ expr: `sum(${f(PROM.activeRequests)})`, expect: data }],
       }),
-      row('Traffic'),
+      stat({
+        title: 'Rate limit used (max)',
+        unit: 'percentunit',
+        max: 1,
+        description: `The highest used share of any provider rate limit (requests or tokens, from the x-ratelimit-* headers; recording rule ${n.rateLimitUsed}). Above 80%: 429s are next; smooth bursts or raise the limit.`,
+        thresholds: [{ value: 0.8, color: 'orange' }, { value: 0.95, color: 'red' }],
+        targets: [{ expr: `max(${fRec(n.rateLimitUsed)})`, expect: data }],
+      }),
       {
         kind: 'timeseries',
-        title: 'Requests per minute by operation',
+        title: 'Unsuccessful calls per minute: failures and cancellations',
         unit: 'cpm',
         stack: true,
-        description: `Finished calls per minute by gen_ai.operation.name (chat, embeddings, ...). ${FILTER_NOTE} Sudden growth without a product reason: a loop or abuse; compare with spend.`,
-        targets: [{ expr: `${by([L.operation], rate(DURATION.count))} * 60`, legend: `{{${L.operation}}}`, expect: { data: true, labels: { [L.operation]: 'chat' } } }],
-      },
-      {
-        kind: 'timeseries',
-        title: 'Tokens per second, input and output',
-        unit: 'suffix: tokens/s',
-        description: 'Input (prompt) and output (completion) tokens per second from gen_ai.client.token.usage. Input growing faster than calls means prompts grow (history, retrieval): trim them or enable prompt caching.',
-        targets: [{ expr: by([L.tokenType], rate(`${PROM.tokenUsage}_sum`)), legend: `{{${L.tokenType}}}`, expect: { data: true, labels: { [L.tokenType]: 'input' } } }],
-      },
-      row('Latency'),
-      {
-        kind: 'timeseries',
-        title: 'Call duration P50 / P95 / P99',
-        unit: 's',
-        description: `Quantiles of gen_ai.client.operation.duration over 5 minutes, from the recorded bucket rates (${n.durationBucketRate}). Alerts: P95 above ${s.latency.p95Seconds}s, P99 above ${s.latency.p99Seconds}s. A rising P99 with a flat P50 is a tail (timeouts next); open Model drill-down.`,
-        thresholds: [{ value: s.latency.p95Seconds, color: 'orange' }, { value: s.latency.p99Seconds, color: 'red' }],
-        targets: quantileTargets(f(n.durationBucketRate), true),
-      },
-      {
-        kind: 'timeseries',
-        title: 'Time to first chunk P50 / P95 / P99',
-        unit: 's',
-        description: `How long streaming users wait for the first token (${n.ttfcBucketRate}, 5 minutes). GenAITimeToFirstChunkHigh fires when P95 exceeds ${s.timeToFirstChunk.p95Seconds}s: long prompts (prefill) or provider queueing.`,
-        thresholds: [{ value: s.timeToFirstChunk.p95Seconds, color: 'red' }],
-        targets: quantileTargets(f(n.ttfcBucketRate), true),
-      },
-      row('Spend'),
-      {
-        kind: 'bargauge',
-        title: 'Top models by spend',
-        unit: 'currencyUSD',
-        w: 12,
-        description: 'USD per model over the dashboard time range, the ten largest. The first place is where savings are: a cheaper model, shorter prompts, caching.',
+        bars: true,
+        description: 'Calls per minute that did not succeed, by kind: provider failures (they count against availability), quota or billing, client errors, and cancellations by the caller (not failures). The Reliability dashboard splits them by error.type.',
         targets: [
-          {
-            expr: `topk(10, ${by([L.provider, L.requestModel], increase(`${PROM.cost}_sum`))})`,
-            instant: true,
-            legend: `{{${L.requestModel}}} ({{${L.provider}}})`,
-            expect: data,
-          },
+          { expr: `${by([], rate(DURATION.count, errorClass('provider')))} * 60`, legend: 'provider failures', expect: data },
+          { expr: `${by([], rate(DURATION.count, errorClass('billing')))} * 60`, legend: 'quota / billing' },
+          { expr: `${by([], rate(DURATION.count, errorClass('client')))} * 60`, legend: 'client errors' },
+          { expr: `${by([], rate(DURATION.count, errorClass('caller')))} * 60`, legend: 'cancelled by caller' },
         ],
       },
+      firingAlerts(12, 8),
       {
         kind: 'timeseries',
-        title: 'Spend per hour by service',
-        unit: 'currencyUSD',
-        description: 'USD per hour at the current rate, by service. A step up after a deploy points at a prompt or model change in that service.',
-        targets: [{ expr: `${by([L.service], rate(`${PROM.cost}_sum`))} * 3600`, legend: `{{${L.service}}}`, expect: data }],
+        title: 'Call duration P95 by model',
+        unit: 's',
+        description: `P95 of gen_ai.client.operation.duration per model over 5 minutes (recorded ${n.durationBucketRate}): one line per model, never blended across embeddings and long reasoning answers. A line far above its usual level is that model slowing down; click it for the model drill-down.`,
+        links: [toModel],
+        targets: [{ expr: quantile(0.95, fRec(n.durationBucketRate), [L.provider, L.requestModel]), legend: `{{${L.requestModel}}} ({{${L.provider}}})`, expect: data }],
       },
+      {
+        kind: 'timeseries',
+        title: 'Time to first chunk P95 by model',
+        unit: 's',
+        description: `How long streaming users wait for the first token, P95 per model over 5 minutes (recorded ${n.ttfcBucketRate}). GenAITimeToFirstChunkHigh fires above ${s.timeToFirstChunk.p95Seconds}s: long prompts (prefill) or provider queueing.`,
+        thresholds: [{ value: s.timeToFirstChunk.p95Seconds, color: 'red' }],
+        links: [toModel],
+        targets: [{ expr: quantile(0.95, fRec(n.ttfcBucketRate), [L.provider, L.requestModel]), legend: `{{${L.requestModel}}} ({{${L.provider}}})`, expect: data }],
+      },
+      row('Tokens'),
+      {
+        kind: 'timeseries',
+        title: 'Tokens per second: input, cached, output, reasoning',
+        unit: 'suffix: tokens/s',
+        w: 16,
+        description: 'Input and output tokens per second (gen_ai.client.token.usage), with the part of the input read from the provider prompt cache and the part of the output spent on reasoning (genai_meter.client.token.details). Input growing faster than calls: prompts grow (history, retrieval); reasoning growing: a reasoning model or effort setting changed.',
+        targets: [
+          { expr: by([], rate(tokenSum, tokenType('input'))), legend: 'input', expect: data },
+          { expr: by([], rate(PROM.tokenDetails, detail('CACHE_READ'))), legend: 'input from cache', expect: data },
+          { expr: by([], rate(tokenSum, tokenType('output'))), legend: 'output', expect: data },
+          { expr: by([], rate(PROM.tokenDetails, detail('REASONING'))), legend: 'output for reasoning', expect: data },
+        ],
+      },
+      stat({
+        title: 'Cache hit ratio',
+        unit: 'percentunit',
+        h: 8,
+        max: 1,
+        description: 'Share of input tokens in the time range served from the provider prompt cache (billed at the cached price). Low on traffic with long shared prompts: put the static part first so the cache can match it.',
+        targets: [{ expr: `${by([], increase(PROM.tokenDetails, detail('CACHE_READ')))} / ${by([], increase(tokenSum, tokenType('input')))}`, instant: true, expect: data }],
+      }),
+      stat({
+        title: 'Reasoning share of output',
+        unit: 'percentunit',
+        h: 8,
+        max: 1,
+        description: 'Share of output tokens in the time range spent on reasoning: billed as output, never shown to users. High: lower the reasoning effort where the answers do not need it.',
+        targets: [{ expr: `${by([], increase(PROM.tokenDetails, detail('REASONING')))} / ${by([], increase(tokenSum, tokenType('output')))}`, instant: true, expect: data }],
+      }),
     ],
   };
 }
 
 export function costDashboard(s: MixinSettings): DashboardSpec {
   const n = recordNames(s);
-  const costSum = `${PROM.cost}_sum`;
   const threshold = s.expensiveCall.thresholdUSD;
   if (!COST_BUCKETS.includes(threshold)) throw new Error(`expensive-call threshold ${threshold} is not a cost bucket`);
   const stat = (p: Omit<Panel, 'kind' | 'w' | 'h'>): Panel => ({ kind: 'stat', w: 6, h: 5, ...p });
-  const cacheRead = { [L.tokenDetail]: 'cache_read' };
+  const perHour = (label: string, title: string, description: string, links: DataLink[], w = 12): Panel => ({
+    kind: 'timeseries',
+    title,
+    unit: 'currencyUSD',
+    w,
+    stack: true,
+    description,
+    links,
+    targets: [{ expr: `${by([label], rate(costSum))} * 3600`, legend: `{{${label}}}`, expect: data }],
+  });
   return {
-    uid: 'genai-meter-cost',
+    uid: DASHBOARD_UIDS.cost,
     title: 'GenAI / Cost',
     file: 'genai-cost',
-    description: 'Where the money goes: by model, provider, service and feature; per-call cost; calls without a price; prompt-cache use.',
+    description: 'Where the money goes: by model, provider, service and feature; per-call cost; calls without a price; prompt cache and reasoning tokens.',
     time: 'now-24h',
     items: [
       row('Totals'),
@@ -151,24 +261,24 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Spend in the time range',
         unit: 'currencyUSD',
         decimals: 2,
-        description: `USD spent over the dashboard time range. ${FILTER_NOTE} Excludes unpriced calls.`,
+        description: 'USD spent over the dashboard time range. Excludes unpriced calls.',
         targets: [{ expr: by([], increase(costSum)), instant: true, expect: data }],
       }),
       stat({
         title: 'Spend, last 24 hours',
         unit: 'currencyUSD',
         decimals: 2,
-        description: `Rolling 24-hour spend (${n.serviceCost1d}; filtered by service and environment). GenAIDailySpendOverBudget fires above the $${s.spend.dailyBudgetUSD} daily budget (all services).`,
+        description: `Rolling 24-hour spend (recorded ${n.serviceCost1d}). GenAIDailySpendOverBudget fires above the $${s.spend.dailyBudgetUSD} daily budget.`,
         thresholds: [{ value: s.spend.dailyBudgetUSD, color: 'red' }],
-        targets: [{ expr: `sum(${fService(n.serviceCost1d)})`, instant: true, expect: data }],
+        targets: [{ expr: `sum(${fRec(n.serviceCost1d)})`, instant: true, expect: data }],
       }),
       stat({
         title: 'Projected month',
         unit: 'currencyUSD',
         decimals: 0,
-        description: `Last 24 hours x ${s.spend.daysPerMonth} (${n.serviceCostProjectedMonth}), not month-to-date. Above the $${s.spend.monthlyBudgetUSD} budget: act before the invoice does.`,
+        description: `Last 24 hours x ${s.spend.daysPerMonth} (recorded ${n.serviceCostProjectedMonth}). Above the $${s.spend.monthlyBudgetUSD} budget: act before the invoice does.`,
         thresholds: [{ value: s.spend.monthlyBudgetUSD, color: 'red' }],
-        targets: [{ expr: `sum(${fService(n.serviceCostProjectedMonth)})`, instant: true, expect: data }],
+        targets: [{ expr: `sum(${fRec(n.serviceCostProjectedMonth)})`, instant: true, expect: data }],
       }),
       stat({
         title: 'Unpriced calls',
@@ -180,15 +290,9 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         targets: [{ expr: by([], increase(PROM.unpricedCalls)), instant: true, expect: data }],
       }),
       row('Breakdown'),
-      {
-        kind: 'timeseries',
-        title: 'Spend per hour by model',
-        unit: 'currencyUSD',
-        w: 24,
-        stack: true,
-        description: 'USD per hour at the current rate, by provider and requested model. The biggest band is the first candidate for a cheaper model, shorter prompts or caching.',
-        targets: [{ expr: `${by([L.provider, L.requestModel], rate(costSum))} * 3600`, legend: `{{${L.requestModel}}} ({{${L.provider}}})`, expect: data }],
-      },
+      perHour(`${L.requestModel}`, 'Spend per hour by model', 'USD per hour at the current rate, by requested model. The biggest band is the first candidate for a cheaper model, shorter prompts or caching. Click a series for its model drill-down.', [toModel], 24),
+      perHour(L.service, 'Spend per hour by service', 'USD per hour at the current rate, by service. A step up after a deploy points at a prompt or model change in that service.', [serviceTo('reliability')]),
+      perHour(FEATURE_LABEL, 'Spend per hour by feature', `USD per hour at the current rate, by ${FEATURE_LABEL} (withAttributes). A feature growing faster than its usage is where a prompt got longer.`, []),
       {
         kind: 'bargauge',
         title: 'Spend by provider',
@@ -199,19 +303,20 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
       },
       {
         kind: 'bargauge',
-        title: 'Spend by service',
+        title: 'Spend by operation',
         unit: 'currencyUSD',
         w: 8,
-        description: 'USD per service (service.name) over the time range: who to talk to about a budget.',
-        targets: [{ expr: by([L.service], increase(costSum)), instant: true, legend: `{{${L.service}}}`, expect: data }],
+        description: 'USD per operation (chat, embeddings, text_completion) over the time range: embeddings re-indexing and chat traffic have different owners and different levers.',
+        targets: [{ expr: by([L.operation], increase(costSum)), instant: true, legend: `{{${L.operation}}}`, expect: data }],
       },
       {
         kind: 'bargauge',
-        title: 'Spend by feature',
+        title: 'Spend by service and feature',
         unit: 'currencyUSD',
         w: 8,
-        description: `USD per product feature over the time range, from the ${FEATURE_LABEL} label that @genai-meter/node's withAttributes({ 'genai_meter.feature': ... }) sets. An empty name is spend of calls made outside any withAttributes scope.`,
-        targets: [{ expr: by([FEATURE_LABEL], increase(costSum)), instant: true, legend: `{{${FEATURE_LABEL}}}`, expect: data }],
+        description: `USD per service and ${FEATURE_LABEL} over the time range, the ten largest: the feature of a service to look at first.`,
+        links: [serviceTo('reliability')],
+        targets: [{ expr: `topk(10, ${by([L.service, FEATURE_LABEL], increase(costSum))})`, instant: true, legend: `{{${L.service}}} / {{${FEATURE_LABEL}}}`, expect: data }],
       },
       row('Per call'),
       {
@@ -226,14 +331,9 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Average cost per call by model',
         unit: 'currencyUSD',
         decimals: 4,
-        description: 'Mean USD per priced call, by model. Rising for one model with the same traffic: prompts or outputs grew (check tokens per call on Model drill-down).',
-        targets: [
-          {
-            expr: `${by([L.requestModel], rate(costSum))} / ${by([L.requestModel], rate(`${PROM.cost}_count`))}`,
-            legend: `{{${L.requestModel}}}`,
-            expect: data,
-          },
-        ],
+        description: 'Mean USD per priced call, by model. Rising for one model with the same traffic: prompts or outputs grew (tokens per call on the model drill-down, one click away).',
+        links: [toModel],
+        targets: [{ expr: `${by([L.requestModel], rate(costSum))} / ${by([L.requestModel], rate(costCount))}`, legend: `{{${L.requestModel}}}`, expect: data }],
       },
       {
         kind: 'bargauge',
@@ -243,7 +343,7 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         description: `Calls that cost more than $${threshold} each over the time range (all calls minus those in the $${threshold} bucket), per service and model: the models behind the most expensive calls. A call that is the very first of its series is not counted by increase(). Trim context, cap max_tokens or route to a cheaper model.`,
         targets: [
           {
-            expr: `topk(10, ${by([L.service, L.requestModel], increase(`${PROM.cost}_count`))} - ${by([L.service, L.requestModel], increase(`${PROM.cost}_bucket`, { [L.le]: leMatcher(threshold) }))})`,
+            expr: `topk(10, ${by([L.service, L.requestModel], increase(costCount))} - ${by([L.service, L.requestModel], increase(`${PROM.cost}_bucket`, { [L.le]: leMatcher(threshold) }))})`,
             instant: true,
             legend: `{{${L.requestModel}}} ({{${L.service}}})`,
             expect: data,
@@ -265,28 +365,35 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
           },
         ],
       },
-      row('Prompt cache'),
+      row('Prompt cache and reasoning'),
       {
         kind: 'timeseries',
-        title: 'Cached input token share by model',
+        title: 'Cache hit ratio by model',
         unit: 'percentunit',
         max: 1,
+        w: 8,
         description:
-          'Share of input tokens served from the provider prompt cache (genai_meter.client.token.details cache_read / input tokens). The savings are cached tokens x (input price - cached price); the prices are not in Prometheus, so this dashboard shows the share and the cached token rate instead of inventing a dollar figure: multiply the cached tokens by your model\'s price difference (typically 50-90% of the input price). Low share on a model with long shared prompts: put the static part first so the cache can match it.',
-        targets: [
-          {
-            expr: `${by([L.requestModel], rate(PROM.tokenDetails, cacheRead))} / ${by([L.requestModel], rate(`${PROM.tokenUsage}_sum`, { [L.tokenType]: 'input' }))}`,
-            legend: `{{${L.requestModel}}}`,
-            expect: data,
-          },
-        ],
+          "Share of input tokens served from the provider prompt cache (cache_read / input tokens). The saving is cached tokens x (input price - cached price); the prices are not in Prometheus, so this shows the share and the cached token rate instead of inventing a dollar figure (typically 50-90% of the input price). Low on a model with long shared prompts: put the static part first so the cache can match it.",
+        links: [toModel],
+        targets: [{ expr: `${by([L.requestModel], rate(PROM.tokenDetails, detail('CACHE_READ')))} / ${by([L.requestModel], rate(tokenSum, tokenType('input')))}`, legend: `{{${L.requestModel}}}`, expect: data }],
       },
       {
         kind: 'timeseries',
         title: 'Cached input tokens per second by model',
         unit: 'suffix: tokens/s',
-        description: 'Input tokens read from the provider prompt cache per second. Each was billed at the cached price instead of the input price; see the share panel for why no dollar saving is computed here.',
-        targets: [{ expr: by([L.requestModel], rate(PROM.tokenDetails, cacheRead)), legend: `{{${L.requestModel}}}`, expect: data }],
+        w: 8,
+        description: 'Input tokens read from (cache_read) and written to (cache_write, where the provider bills writes) the provider prompt cache per second. Each cached read was billed at the cached price instead of the input price.',
+        targets: [{ expr: by([L.requestModel, L.tokenDetail], rate(PROM.tokenDetails, { [L.tokenDetail]: `=~${TOKEN_DETAIL_VALUES.CACHE_READ}|${TOKEN_DETAIL_VALUES.CACHE_WRITE}` })), legend: `{{${L.requestModel}}} {{${L.tokenDetail}}}`, expect: data }],
+      },
+      {
+        kind: 'timeseries',
+        title: 'Reasoning share of output by model',
+        unit: 'percentunit',
+        max: 1,
+        w: 8,
+        description: 'Share of output tokens spent on reasoning, per model. Reasoning tokens are billed as output and never shown to users: a high share on simple tasks is money a lower reasoning effort saves.',
+        links: [toModel],
+        targets: [{ expr: `${by([L.requestModel], rate(PROM.tokenDetails, detail('REASONING')))} / ${by([L.requestModel], rate(tokenSum, tokenType('output')))}`, legend: `{{${L.requestModel}}}`, expect: data }],
       },
     ],
   };
@@ -295,41 +402,43 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
 export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
   const n = recordNames(s);
   const budget = 1 - s.slo.objective;
-  const typeStat = (title: string, type: string, what: string, expect: boolean): Panel => ({
+  const typeStat = (title: string, type: string, what: string, expect: boolean, color: 'red' | 'orange' = 'red'): Panel => ({
     kind: 'stat',
-    w: 4,
+    w: 3,
     h: 5,
     title,
     unit: 'short',
     decimals: 0,
     noValue: '0',
     description: `Calls that ended with error.type="${type}" over the time range (after the SDK's retries). ${what}`,
-    thresholds: [{ value: 1, color: 'red' }],
+    thresholds: [{ value: 1, color }],
     targets: [{ expr: by([L.errorType], increase(DURATION.count, { [L.errorType]: type })), instant: true, ...(expect ? { expect: { data: true, labels: { [L.errorType]: type } } } : {}) }],
   });
   return {
-    uid: 'genai-meter-reliability',
+    uid: DASHBOARD_UIDS.reliability,
     title: 'GenAI / Reliability',
     file: 'genai-reliability',
-    description: 'Errors by type, retries, rate-limit headroom, latency and availability SLOs, burn rates.',
+    description: 'Errors by type (cancellations apart), retries, rate-limit headroom, availability and latency SLOs, burn rates, firing alerts.',
     items: [
       row('Errors'),
       typeStat('Rate limited (429)', ERR.RATE_LIMIT, 'Requests- or tokens-per-minute limit hit: smooth bursts, lower concurrency, or raise the tier (runbook GenAIRateLimited).', true),
       typeStat('Server errors (5xx)', ERR.SERVER_ERROR, 'Provider incidents: check the status page, fail over (runbook GenAIServerErrors).', true),
       typeStat('Timeouts', ERR.TIMEOUT, 'The client timeout fired or HTTP 408: stream long generations or cap max_tokens (runbook GenAITimeouts).', true),
       typeStat('Connection errors', ERR.CONNECTION, 'No HTTP response (refused, reset, DNS) or a stream cut mid-way: network path or provider edge.', true),
+      typeStat('Quota exhausted', ERR.INSUFFICIENT_QUOTA, 'Billing: insufficient_quota (HTTP 429) or insufficient balance (402). Nothing recovers by itself: someone has to pay or raise the limit.', false),
       typeStat('Auth errors (401/403)', ERR.AUTH, 'A revoked or rotated API key: fix the secret, nothing else helps.', false),
       typeStat('Bad requests (4xx)', ERR.BAD_REQUEST, 'Client bugs (invalid parameters, unknown model): usually a deploy; roll back.', false),
+      typeStat('Cancelled by callers', ERR.CANCELLED, 'The caller aborted or stopped reading a stream before the answer was complete. Not a failure: it never counts against availability.', false, 'orange'),
       {
         kind: 'timeseries',
         title: 'Failed calls per minute by error.type',
         unit: 'cpm',
         stack: true,
         bars: true,
-        description: `Failed calls per minute by error.type (rate_limit, server_error, timeout, connection, auth, bad_request, cancelled, ...). ${FILTER_NOTE} The dominating type names the runbook section to follow.`,
+        description: 'Failed calls per minute by error.type (rate_limit, server_error, timeout, connection, insufficient_quota, auth, bad_request, ...), cancellations by callers excluded (next panel). The dominating type names the runbook section to follow.',
         targets: [
           {
-            expr: `${by([L.errorType], rate(DURATION.count, { [L.errorType]: '!=' }))} * 60`,
+            expr: `${by([L.errorType], rate(DURATION.count, errorClass('provider', 'billing', 'client')))} * 60`,
             legend: `{{${L.errorType}}}`,
             expect: { data: true, labels: { [L.errorType]: ERR.RATE_LIMIT } },
           },
@@ -337,11 +446,20 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
       },
       {
         kind: 'timeseries',
+        title: 'Cancelled calls per minute by operation',
+        unit: 'cpm',
+        stack: true,
+        bars: true,
+        description: 'Calls per minute the caller cancelled (AbortSignal, a stream abandoned before its answer was complete), by operation. Users pressing stop on streaming chat is normal (10-30%); a jump after a deploy can be a client timeout set too short.',
+        targets: [{ expr: `${by([L.operation], rate(DURATION.count, errorClass('caller')))} * 60`, legend: `{{${L.operation}}}` }],
+      },
+      {
+        kind: 'timeseries',
         title: 'Failed calls per minute by HTTP status',
         unit: 'cpm',
         stack: true,
         bars: true,
-        description: 'Failed calls that got an HTTP response, by status code (429, 500, 503, 401, ...). Errors without a status (timeouts, connection) are not here.',
+        description: 'Failed calls that got an HTTP response, by status code (429, 500, 503, 401, ...). Errors without a status (timeouts, connection, cancellations) are not here.',
         targets: [
           {
             expr: `${by([L.httpStatus], rate(DURATION.count, { [L.errorType]: '!=', [L.httpStatus]: '!=' }))} * 60`,
@@ -352,11 +470,11 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
       },
       {
         kind: 'timeseries',
-        title: 'Error ratio by model',
+        title: 'Provider error ratio by model',
         unit: 'percentunit',
-        w: 24,
-        description: `Share of failed calls per provider and model. One model far above the others: a model-specific quota or outage; move its traffic. Alert threshold ${pct(s.errorRatio.max)}.`,
+        description: `Share of calls per model that failed on the provider path (${ERROR_TYPE_CLASSES.provider.join(', ')}). One model far above the others: a model-specific quota or outage; move its traffic. Alert threshold ${pct(s.errorRatio.max)}. Click a series for its model drill-down.`,
         thresholds: [{ value: s.errorRatio.max, color: 'red' }],
+        links: [toModel],
         targets: [{ expr: errorRatio(DURATION.count, [L.provider, L.requestModel]), legend: `{{${L.requestModel}}} ({{${L.provider}}})`, expect: data }],
       },
       row('Retries and rate limits'),
@@ -395,7 +513,7 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
         max: 1,
         description: `Used share of the provider limit (${n.rateLimitUsed}). Above 80% most of the time: ask for a higher tier or spread traffic over deployments.`,
         thresholds: [{ value: 0.8, color: 'orange' }, { value: 0.95, color: 'red' }],
-        targets: [{ expr: `max by (${L.requestModel}, ${L.rateLimitType}) (${f(n.rateLimitUsed)})`, legend: `{{${L.requestModel}}} {{${L.rateLimitType}}}`, expect: data }],
+        targets: [{ expr: `max by (${L.requestModel}, ${L.rateLimitType}) (${fRec(n.rateLimitUsed)})`, legend: `{{${L.requestModel}}} {{${L.rateLimitType}}}`, expect: data }],
       },
       row('SLOs'),
       {
@@ -404,23 +522,23 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
         unit: 'percentunit',
         decimals: 3,
         w: 6,
-        description: `Share of calls without an error over the dashboard time range, against the ${pct(s.slo.objective)} objective (error budget ${pct(budget)}). Red: the budget for this range is spent.`,
+        description: `Share of calls without a provider-path failure over the dashboard time range, against the ${pct(s.slo.objective)} objective (error budget ${pct(budget)}). Cancellations and client errors do not count against it. Red: the budget for this range is spent.`,
         thresholds: [{ value: 0, color: 'red' }, { value: s.slo.objective, color: 'green' }],
         targets: [{ expr: `1 - ${errorRatio(DURATION.count, [], RANGE, 'increase')}`, instant: true, expect: data }],
       },
       {
         kind: 'timeseries',
-        title: `Latency SLO: share of calls within ${s.latency.sloTargetSeconds}s`,
+        title: `Latency SLO: share of calls within ${s.latency.sloTargetSeconds}s by operation`,
         unit: 'percentunit',
         w: 18,
         max: 1,
-        description: `Share of calls that finished within ${s.latency.sloTargetSeconds}s (a duration bucket bound, so exact). Falling: the provider slows down or outputs grow; see Call duration on Model drill-down.`,
+        description: `Share of calls per operation that finished within ${s.latency.sloTargetSeconds}s (a duration bucket bound, so exact). Embeddings and chat are apart: a blend would hide a slow chat path behind fast embeddings. Falling: the provider slows down or outputs grow; see the model drill-down.`,
         thresholds: [{ value: 0, color: 'red' }, { value: s.slo.objective, color: 'green' }],
         targets: [
           {
-            expr: `${by([], rate(DURATION.bucket, { [L.le]: leMatcher(s.latency.sloTargetSeconds) }))} / ${by([], rate(DURATION.count))}`,
-            legend: `within ${s.latency.sloTargetSeconds}s`,
-            expect: data,
+            expr: `${by([L.operation], rate(DURATION.bucket, { [L.le]: leMatcher(s.latency.sloTargetSeconds) }))} / ${by([L.operation], rate(DURATION.count))}`,
+            legend: `{{${L.operation}}}`,
+            expect: { data: true, labels: { [L.operation]: 'chat' } },
           },
         ],
       },
@@ -429,32 +547,16 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
         title: 'Error budget burn rate',
         unit: 'short',
         w: 24,
-        description: `Error ratio divided by the error budget (${pct(budget)}) per window, per service (recorded ${n.errorRatio['5m']} and siblings; filtered by service and environment). 1 = the budget lasts exactly the SLO period. The alerts page when both windows of a pair exceed the factor (${s.slo.burnRates.map((b) => `${b.long}/${b.short} ${b.factor}x`).join(', ')}). Long windows need that much history.`,
+        description: `Error ratio divided by the error budget (${pct(budget)}) per window, per service (recorded ${n.errorRatio['5m']} and siblings). 1 = the budget lasts exactly the SLO period. The alerts page when both windows of a pair exceed the factor (${s.slo.burnRates.map((b) => `${b.long}/${b.short} ${b.factor}x`).join(', ')}). Long windows need that much history.`,
         thresholds: [...new Set(s.slo.burnRates.map((b) => b.factor))].sort((a, b) => a - b).map((v, i, all) => ({ value: v, color: i === all.length - 1 ? 'red' : 'orange' })),
         targets: errorRatioWindows(s).map((w) => ({
-          expr: `max by (${L.service}) (${fService(n.errorRatio[w]!)}) / ${Number(budget.toPrecision(12))}`,
+          expr: `max by (${L.service}) (${fRec(n.errorRatio[w]!)}) / ${Number(budget.toPrecision(12))}`,
           legend: `{{${L.service}}} ${w}`,
           // A short run has data at 5m and 1h; longer windows fill in with history.
           ...(w === '5m' || w === '1h' ? { expect: data } : {}),
         })),
       },
-      {
-        kind: 'bargauge',
-        title: 'Firing genai-meter alerts',
-        unit: 'short',
-        decimals: 0,
-        w: 24,
-        h: 6,
-        noValue: '0',
-        description: 'Prometheus alerts of this mixin that fire now, by name and severity (the ALERTS series). Each one has a runbook section in docs/runbook.md.',
-        targets: [
-          {
-            expr: `sum by (alertname, severity) (ALERTS{alertstate="firing", category!="", ${L.service}=~"$service"})`,
-            instant: true,
-            legend: '{{alertname}} ({{severity}})',
-          },
-        ],
-      },
+      firingAlerts(24, 8),
     ],
   };
 }
@@ -462,33 +564,34 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
 export function modelDashboard(s: MixinSettings): DashboardSpec {
   const ttfc = `${PROM.timeToFirstChunk}_bucket`;
   const chunk = `${PROM.timePerOutputChunk}_bucket`;
+  const perCall = (num: string, type: 'input' | 'output') => `${num} / ${by([], rate(tokenCount, tokenType(type)))}`;
   return {
-    uid: 'genai-meter-model',
+    uid: DASHBOARD_UIDS.model,
     title: 'GenAI / Model drill-down',
     file: 'genai-model',
-    description: 'One model (pick it in the Model variable): latency distribution, tokens per call, time to first chunk and per chunk.',
+    description: 'One section per selected model (the Model variable): latency distribution and quantiles, time to first chunk and per chunk, tokens per call, outcomes, response models, cost per call.',
     items: [
-      row('Latency'),
+      row('$model', 'model'),
       {
         kind: 'heatmap',
         title: 'Call duration heatmap',
         unit: 's',
-        description: 'Calls per second in each duration bucket over time, for the selected models. A second band appearing higher up is a slow subset (one region, long outputs, retries); a whole-band shift is the provider slowing down.',
+        description: 'Calls per second in each duration bucket over time, for this model. A second band appearing higher up is a slow subset (one region, long outputs, retries); a whole-band shift is the provider slowing down.',
         targets: [{ expr: by([L.le], rate(DURATION.bucket)), format: 'heatmap', legend: '{{le}}', expect: data }],
       },
       {
         kind: 'timeseries',
         title: 'Call duration P50 / P95 / P99',
         unit: 's',
-        description: `Duration quantiles from the raw histogram over $__rate_interval (finer than the 5-minute recorded ones). Alerts: P95 ${s.latency.p95Seconds}s, P99 ${s.latency.p99Seconds}s.`,
+        description: `Duration quantiles of this model by operation, from the raw histogram over $__rate_interval (finer than the 5-minute recorded ones). Alerts: P95 ${s.latency.p95Seconds}s, P99 ${s.latency.p99Seconds}s.`,
         thresholds: [{ value: s.latency.p95Seconds, color: 'orange' }, { value: s.latency.p99Seconds, color: 'red' }],
-        targets: quantileTargets(rate(DURATION.bucket), true),
+        targets: quantileTargets(rate(DURATION.bucket), true, [L.operation], `{{${L.operation}}} `),
       },
       {
         kind: 'timeseries',
         title: 'Time to first chunk P50 / P95 / P99',
         unit: 's',
-        description: `Streaming calls only: how long until the first chunk. Grows with input tokens (prefill) and provider queueing. Alert at P95 ${s.timeToFirstChunk.p95Seconds}s.`,
+        description: `Streaming calls of this model only: how long until the first chunk. Grows with input tokens (prefill) and provider queueing. Alert at P95 ${s.timeToFirstChunk.p95Seconds}s.`,
         thresholds: [{ value: s.timeToFirstChunk.p95Seconds, color: 'red' }],
         targets: quantileTargets(rate(ttfc), true),
       },
@@ -496,43 +599,27 @@ export function modelDashboard(s: MixinSettings): DashboardSpec {
         kind: 'timeseries',
         title: 'Time per output chunk P50 / P95 / P99',
         unit: 's',
-        description: 'Streaming calls only: the gap between consecutive chunks, i.e. generation speed as users see it. Rising: the provider is overloaded or the model is slower; a faster model or region helps.',
+        description: 'Streaming calls of this model only: the gap between consecutive chunks, i.e. generation speed as users see it. Rising: the provider is overloaded or the model is slower; a faster model or region helps.',
         targets: quantileTargets(rate(chunk), true),
       },
-      row('Tokens'),
       {
         kind: 'timeseries',
-        title: 'Tokens per call (mean)',
+        title: 'Tokens per call: input, cached, output, reasoning',
         unit: 'short',
-        description: 'Mean input and output tokens per call. Input creeping up: growing chat history or retrieval; output growing: answers get longer (set max_tokens). Both drive cost and latency.',
+        description: 'Mean tokens per call of this model: input (with the part read from the prompt cache) and output (with the part spent on reasoning). Input creeping up: growing chat history or retrieval; output growing: answers get longer (set max_tokens). Both drive cost and latency.',
         targets: [
-          {
-            expr: `${by([L.tokenType], rate(`${PROM.tokenUsage}_sum`))} / ${by([L.tokenType], rate(`${PROM.tokenUsage}_count`))}`,
-            legend: `{{${L.tokenType}}}`,
-            expect: { data: true, labels: { [L.tokenType]: 'output' } },
-          },
+          { expr: perCall(by([], rate(tokenSum, tokenType('input'))), 'input'), legend: 'input', expect: data },
+          { expr: perCall(by([], rate(PROM.tokenDetails, detail('CACHE_READ'))), 'input'), legend: 'input from cache' },
+          { expr: perCall(by([], rate(tokenSum, tokenType('output'))), 'output'), legend: 'output', expect: data },
+          { expr: perCall(by([], rate(PROM.tokenDetails, detail('REASONING'))), 'output'), legend: 'output for reasoning' },
         ],
       },
-      {
-        kind: 'timeseries',
-        title: 'Tokens per call P95',
-        unit: 'short',
-        description: 'P95 of tokens per call by type, from the token-usage histogram (buckets are powers of 4, so read it as an order of magnitude). Outliers here are the expensive calls.',
-        targets: [
-          {
-            expr: quantile(0.95, rate(`${PROM.tokenUsage}_bucket`), [L.tokenType]),
-            legend: `{{${L.tokenType}}}`,
-            expect: { data: true, labels: { [L.tokenType]: 'input' } },
-          },
-        ],
-      },
-      row('Calls'),
       {
         kind: 'timeseries',
         title: 'Calls per minute by operation and outcome',
         unit: 'cpm',
         stack: true,
-        description: 'Calls per minute by operation and error.type (empty = success). Shows whether failures concentrate on streaming chat, embeddings or the Responses API.',
+        description: 'Calls per minute of this model by operation and error.type (empty = success, cancelled = stopped by the caller). Shows whether failures concentrate on streaming chat, embeddings or the Responses API.',
         targets: [
           {
             expr: `${by([L.operation, L.errorType], rate(DURATION.count))} * 60`,
@@ -559,9 +646,8 @@ export function modelDashboard(s: MixinSettings): DashboardSpec {
         title: 'Cost per call (mean)',
         unit: 'currencyUSD',
         decimals: 4,
-        w: 24,
-        description: 'Mean USD per priced call for the selected models. Together with tokens per call it tells whether cost moves with prompt size or with output size.',
-        targets: [{ expr: `${by([L.requestModel], rate(`${PROM.cost}_sum`))} / ${by([L.requestModel], rate(`${PROM.cost}_count`))}`, legend: `{{${L.requestModel}}}`, expect: data }],
+        description: 'Mean USD per priced call of this model, by feature. Together with tokens per call it tells whether cost moves with prompt size or with output size.',
+        targets: [{ expr: `${by([FEATURE_LABEL], rate(costSum))} / ${by([FEATURE_LABEL], rate(costCount))}`, legend: `{{${FEATURE_LABEL}}}`, expect: data }],
       },
     ],
   };
