@@ -209,7 +209,7 @@ function priceRows(model: string, { key, price }: ResolvedModel): [string, strin
 }
 
 function printRows(rows: [string, string][]): void {
-  process.stdout.write(rows.map(([label, value]) => `${`${label}:`.padEnd(13)}${value}\n`).join(''));
+  process.stdout.write(rows.map(([label, value]) => `${`${label}:`.padEnd(15)}${value}\n`).join(''));
 }
 
 function describeUsage(u: CallUsage): string {
