@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// genai-meter-simulator: runs the simulator until SIGINT/SIGTERM. Prints OPENAI_BASE_URL=... on
-// stdout once listening, so scripts can read the line and export it.
+// genai-meter-simulator: runs the simulator until SIGINT/SIGTERM. Prints OPENAI_BASE_URL=...,
+// ANTHROPIC_BASE_URL=... and GOOGLE_GEMINI_BASE_URL=... on stdout once listening (one port serves
+// the three APIs), so scripts can read the lines and export them.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,8 @@ import { FAULT_KINDS, type FaultKind, type RateLimit, type SimulatorOptions } fr
 
 export const USAGE = `Usage: genai-meter-simulator [options]
 
-An OpenAI-compatible HTTP server with realistic latency, streaming, usage and injected faults.
+An HTTP server speaking the OpenAI, Anthropic Messages and Gemini APIs on one port, with
+realistic latency, streaming, usage, rate-limit headers and injected faults.
 
 Options:
   --port <n>             TCP port (default 8080; 0 picks a free port)
@@ -18,16 +20,20 @@ Options:
   --latency-scale <x>    multiplies the latency model; 0 = answer immediately (default 1)
   --faults <list>        random fault probabilities per request, e.g. rate_limit=0.02,server_error=0.01
                          kinds: ${FAULT_KINDS.join(', ')}
-  --rate-limit <list>    per-model requests/tokens per minute, e.g. default=5000/2000000,gpt-4o=500/30000
+  --rate-limit <list>    per-model limits per minute, REQUESTS/TOKENS[/INPUT_TOKENS/OUTPUT_TOKENS],
+                         e.g. default=5000/2000000,gpt-4o=500/30000,claude-haiku-4-5=50/50000/40000/8000
   --response-model <list> request -> response model, e.g. my-model=my-model-2025-01-01
   -h, --help             show this help
 
-Endpoints: POST /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/completions,
-GET /v1/models, /health, and Azure /openai/deployments/{deployment}/... paths.
+Endpoints: OpenAI POST /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/completions,
+GET /v1/models, /health, and Azure /openai/deployments/{deployment}/... paths; Anthropic
+POST /v1/messages, /v1/messages/count_tokens; Gemini POST /v1beta/models/{model}:generateContent,
+:streamGenerateContent?alt=sse, :embedContent, :batchEmbedContents, :countTokens.
 Per-request control headers: x-sim-usage, x-sim-chunks, x-sim-response-model,
-x-sim-latency-ms, x-sim-fault, x-sim-fault-times, x-sim-retry-after (see README).
+x-sim-latency-ms, x-sim-fault, x-sim-fault-times, x-sim-fault-id, x-sim-retry-after (see README).
 
-On start it prints OPENAI_BASE_URL=http://HOST:PORT/v1 and runs until SIGINT or SIGTERM.
+On start it prints OPENAI_BASE_URL=http://HOST:PORT/v1, ANTHROPIC_BASE_URL=http://HOST:PORT
+and GOOGLE_GEMINI_BASE_URL=http://HOST:PORT, then runs until SIGINT or SIGTERM.
 `;
 
 export class UsageError extends Error {}
@@ -86,9 +92,10 @@ export function parseCliArgs(argv: string[]): { help: true } | { help: false; op
   if (values['rate-limit'] !== undefined) {
     const limits: Record<string, Partial<RateLimit>> = {};
     for (const [model, spec] of pairs('rate-limit', values['rate-limit'])) {
-      const match = /^(\d+)\/(\d+)$/.exec(spec);
-      if (!match) throw new UsageError(`--rate-limit: expected model=REQUESTS/TOKENS, got '${model}=${spec}'`);
+      const match = /^(\d+)\/(\d+)(?:\/(\d+)\/(\d+))?$/.exec(spec);
+      if (!match) throw new UsageError(`--rate-limit: expected model=REQUESTS/TOKENS[/INPUT_TOKENS/OUTPUT_TOKENS], got '${model}=${spec}'`);
       limits[model] = { requests: Number(match[1]), tokens: Number(match[2]) };
+      if (match[3] !== undefined) Object.assign(limits[model], { inputTokens: Number(match[3]), outputTokens: Number(match[4]) });
     }
     options.rateLimits = limits;
   }
@@ -117,7 +124,7 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`genai-meter-simulator: cannot start: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`OPENAI_BASE_URL=${simulator.baseURL}\n`);
+  process.stdout.write(`OPENAI_BASE_URL=${simulator.baseURL}\nANTHROPIC_BASE_URL=${simulator.url}\nGOOGLE_GEMINI_BASE_URL=${simulator.url}\n`);
   const sim = simulator;
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
