@@ -453,6 +453,22 @@ describe('provisioning', () => {
     expect(policies.policies[0]!.routes.map((r) => r.object_matchers[0]![2]).sort()).toEqual([...new Set(alerts.map((a) => a.severity))].sort());
   });
 
+  it('every Grafana-managed rule links to the dashboard panel to look at (__dashboardUid__ and __panelId__ of a generated panel)', () => {
+    const byUid = new Map(rendered.map((d) => [d.json.uid, d.json]));
+    const target = (r: Rule) => {
+      const d = byUid.get(r.annotations.__dashboardUid__!);
+      return [d?.title, d?.panels.find((p) => String((p as { id?: number }).id) === r.annotations.__panelId__)?.title];
+    };
+    const rules = expandedRules().rules;
+    for (const r of rules) expect(target(r)[1], r.title).toBeDefined();
+    const of = (name: string) => target(rules.find((r) => r.title === name)!);
+    expect(of('GenAIRateLimited')).toEqual(['GenAI / Reliability', 'Failed calls per minute by error.type']);
+    expect(of('GenAIErrorBudgetBurnFast')).toEqual(['GenAI / Reliability', 'Error budget burn rate']);
+    expect(of('GenAIHourlySpendHigh')).toEqual(['GenAI / Cost', 'Spend per hour by service']);
+    expect(of('GenAIUnpricedCalls')).toEqual(['GenAI / Cost', 'Unpriced calls by model']);
+    expect(of('GenAITimeToFirstChunkHigh')).toEqual(['GenAI / Overview', 'Time to first chunk P95 by model']);
+  });
+
   it('Grafana-managed alert queries are in allQueries with expectations only where data must exist', () => {
     const entries = allQueries().filter((q) => q.name.startsWith('grafana / '));
     expect(entries.length).toBe(alerts.length);

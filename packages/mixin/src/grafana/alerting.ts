@@ -3,9 +3,11 @@
 // a compound condition (burn rates, baselines, `unless`) is evaluated as a whole in A and C fires when
 // B > 0 (those expressions only return series, all positive, while the condition holds).
 import type { MixinSettings } from '../config.js';
-import type { AlertDefinition, QueryEntry, TemplateRefs, ValueFormat } from '../model.js';
+import type { AlertCategory, AlertDefinition, QueryEntry, TemplateRefs, ValueFormat } from '../model.js';
 import { L } from '../promnames.js';
 import { runbookUrl } from '../render-prometheus.js';
+import { renderDashboard } from './builder.js';
+import { DASHBOARD_UIDS, dashboards } from './dashboards.js';
 
 /** The provisioned Prometheus datasource's pinned uid (grafana/provisioning/datasources). */
 export const DATASOURCE_UID = 'genai-meter-prometheus';
@@ -44,6 +46,42 @@ export function grafanaRuleUid(alertName: string): string {
   return uid;
 }
 
+type DashboardKey = keyof typeof DASHBOARD_UIDS;
+interface PanelRef {
+  readonly dashboard: DashboardKey;
+  readonly title: string;
+}
+
+/** The panel where an alert of each category is investigated; more specific alerts by name below. */
+const PANEL_BY_CATEGORY: Partial<Record<AlertCategory, PanelRef>> = {
+  rate_limit: { dashboard: 'reliability', title: 'Failed calls per minute by error.type' },
+  errors: { dashboard: 'reliability', title: 'Failed calls per minute by error.type' },
+  latency: { dashboard: 'overview', title: 'Call duration P95 by model' },
+  spend: { dashboard: 'cost', title: 'Spend per hour by service' },
+  tokens: { dashboard: 'overview', title: 'Tokens per second: input, cached, output, reasoning' },
+  telemetry: { dashboard: 'overview', title: 'Requests per minute' },
+};
+const PANEL_BY_NAME: readonly (readonly [RegExp, PanelRef])[] = [
+  [/BudgetBurn/, { dashboard: 'reliability', title: 'Error budget burn rate' }],
+  [/TimeToFirstChunk/, { dashboard: 'overview', title: 'Time to first chunk P95 by model' }],
+  [/ExpensiveCalls/, { dashboard: 'cost', title: 'Average cost per call by model' }],
+  [/Unpriced/, { dashboard: 'cost', title: 'Unpriced calls by model' }],
+];
+/** Where an alert of a category this table does not know yet is shown. */
+const FALLBACK_PANEL: PanelRef = { dashboard: 'overview', title: 'Firing alerts' };
+
+/**
+ * The dashboard and panel an alert links to (`__dashboardUid__` / `__panelId__` on the Grafana rule):
+ * Grafana shows the alert's state on that panel and puts the panel's link in its notifications.
+ */
+export function alertPanel(settings: MixinSettings, alert: AlertDefinition): { dashboardUid: string; panelId: number; title: string } {
+  const ref = PANEL_BY_NAME.find(([re]) => re.test(alert.name))?.[1] ?? PANEL_BY_CATEGORY[alert.category] ?? FALLBACK_PANEL;
+  const spec = dashboards(settings).find((d) => d.uid === DASHBOARD_UIDS[ref.dashboard])!;
+  const panel = renderDashboard(spec).panels.find((p) => p.type !== 'row' && p.title === ref.title);
+  if (!panel?.id) throw new Error(`alert ${alert.name}: no panel "${ref.title}" on ${spec.title}`);
+  return { dashboardUid: spec.uid, panelId: panel.id, title: `${spec.title} / ${ref.title}` };
+}
+
 export interface GrafanaAlertQuery {
   readonly alert: AlertDefinition;
   /** The PromQL evaluated in data[A]. */
@@ -60,6 +98,7 @@ export function grafanaAlertQueries(alerts: readonly AlertDefinition[]): Grafana
 /** One Grafana alert rule in the provisioning file format (apiVersion 1), before `$` escaping. */
 export function grafanaAlertRule(settings: MixinSettings, q: GrafanaAlertQuery): Record<string, unknown> {
   const a = q.alert;
+  const panel = alertPanel(settings, a);
   return {
     uid: grafanaRuleUid(a.name),
     title: a.name,
@@ -97,6 +136,9 @@ export function grafanaAlertRule(settings: MixinSettings, q: GrafanaAlertQuery):
       summary: a.summary(grafanaTemplateRefs),
       description: a.description(grafanaTemplateRefs),
       runbook_url: runbookUrl(settings, a.name),
+      // Grafana's link from the rule to the panel to look at (both annotations are needed).
+      __dashboardUid__: panel.dashboardUid,
+      __panelId__: String(panel.panelId),
     },
     isPaused: false,
   };
