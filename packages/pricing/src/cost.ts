@@ -54,7 +54,6 @@ function unitsCost(price: ModelPrice, usage: CallUsage, factor: number): number 
     if (price.perMillionCharacters === undefined) return { reason: 'unpriced_usage', detail: 'characters' };
     usd += (characters / PER_MILLION) * price.perMillionCharacters;
   }
-  if (images === 0 && seconds === 0 && characters === 0 && price.input === undefined) return { reason: 'unpriced_usage', detail: 'no usage' };
   return usd * factor;
 }
 
@@ -87,7 +86,10 @@ export function computeCost(
     modelKey, serviceTier, longContextAbove: undefined, billedBy: 'tokens',
   };
 
-  if (input === 0 && output === 0) {
+  const hasUnits = count(usage.images) > 0 || count(usage.audioSeconds) > 0 || count(usage.characters) > 0;
+  if (input === 0 && output === 0 && (hasUnits || price.input === undefined)) {
+    // A model priced only per unit with no unit usage is not free: it is unpriced.
+    if (!hasUnits) return { reason: 'unpriced_usage', detail: 'no usage' };
     const units = unitsCost(price, usage, factor);
     if (typeof units !== 'number') return units;
     result.unitsUsd = units;

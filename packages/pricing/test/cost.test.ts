@@ -71,7 +71,18 @@ const CASES: Case[] = [
   // DeepSeek 0.14 / 0.0028 hit / 0.28: 2000*0.14 + 8000*0.0028 + 1000*0.28 = 280 + 22.4 + 280 = 582.4
   { model: 'deepseek/deepseek-chat', usage: { inputTokens: 10_000, cacheReadTokens: 8_000, outputTokens: 1_000 }, key: 'deepseek-chat', totalUsd: 0.0005824 },
   // 1000*0.14 + 5000*0.28 = 1540
-  { model: 'deepseek-reasoner', usage: { inputTokens: 1_000, outputTokens: 5_000, reasoningTokens: 4_000 }, key: 'deepseek-reasoner', totalUsd: 0.00154 },
+  { model: 'deepseek-reasoner', usage: { inputTokens: 1_000, outputTokens: 5_000, reasoningTokens: 4_000 }, key: 'deepseek-chat', totalUsd: 0.00154 },
+  // deepseek-v3.2 0.28 / 0.028 hit / 0.42: 2000*0.28 + 8000*0.028 + 1000*0.42 = 560 + 224 + 420 = 1204
+  { model: 'deepseek/deepseek-v3.2', usage: { inputTokens: 10_000, cacheReadTokens: 8_000, outputTokens: 1_000 }, key: 'deepseek-v3.2', totalUsd: 0.001204 },
+  // deepseek-v4-pro (peak) 1.32 / 0.044 / 3.96: 1e6*1.32 + 1e6*3.96 = 5.28 (not 4x: 1.74 / 3.48 gave 5.22 at a promotion multiple)
+  { model: 'deepseek-v4-pro', usage: { inputTokens: 1_000_000, outputTokens: 1_000_000 }, key: 'deepseek-v4-pro', totalUsd: 5.28 },
+  // Qwen, Kimi, GLM: qwen3-max 0-32K 1.2 / 6: 10000*1.2 + 1000*6 = 18000; kimi-k2.6 0.6/0.1/3: 9000*0.6 + 1000*0.1 + 1000*3 = 8500; glm-5.1 1.4/0.26/4.4: 1000*1.4 + 1000*4.4 = 5800
+  { model: 'dashscope/qwen3-max', usage: { inputTokens: 10_000, outputTokens: 1_000 }, key: 'qwen3-max', totalUsd: 0.018 },
+  { model: 'moonshotai/kimi-k2.6', usage: { inputTokens: 10_000, cacheReadTokens: 1_000, outputTokens: 1_000 }, key: 'kimi-k2.6', totalUsd: 0.0085 },
+  { model: 'z-ai/glm-5.1', usage: { inputTokens: 1_000, outputTokens: 1_000 }, key: 'glm-5.1', totalUsd: 0.0058 },
+  // gpt-oss-120b on Groq 0.15 / 0.6: 1e6*0.15 + 1e6*0.6 = 0.75; Fireworks' path resolves to its own llama name
+  { model: 'openai/gpt-oss-120b', usage: { inputTokens: 1_000_000, outputTokens: 1_000_000 }, key: 'gpt-oss-120b', totalUsd: 0.75 },
+  { model: 'accounts/fireworks/models/llama-v3p3-70b-instruct', usage: { inputTokens: 1_000_000, outputTokens: 0 }, key: 'llama-v3p3-70b-instruct', totalUsd: 0.9 },
   // xAI
   // grok-4 3 / 0.75 / 15: 8000*3 + 2000*0.75 + 1000*15 = 40500
   { model: 'grok-4', usage: { inputTokens: 10_000, cacheReadTokens: 2_000, outputTokens: 1_000 }, key: 'grok-4-0709', totalUsd: 0.0405 },
@@ -102,13 +113,15 @@ describe('cost per call', () => {
     const cost = catalog.cost(model, usage);
     expect(cost?.modelKey).toBe(key);
     expectClose(cost!.totalUsd, totalUsd);
-    const parts = cost!.inputUsd + cost!.cacheReadUsd + cost!.cacheWriteUsd + cost!.outputUsd + cost!.reasoningUsd;
+    const parts = cost!.inputUsd + cost!.cacheReadUsd + cost!.cacheWriteUsd + cost!.outputUsd + cost!.reasoningUsd + cost!.audioUsd + cost!.imageUsd;
     expect(parts).toBe(cost!.totalUsd);
+    expect(cost!.serviceTier).toBe('standard');
+    expect(cost!.longContextAbove).toBeUndefined();
   });
 
   it('covers every provider named in the brief', () => {
     const providers = new Set(CASES.map((c) => catalog.resolve(c.model)!.price.provider));
-    expect([...providers].sort()).toEqual(['anthropic', 'deepseek', 'gcp.gemini', 'groq', 'mistral_ai', 'openai', 'together_ai', 'x_ai']);
+    expect([...providers].sort()).toEqual(['anthropic', 'dashscope', 'deepseek', 'fireworks_ai', 'gcp.gemini', 'groq', 'mistral_ai', 'moonshot', 'openai', 'together_ai', 'x_ai', 'zai']);
   });
 
   it('sums many calls to the hand-computed figure within 1e-9 relative', () => {
@@ -200,7 +213,10 @@ describe('inconsistent usage', () => {
 
   it('treats negative, NaN and infinite counts as zero', () => {
     const c = catalog.cost('gpt-4o', { inputTokens: -5, outputTokens: Number.NaN, cacheReadTokens: Infinity, reasoningTokens: -1 })!;
-    expect(c).toEqual({ totalUsd: 0, inputUsd: 0, cacheReadUsd: 0, cacheWriteUsd: 0, outputUsd: 0, reasoningUsd: 0, modelKey: 'gpt-4o' });
+    expect(c).toEqual({
+      totalUsd: 0, inputUsd: 0, cacheReadUsd: 0, cacheWriteUsd: 0, outputUsd: 0, reasoningUsd: 0, audioUsd: 0, imageUsd: 0, unitsUsd: 0,
+      modelKey: 'gpt-4o', serviceTier: 'standard', longContextAbove: undefined, billedBy: 'tokens',
+    });
   });
 });
 
