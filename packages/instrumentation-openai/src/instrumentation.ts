@@ -349,11 +349,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
    */
   private _observe(result: unknown, call: Call, beneath: Beneath): void {
     if (!isAPIPromise(result)) {
-      if (call.stream && beneath.streamsObservable !== false) {
-        beneath.streamsObservable = false;
-        this._diag.warn('genai-meter: openai create() under another wrapper returned no APIPromise for a stream; stream usage is no longer requested through it');
-      }
-      this._observeThenable(result, call);
+      this._observeThenable(result, call, beneath);
       return;
     }
     if (call.stream) beneath.streamsObservable ??= true;
@@ -437,7 +433,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
    * observed through `then`, which changes nothing for the caller (the value or error is not touched; a
    * rejection is handled only by this observer's own derived promise).
    */
-  private _observeThenable(result: unknown, call: Call): void {
+  private _observeThenable(result: unknown, call: Call, beneath: Beneath): void {
     const then = result !== null && (typeof result === 'object' || typeof result === 'function') ? (result as { then?: unknown }).then : undefined;
     if (typeof then !== 'function') {
       this._diag.debug('openai create() returned neither a promise nor a thenable; call not recorded');
@@ -450,9 +446,18 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       result,
       (data: unknown) => {
         try {
-          if (isStreamLike(data)) observeStream(data, call, diag);
-          else if (call.stream && data !== null && typeof data === 'object' && observeAsyncIterable(data, call, diag)) return;
-          else finishWithBody(call, data, responsesApi);
+          if (isStreamLike(data)) {
+            // The SDK's Stream, reached before the caller could read it: its extra chunk can be hidden.
+            if (observeStream(data, call, diag)) beneath.streamsObservable ??= true;
+          } else if (call.stream && data !== null && typeof data === 'object') {
+            // The wrapper's own iterable: observed, but a usage chunk added for us could reach the caller
+            // through other paths, so the request is never changed again under this wrapper.
+            if (beneath.streamsObservable !== false) {
+              beneath.streamsObservable = false;
+              diag.info('genai-meter: a wrapper under genai-meter returns its own stream objects; stream usage is not requested through it');
+            }
+            if (!observeAsyncIterable(data, call, diag)) call.discard();
+          } else finishWithBody(call, data, responsesApi);
         } catch (e) {
           diag.error('genai-meter: failed to read a response body', e);
         }
