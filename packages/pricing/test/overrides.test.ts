@@ -36,7 +36,7 @@ describe('override precedence: bundled < file < programmatic', () => {
     expect(price.input).toBe(1.5); // programmatic wins
     expect(price.cachedInput).toBe(1.0); // file wins over bundled
     expect(price.output).toBe(10); // bundled kept
-    expect(price.source).toBe('https://platform.openai.com/docs/pricing');
+    expect(price.source).toBe('https://developers.openai.com/api/docs/pricing');
     // 1000*1.5 + 1000*1.0 + 1000*10 = 12500
     expect(cat.cost('gpt-4o', { inputTokens: 2_000, cacheReadTokens: 1_000, outputTokens: 1_000 })!.totalUsd).toBeCloseTo(0.0125, 15);
   });
@@ -112,7 +112,7 @@ describe('schema errors name the file, the JSON path and the entry', () => {
     expect(err.path).toBe(file);
     expect(err.entry).toBe('gpt-4o');
     expect(err.jsonPath).toBe('$.models["gpt-4o"].input');
-    expect(err.message).toBe(`invalid pricing file ${file} at $.models["gpt-4o"].input (model "gpt-4o"): expected a non-negative number of USD per 1M tokens, got "abc"`);
+    expect(err.message).toBe(`invalid pricing file ${file} at $.models["gpt-4o"].input (entry "gpt-4o"): expected a non-negative number of USD per 1M tokens, got "abc"`);
   });
 
   it.each([
