@@ -14,15 +14,35 @@ export {
   COMPOSE_TARGETS,
   type PrometheusConfigOptions,
 } from './render-prometheus.js';
+export { renderAlertmanagerConfig, DEFAULT_ALERTMANAGER_OPTIONS, inhibitionPairs, amMatcher, type AlertmanagerConfigOptions, type InhibitionPair } from './render-alertmanager.js';
 export {
-  renderAlertmanagerConfig,
-  DEFAULT_ALERTMANAGER_OPTIONS,
-  inhibitionPairs,
+  notificationSettingsFromEnv,
+  NotificationConfigError,
+  NOTIFY_ENV,
+  RECEIVER_KINDS,
+  RECEIVER_ROUTES,
+  SECRET_FILES,
+  DEFAULT_SECRETS_DIR,
+  type NotificationSettings,
+  type NotifySource,
+  type ReceiverKind,
+  type ReceiverRoute,
+} from './notifications/env.js';
+export {
+  notifyingRoutes,
   sameTimers,
-  type AlertmanagerConfigOptions,
-  type InhibitionPair,
+  stagingMatcher,
+  DEFAULT_ROUTE_TIMERS,
+  ROUTE_NAMES,
+  WATCHDOG_ALERT,
+  BLACKHOLE,
+  GRAFANA_FOLDER_LABEL,
+  type Matcher,
+  type RouteName,
   type RouteTimers,
-} from './render-alertmanager.js';
+  type RoutingTree,
+} from './notifications/routing.js';
+export { EXAMPLE_NOTIFY_ENV } from './notifications/example.js';
 export { renderRunbook } from './render-runbook.js';
 export { renderRuleTests, ruleTestFiles, refRate, refIncrease, refQuantile, type PromtoolTestGroup, type RuleTestFile } from './rule-tests.js';
 export { generateFiles, PATHS, dashboardPath } from './files.js';
@@ -39,9 +59,10 @@ export {
   type SubstitutionValues,
   type FilterVar,
 } from './grafana/variables.js';
-export { renderDashboard, dashboardQueries, unappliedFilters, DATASOURCE_REF, type DashboardSpec, type Panel, type AlertList, type Target, type Unit } from './grafana/builder.js';
+export { renderDashboard, dashboardQueries, unappliedFilters, variableSelectors, DATASOURCE_REF, type DashboardSpec, type Panel, type AlertList, type Target, type Unit } from './grafana/builder.js';
 export type { GrafanaDashboard, GrafanaPanel, PrometheusQuery, AsJson } from './grafana/schema.js';
 export { dashboards, overviewDashboard, costDashboard, reliabilityDashboard, modelDashboard, DASHBOARD_UIDS } from './grafana/dashboards.js';
+
 export {
   grafanaAlertRuleGroups,
   grafanaAlertRule,
@@ -58,14 +79,24 @@ export {
   escapeForProvisioning,
   datasourceProvisioning,
   dashboardProvisioning,
-  contactPointProvisioning,
-  policyProvisioning,
+  notificationProvisioningFiles,
   env,
   EnvRef,
+  file,
+  FileRef,
   PROVISIONING_ENV,
   PROVISIONING_PATHS,
   GRAFANA_DASHBOARDS_PATH,
   COMPOSE_DATASOURCE,
   type DatasourceOptions,
 } from './grafana/provisioning.js';
+export {
+  contactPointProvisioning,
+  policyProvisioning,
+  contactPointName,
+  ALERTMANAGER_CONTACT_POINT,
+  GRAFANA_TYPES,
+  FEISHU_PAYLOAD,
+  type GrafanaIntegration,
+} from './grafana/notifications.js';
 export { allQueries } from './queries.js';

@@ -1,55 +1,39 @@
-// Alertmanager configuration (0.25+): route by severity, group per alert and service, each page
-// inhibits the tickets its definition names (explicit pairs), example receivers without secrets.
+// Alertmanager configuration (0.25+, the Debian release the tests run; the compose image is newer):
+// receivers from the notification settings (secrets read by Alertmanager from files), routes by
+// environment and severity with the watchdog to a heartbeat, the Grafana-managed copies held back
+// unless Grafana is the source that notifies, and each page inhibiting the tickets its definition names.
 import { Document } from 'yaml';
-import type { Severity } from './config.js';
 import type { AlertDefinition } from './model.js';
-import { L } from './promnames.js';
+import { CHAT_KINDS, type NotificationSettings, type ReceiverKind, notificationSettingsFromEnv } from './notifications/env.js';
+import { EXAMPLE_NOTIFY_ENV } from './notifications/example.js';
+import { PAGERDUTY_SEVERITY, TEXT, TITLE } from './notifications/messages.js';
+import {
+  BLACKHOLE,
+  DEFAULT_ROUTE_TIMERS,
+  GRAFANA_FOLDER_LABEL,
+  notifyingRoutes,
+  ROUTE_NAMES,
+  timersDiff,
+  validateTimers,
+  type Matcher,
+  type RouteName,
+  type RouteTimers,
+  type RoutingTree,
+} from './notifications/routing.js';
 import { GENERATED_HEADER } from './render-prometheus.js';
 
-/** Alertmanager's notification timers for one route (Alertmanager duration strings). */
-export interface RouteTimers {
-  /** How long a new group waits for more alerts before its first notification. */
-  groupWait: string;
-  /** How long before notifying about alerts added to a group that was already notified. */
-  groupInterval: string;
-  /** How long before an unchanged, still-firing group is notified again. */
-  repeatInterval: string;
-}
-
 export interface AlertmanagerConfigOptions {
-  /** Paging webhook (a PagerDuty/Opsgenie bridge, DingTalk/Feishu relay, or the e2e test's listener). */
-  pageWebhookUrl: string;
-  /** Directory mounted into the Alertmanager container that holds the secret files. */
-  secretsDir: string;
-  slackChannel: { page: string; ticket: string; info: string };
-  emailTo: string;
-  emailFrom: string;
-  smtpSmarthost: string;
-  /** Timers per severity route; `ticket` is the root route's (tickets and anything unmatched). */
-  timers: Readonly<Record<Severity, RouteTimers>>;
+  /** Receivers, routes and the notifying source (`notificationSettingsFromEnv`). */
+  readonly notifications: NotificationSettings;
+  /** Timers per route; `ticket` is the root route's. */
+  readonly timers: Readonly<Record<RouteName, RouteTimers>>;
 }
 
+/** The options the committed alertmanager/alertmanager.yml is rendered with (the example environment). */
 export const DEFAULT_ALERTMANAGER_OPTIONS: AlertmanagerConfigOptions = {
-  pageWebhookUrl: 'http://alert-webhook:9095/alerts',
-  secretsDir: '/etc/alertmanager/secrets',
-  slackChannel: { page: '#genai-oncall', ticket: '#genai-alerts', info: '#genai-info' },
-  emailTo: 'genai-owners@example.com',
-  emailFrom: 'alertmanager@example.com',
-  smtpSmarthost: 'smtp.example.com:587',
-  timers: {
-    ticket: { groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
-    page: { groupWait: '10s', groupInterval: '5m', repeatInterval: '1h' },
-    info: { groupWait: '30s', groupInterval: '5m', repeatInterval: '24h' },
-  },
+  notifications: notificationSettingsFromEnv(EXAMPLE_NOTIFY_ENV, { checkFiles: false }),
+  timers: DEFAULT_ROUTE_TIMERS,
 };
-
-/** The same timers for every severity, e.g. `sameTimers('1s', '1s', '1m')` for a test. */
-export function sameTimers(groupWait: string, groupInterval: string, repeatInterval: string): Record<Severity, RouteTimers> {
-  const t = { groupWait, groupInterval, repeatInterval };
-  return { page: t, ticket: t, info: t };
-}
-
-const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
 
 /** One rendered inhibit rule: while `source` fires, `target` is silenced where the `equal` labels agree. */
 export interface InhibitionPair {
@@ -95,75 +79,87 @@ function inhibitRules(alerts: readonly AlertDefinition[]): Record<string, unknow
   }));
 }
 
-export function renderAlertmanagerConfig(
-  alerts: readonly AlertDefinition[],
-  opts: AlertmanagerConfigOptions = DEFAULT_ALERTMANAGER_OPTIONS,
-): string {
-  const severities = new Set(alerts.map((a) => a.severity));
-  for (const [severity, t] of Object.entries(opts.timers)) {
-    for (const [k, v] of Object.entries(t)) if (!DURATION.test(v)) throw new Error(`timers.${severity}.${k}: "${v}" is not an Alertmanager duration`);
+/** A matcher in Alertmanager's string syntax: the value double-quoted, `\` and `"` escaped. */
+export function amMatcher(m: Matcher): string {
+  return `${m.label}${m.op}"${m.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The tree Alertmanager routes with: Prometheus' alerts notify, Grafana's copies are held back. */
+function alertmanagerTree(settings: NotificationSettings, timers: Readonly<Record<RouteName, RouteTimers>>): RoutingTree {
+  const tree = notifyingRoutes(settings, timers);
+  if (settings.source === 'grafana') return { ...tree, receiver: BLACKHOLE, routes: [] };
+  return {
+    ...tree,
+    routes: [{ name: 'grafana-copies', receiver: BLACKHOLE, matchers: [{ label: GRAFANA_FOLDER_LABEL, op: '=~', value: '.+' }], timers: tree.timers }, ...tree.routes],
+  };
+}
+
+const bearer = (file: string | undefined) => (file ? { http_config: { authorization: { type: 'Bearer', credentials_file: file } } } : {});
+
+/** The integrations of one receiver, grouped by Alertmanager config key. */
+function integrations(kinds: readonly ReceiverKind[], s: NotificationSettings): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  const add = (key: string, config: unknown) => (out[key] ??= []).push(config);
+  for (const kind of kinds) {
+    if (kind === 'slack') add('slack_configs', { api_url_file: s.slack!.webhookUrlFile, send_resolved: true, title: TITLE, text: TEXT });
+    if (kind === 'email') {
+      const e = s.email!;
+      add('email_configs', {
+        to: e.to,
+        from: e.from,
+        smarthost: e.smarthost,
+        ...(e.username ? { auth_username: e.username, auth_password_file: e.passwordFile } : {}),
+        require_tls: e.requireTls,
+        send_resolved: true,
+      });
+    }
+    if (kind === 'pagerduty') {
+      add('pagerduty_configs', { routing_key_file: s.pagerduty!.routingKeyFile, ...(s.pagerduty!.url ? { url: s.pagerduty!.url } : {}), severity: PAGERDUTY_SEVERITY, send_resolved: true });
+    }
+    if (kind === 'webhook') add('webhook_configs', { url: s.webhook!.url, send_resolved: true, ...bearer(s.webhook!.tokenFile) });
+    // Chat tools: Alertmanager has no integration, a relay (its URL from the settings) posts to the robot.
+    if ((CHAT_KINDS as readonly string[]).includes(kind)) add('webhook_configs', { url: s[kind as (typeof CHAT_KINDS)[number]]!.relayUrl, send_resolved: true });
   }
-  const root = opts.timers.ticket;
-  // A child route states only the timers that differ from the root's (it inherits the others).
-  const childTimers = (t: RouteTimers) => ({
-    ...(t.groupWait !== root.groupWait ? { group_wait: t.groupWait } : {}),
-    ...(t.groupInterval !== root.groupInterval ? { group_interval: t.groupInterval } : {}),
-    ...(t.repeatInterval !== root.repeatInterval ? { repeat_interval: t.repeatInterval } : {}),
-  });
-  const slack = (channel: string) => ({
-    channel,
-    send_resolved: true,
-    title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service_name }}',
-    text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}',
-  });
-  const config = {
-    global: {
-      resolve_timeout: '5m',
-      // Secrets are read from files mounted at runtime; none is in the repository.
-      slack_api_url_file: `${opts.secretsDir}/slack-webhook-url`,
-      smtp_smarthost: opts.smtpSmarthost,
-      smtp_from: opts.emailFrom,
-      smtp_auth_username: opts.emailFrom,
-      smtp_auth_password_file: `${opts.secretsDir}/smtp-password`,
-      smtp_require_tls: true,
+  return out;
+}
+
+export function renderAlertmanagerConfig(alerts: readonly AlertDefinition[], opts: AlertmanagerConfigOptions = DEFAULT_ALERTMANAGER_OPTIONS): string {
+  validateTimers(opts.timers);
+  const s = opts.notifications;
+  const tree = alertmanagerTree(s, opts.timers);
+  const root = tree.timers;
+  const prometheusNotifies = s.source === 'prometheus';
+  const receivers = [
+    ...(['page', 'ticket', 'info', 'staging'] as const).map((name) => ({ name, ...(prometheusNotifies ? integrations(s.routes[name], s) : {}) })),
+    {
+      name: 'heartbeat',
+      // Never "resolved": a dead man's switch counts any request as a sign of life.
+      ...(prometheusNotifies && s.heartbeat ? { webhook_configs: [{ url: s.heartbeat.url, send_resolved: false, max_alerts: 1, ...bearer(s.heartbeat.tokenFile) }] } : {}),
     },
+    { name: BLACKHOLE },
+  ];
+  const config = {
+    global: { resolve_timeout: '5m' },
     route: {
-      receiver: 'ticket',
-      group_by: ['alertname', L.service],
+      receiver: tree.receiver,
+      group_by: [...tree.groupBy],
       group_wait: root.groupWait,
       group_interval: root.groupInterval,
       repeat_interval: root.repeatInterval,
-      routes: [
-        ...(severities.has('page') ? [{ receiver: 'page', matchers: ['severity="page"'], ...childTimers(opts.timers.page) }] : []),
-        ...(severities.has('info') ? [{ receiver: 'info', matchers: ['severity="info"'], ...childTimers(opts.timers.info) }] : []),
-      ],
+      ...(tree.routes.length
+        ? { routes: tree.routes.map((r) => ({ receiver: r.receiver, matchers: r.matchers.map(amMatcher), ...timersDiff(r.timers, root) })) }
+        : {}),
     },
     // Each page silences the tickets its definition names (alerts.ts, `inhibits`; reasons in the runbook).
     inhibit_rules: inhibitRules(alerts),
-    receivers: [
-      {
-        name: 'page',
-        webhook_configs: [
-          {
-            url: opts.pageWebhookUrl,
-            send_resolved: true,
-            http_config: { authorization: { type: 'Bearer', credentials_file: `${opts.secretsDir}/webhook-token` } },
-          },
-        ],
-        slack_configs: [slack(opts.slackChannel.page)],
-      },
-      {
-        name: 'ticket',
-        slack_configs: [slack(opts.slackChannel.ticket)],
-        email_configs: [{ to: opts.emailTo, send_resolved: true }],
-      },
-      { name: 'info', slack_configs: [slack(opts.slackChannel.info)] },
-    ],
+    receivers,
   };
   const doc = new Document(config);
   doc.commentBefore = [
-    ' Example receivers: put the Slack incoming-webhook URL, the SMTP password and the webhook bearer token',
-    ` in files under ${opts.secretsDir} (mounted read-only); Alertmanager 0.25 reads *_file settings itself.`,
+    ` Notifications come from the ${prometheusNotifies ? 'Prometheus rules (Grafana-managed copies, labelled grafana_folder, are held back)' : 'Grafana-managed rules through Grafana contact points: Alertmanager delivers nothing'}.`,
+    ` Routes: watchdog -> heartbeat; not production (${s.productionEnvironments.join(', ')}) -> staging; then severity page / info / ticket.`,
+    ' Secrets (webhook URLs, tokens, passwords, routing keys) are files Alertmanager reads when it sends; none is here.',
+    ` Rendered from GENAI_METER_NOTIFY_* variables by genai-meter-notifications (packages/mixin); receivers: ${ROUTE_NAMES.map((r) => `${r}=${r === 'heartbeat' ? (s.heartbeat ? 'webhook' : '-') : s.routes[r].join('+') || '-'}`).join(' ')}.`,
   ].join('\n');
   return GENERATED_HEADER + doc.toString({ lineWidth: 0, indent: 2 });
 }

@@ -104,12 +104,12 @@ describe('promtool and amtool on the generated files', () => {
     }
   });
 
-  it('amtool check-config accepts alertmanager.yml with one inhibit rule per page and three receivers', () => {
+  it('amtool check-config accepts alertmanager.yml with one inhibit rule per page and its six receivers', () => {
     const r = run(amtool, ['check-config', 'alertmanager/alertmanager.yml'], repoRoot);
     expect(r.stdout).toContain('SUCCESS');
     expect(r.stdout).toContain(` - ${new Set(inhibitionPairs(alertDefinitions(settings)).map((p) => p.source)).size} inhibit rules`);
     expect(r.stdout).toContain(' - 4 inhibit rules');
-    expect(r.stdout).toContain(' - 3 receivers');
+    expect(r.stdout).toContain(' - 6 receivers');
     expect(r.status).toBe(0);
   });
 
