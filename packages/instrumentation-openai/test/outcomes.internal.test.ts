@@ -1,0 +1,2 @@
+import './support/internal-aggregation.js';
+import './outcomes.test.js';

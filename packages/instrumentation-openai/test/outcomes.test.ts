@@ -1,0 +1,191 @@
+// How calls end, as apps end them (openai v7 over real HTTP to the simulator): a loop that stops at
+// finish_reason, a user pressing stop, a stream never read, several choices; quota and in-stream errors;
+// rate-limit headroom after its window resets.
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GENAI_METER_RATE_LIMIT_TYPE,
+  METRICS,
+  classifyError,
+} from '../src/index.js';
+import { MetricsHarness, loadOpenAI, sum, where } from './support/harness.js';
+
+let sim: Simulator;
+let h: MetricsHarness;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let OpenAIModule: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let client: any;
+
+beforeAll(async () => {
+  h = new MetricsHarness();
+  sim = await startSimulator({ seed: 5, latencyScale: 0 });
+  OpenAIModule = loadOpenAI(7); // after the instrumentation: patched on require
+  client = new OpenAIModule.OpenAI({ apiKey: 'k', baseURL: sim.baseURL, maxRetries: 0 });
+});
+afterAll(async () => {
+  await h?.shutdown();
+  await sim?.close();
+});
+
+const m = [{ role: 'user', content: 'x' }];
+const byModel = (model: string) => ({ [ATTR_GEN_AI_REQUEST_MODEL]: model });
+
+async function outcome(model: string): Promise<[number, unknown][]> {
+  return where(await h.histogram(METRICS.duration.name), byModel(model)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE]]);
+}
+async function tokens(model: string): Promise<[unknown, number][]> {
+  return where(await h.histogram(METRICS.tokenUsage.name), byModel(model))
+    .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum] as [unknown, number])
+    .sort();
+}
+async function inFlight(model: string): Promise<number> {
+  return sum(where(await h.points(METRICS.activeRequests.name), byModel(model)).map((p) => p.value));
+}
+
+/** The loop many apps write: stop reading once the answer says it is finished. Returns the chunks read. */
+async function readUntilFinished(stream: AsyncIterable<{ choices: { finish_reason: string | null }[] }>, choices = 1) {
+  let finished = 0;
+  const read: { choices: { finish_reason: string | null }[] }[] = [];
+  for await (const chunk of stream) {
+    read.push(chunk);
+    finished += chunk.choices.filter((c) => c.finish_reason).length;
+    if (finished >= choices) break;
+  }
+  return read;
+}
+
+describe('a caller that stops at finish_reason', () => {
+  it('made a successful call; the usage the instrumentation asked for is recorded with its cost', async () => {
+    const model = 'gpt-4o-mini';
+    const stream = await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '5', 'x-sim-usage': 'prompt=40,completion=10' } });
+    const read = await readUntilFinished(stream);
+    expect(read.at(-1)!.choices[0]!.finish_reason).toBe('stop');
+    expect(await outcome(model)).toEqual([[1, undefined]]);
+    expect(await tokens(model)).toEqual([
+      ['input', 40],
+      ['output', 10],
+    ]);
+    expect(sum(where(await h.histogram(METRICS.cost.name), byModel(model)).map((p) => p.count))).toBe(1);
+    expect(await inFlight(model)).toBe(0);
+  });
+
+  it('made a successful call when it asked for usage itself (the report it never read is still counted)', async () => {
+    const model = 'gpt-4.1-mini';
+    const stream = await client.chat.completions.create(
+      { model, messages: m, stream: true, stream_options: { include_usage: true } },
+      { headers: { 'x-sim-chunks': '3', 'x-sim-usage': 'prompt=12,completion=6' } },
+    );
+    await readUntilFinished(stream);
+    expect(await outcome(model)).toEqual([[1, undefined]]);
+    expect(await tokens(model)).toEqual([
+      ['input', 12],
+      ['output', 6],
+    ]);
+  });
+
+  it('with n=2, once both choices have finished', async () => {
+    const stream = await client.chat.completions.create({ model: 'n-both', messages: m, stream: true, n: 2 }, { headers: { 'x-sim-chunks': '4', 'x-sim-usage': 'prompt=5,completion=4' } });
+    const read = await readUntilFinished(stream, 2);
+    expect(read.at(-1)!.choices.map((c) => c.finish_reason)).toEqual(['stop', 'stop']);
+    expect(await outcome('n-both')).toEqual([[1, undefined]]);
+    // The simulator bills completion tokens per choice.
+    expect(await tokens('n-both')).toEqual([
+      ['input', 5],
+      ['output', 8],
+    ]);
+  });
+
+  it('a user pressing stop mid-answer is a cancellation, with no tokens', async () => {
+    const model = 'stop-pressed';
+    const stream = await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '40', 'x-sim-usage': 'prompt=9,completion=40' } });
+    let n = 0;
+    for await (const _ of stream) if (++n === 3) break;
+    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
+    expect(await tokens(model)).toEqual([]);
+    expect(await inFlight(model)).toBe(0);
+  });
+});
+
+describe('a stream nobody reads', () => {
+  // The test process runs without --expose-gc: turn the flag on and fetch gc() from a fresh context.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+
+  async function collectGarbage(until: () => Promise<boolean>): Promise<boolean> {
+    for (let i = 0; i < 50; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+      if (await until()) return true;
+    }
+    return false;
+  }
+
+  it('leaves in-flight once the dropped stream is collected, recorded as cancelled', async () => {
+    const model = 'never-read';
+    await (async () => {
+      await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '4' } });
+    })();
+    expect(await inFlight(model)).toBe(1);
+    expect(await collectGarbage(async () => (await inFlight(model)) === 0)).toBe(true);
+    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
+  });
+
+  it('leaves in-flight when the APIPromise of a stream is dropped without being awaited', async () => {
+    const model = 'never-awaited';
+    const headers = Promise.withResolvers<void>();
+    (() => {
+      const p = client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '4' } });
+      p.asResponse; // touch nothing: the promise is simply dropped
+      sim.requests; // eslint-disable-line @typescript-eslint/no-unused-expressions
+      setTimeout(() => headers.resolve(), 200);
+    })();
+    await headers.promise;
+    expect(await collectGarbage(async () => (await inFlight(model)) === 0)).toBe(true);
+    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
+  });
+});
+
+describe('rate-limit headroom', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reads the full limit once the window the headers described has reset', async () => {
+    const model = 'rl-reset';
+    const { response } = await client.chat.completions.create({ model, messages: m }).withResponse();
+    const remaining = async (type: string) =>
+      where(await h.points(METRICS.rateLimitRemaining.name), { ...byModel(model), [ATTR_GENAI_METER_RATE_LIMIT_TYPE]: type }).map((p) => p.value);
+    const limit = Number(response.headers.get('x-ratelimit-limit-requests'));
+    const left = Number(response.headers.get('x-ratelimit-remaining-requests'));
+    expect(left).toBeLessThan(limit);
+    expect(await remaining('requests')).toEqual([left]);
+    // The simulator's window resets within a minute (x-ratelimit-reset-requests, e.g. "59.98s").
+    expect(response.headers.get('x-ratelimit-reset-requests')).toMatch(/^[\d.]+(ms|s)$|m/);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    expect(await remaining('requests')).toEqual([limit]);
+    expect(await remaining('tokens')).toEqual([Number(response.headers.get('x-ratelimit-limit-tokens'))]);
+  });
+});
+
+describe('errors that mean different things', () => {
+  const headers = new Headers();
+  const APIError = () => OpenAIModule.APIError;
+  const cases: [string, () => unknown, string][] = [
+    ['HTTP 429 with insufficient_quota', () => APIError().generate(429, { error: { type: 'insufficient_quota', code: 'insufficient_quota', message: 'You exceeded your current quota' } }, undefined, headers), 'insufficient_quota'],
+    ['HTTP 429 rate limit', () => APIError().generate(429, { error: { type: 'requests', code: 'rate_limit_exceeded', message: 'slow down' } }, undefined, headers), 'rate_limit'],
+    ['HTTP 402 (DeepSeek: Insufficient Balance)', () => APIError().generate(402, { error: { message: 'Insufficient Balance', type: 'unknown_error' } }, undefined, headers), 'insufficient_quota'],
+    ['HTTP 529 overloaded (Anthropic)', () => APIError().generate(529, { error: { type: 'overloaded_error', message: 'Overloaded' } }, undefined, headers), 'server_error'],
+    ['an error event in a chat stream', () => new (APIError())(undefined, { message: 'The server had an error', type: 'server_error' }, undefined, headers), 'server_error'],
+    ['a quota error event in a stream', () => new (APIError())(undefined, { message: 'quota', code: 'insufficient_quota' }, undefined, headers), 'insufficient_quota'],
+    ['an invalid prompt in a Responses stream', () => new (APIError())(undefined, { code: 'invalid_prompt', message: 'bad' }, undefined, headers), 'bad_request'],
+  ];
+  for (const [name, make, type] of cases) {
+    it(`${name} -> ${type}`, () => {
+      expect(classifyError(make()).type).toBe(type);
+    });
+  }
+});
