@@ -39,7 +39,7 @@ function rawMessages(target: Simulator, body: unknown, extra: Record<string, str
 
 describe('messages.create', () => {
   it('answers a Message with the dated model, text, end_turn and Anthropic usage (no cache, standard tier)', async () => {
-    const { data: message, response } = await client.messages.create(REQUEST).withResponse();
+    const { data: message, response, request_id: requestId } = await client.messages.create(REQUEST).withResponse();
     expect(message.id).toMatch(/^msg_01[A-Za-z0-9]{22}$/);
     expect(message.type).toBe('message');
     expect(message.role).toBe('assistant');
@@ -57,8 +57,8 @@ describe('messages.create', () => {
       output_tokens: 60,
       service_tier: 'standard',
     });
-    expect(message._request_id).toMatch(/^req_011C[A-Za-z0-9]{20}$/);
-    expect(response.headers.get('request-id')).toBe(message._request_id);
+    expect(requestId).toMatch(/^req_011C[A-Za-z0-9]{20}$/);
+    expect(response.headers.get('request-id')).toBe(requestId);
     for (const family of ['requests', 'tokens', 'input-tokens', 'output-tokens']) {
       expect(Number(response.headers.get(`anthropic-ratelimit-${family}-limit`)), family).toBeGreaterThan(0);
       expect(Number(response.headers.get(`anthropic-ratelimit-${family}-remaining`)), family).toBeGreaterThan(0);
