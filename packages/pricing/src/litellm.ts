@@ -180,7 +180,8 @@ export function parseLiteLLMDocument(raw: Record<string, unknown>, origin: strin
       const [, quality = 'standard', w, h, model] = image;
       const perPixel = (typeof value.input_cost_per_pixel === 'number' ? value.input_cost_per_pixel : 0) + (typeof value.output_cost_per_pixel === 'number' ? value.output_cost_per_pixel : 0);
       const group = images.get(model!) ?? images.set(model!, { ...(typeof value.litellm_provider === 'string' ? { provider: litellmProvider(value.litellm_provider) } : {}), prices: {} }).get(model!)!;
-      (group.prices[quality] ??= {})[`${w}x${h}`] = Number((perPixel * Number(w) * Number(h)).toPrecision(6));
+      // LiteLLM's per-pixel figures are per-image prices divided by the pixels and rounded: back to the tenth of a cent.
+      (group.prices[quality] ??= {})[`${w}x${h}`] = Math.round(perPixel * Number(w) * Number(h) * 1000) / 1000;
       continue;
     }
     let entry: Record<string, unknown> | undefined;
