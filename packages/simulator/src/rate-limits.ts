@@ -4,7 +4,7 @@
 import type { RateLimit } from './types.js';
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 5000, tokens: 2_000_000, inputTokens: 2_000_000, outputTokens: 400_000 };
-export const RATE_LIMIT_WINDOW_MS = 60_000;
+const RATE_LIMIT_WINDOW_MS = 60_000;
 
 /** Which limit of the window refused a request. */
 export type LimitName = 'requests' | 'tokens' | 'input_tokens' | 'output_tokens';
