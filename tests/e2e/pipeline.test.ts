@@ -226,10 +226,19 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
       sim = await startSimulator({ seed: 1, latencyScale: 0 });
       collector = await createCollector(`${sink.url}/remote-write`);
       amConfig = renderAlertmanagerConfig(alertDefinitions(TEST_SETTINGS), {
-        ...mixin.DEFAULT_ALERTMANAGER_OPTIONS,
-        pageWebhookUrl: `${sink.url}/page`,
-        secretsDir: join(dir, 'secrets'),
-        smtpSmarthost: '127.0.0.1:9', // discard port: nothing listens, e-mail attempts fail quietly
+        // Pages to the local webhook (bearer token from its file) and Slack, tickets and info to Slack;
+        // the e2e environment counts as production, so its pages page.
+        notifications: mixin.notificationSettingsFromEnv(
+          {
+            GENAI_METER_NOTIFY_SECRETS_DIR: join(dir, 'secrets'),
+            GENAI_METER_NOTIFY_PRODUCTION_ENVIRONMENTS: ENVIRONMENT,
+            GENAI_METER_NOTIFY_PAGE: 'webhook,slack',
+            GENAI_METER_NOTIFY_TICKET: 'slack',
+            GENAI_METER_NOTIFY_INFO: 'slack',
+            GENAI_METER_NOTIFY_WEBHOOK_URL: `${sink.url}/page`,
+          },
+          { checkFiles: false }, // startAlertmanager writes the secret files
+        ),
         timers: mixin.sameTimers('1s', '1s', '1h'), // notify within a second of an alert arriving
       });
       am = await startAlertmanager(dir, amConfig, sink.url);

@@ -159,6 +159,12 @@ function withDefaults<T>(defaults: Partial<T>, own: Partial<T>): T {
   return { ...defaults, ...own } as T;
 }
 
+/** The series selector each filter variable lists its values from, chained on the variables before it. */
+export function variableSelectors(): { readonly name: FilterVar; readonly label: string; readonly selector: string }[] {
+  // Each filter narrows the next one's values, always with =~, and only genai-meter's own series.
+  return FILTER_VARS.map((v, i) => ({ name: v, label: FILTER_LABELS[v], selector: select(`${PROM.duration}_count`, FILTER_VARS.slice(0, i)) }));
+}
+
 function variables(): VariableModel[] {
   const datasource: VariableModel = {
     ...defaultVariableModel,
@@ -172,18 +178,17 @@ function variables(): VariableModel[] {
   };
   return [
     datasource,
-    ...FILTER_VARS.map((v, i): VariableModel => {
-      // Each filter narrows the next one's values (chained), and every one of them is a regex.
-      const query = `label_values(${select(`${PROM.duration}_count`, FILTER_VARS.slice(0, i))}, ${FILTER_LABELS[v]})`;
+    ...variableSelectors().map(({ name, label, selector }): VariableModel => {
+      const query = `label_values(${selector}, ${label})`;
       // Environment has no "All": staging spend is not production spend. The others default to All.
-      const all = v !== 'environment';
+      const all = name !== 'environment';
       return {
         ...defaultVariableModel,
         type: 'query',
-        name: v,
-        label: VARIABLE_LABELS[v],
+        name,
+        label: VARIABLE_LABELS[name],
         datasource: DATASOURCE_REF,
-        query: { query, refId: `${v}-values` },
+        query: { query, refId: `${name}-values` },
         refresh: VariableRefresh.onTimeRangeChanged, // new services and models appear without a reload
         includeAll: all,
         multi: true,
