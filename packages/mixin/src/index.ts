@@ -59,7 +59,7 @@ export {
   type SubstitutionValues,
   type FilterVar,
 } from './grafana/variables.js';
-export { renderDashboard, dashboardQueries, unappliedFilters, variableSelectors, variableSelectors, DATASOURCE_REF, type DashboardSpec, type Panel, type AlertList, type Target, type Unit } from './grafana/builder.js';
+export { renderDashboard, dashboardQueries, unappliedFilters, variableSelectors, DATASOURCE_REF, type DashboardSpec, type Panel, type AlertList, type Target, type Unit } from './grafana/builder.js';
 export type { GrafanaDashboard, GrafanaPanel, PrometheusQuery, AsJson } from './grafana/schema.js';
 export { dashboards, overviewDashboard, costDashboard, reliabilityDashboard, modelDashboard, DASHBOARD_UIDS } from './grafana/dashboards.js';
 
