@@ -24,7 +24,7 @@ import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as mixin from '../../packages/mixin/src/index.js';
 import { promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
-import { findTool, freePorts, readToolsEnv, REPO_ROOT, runTool, stopAll, waitFor } from '../support/tools.js';
+import { findTool, freePorts, httpGet, readToolsEnv, REPO_ROOT, runTool, stopAll, waitFor } from '../support/tools.js';
 import { alerts, amAlerts, runQuery, sorted, sumBy } from './prom-api.js';
 import { createCollector, startAlertmanager, startSink, startTrafficApp, type Alertmanager, type Collector, type Sink, type TrafficApp } from './stack.js';
 import { burstPhase, expectedOutcome, expectedTotals, outagePhase, warmupPhase, type CallSpec, type Expected } from './traffic-plan.js';
@@ -499,6 +499,59 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expect((await runQuery(prom.url, substitute(requests.expr, { service: SERVICE, environment: 'elsewhere' }))).series).toBe(0);
     const jobsInEnvironment = await promQuery(prom.url, `count by (job) (${PROM.duration}_count{${L.environment}="${ENVIRONMENT}"})`);
     expect(jobsInEnvironment.map((r) => r.metric.job).sort()).toEqual([...JOBS].sort());
+  });
+
+  it('dashboards on this traffic: every variable lists its values on both paths, per-model panels keep models apart, the repeated model row and the data links work', async () => {
+    const labelValues = async (label: string, selector: string): Promise<string[]> => {
+      const { status, body } = await httpGet(`${prom.url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(selector)}`);
+      expect(status, body).toBe(200);
+      return ((JSON.parse(body) as { data: string[] }).data ?? []).sort();
+    };
+    const calls = [...phases.warmup, ...phases.burst];
+    const distinct = (xs: readonly string[]) => [...new Set(xs)].sort();
+    const providers = [...(await sumBy(prom.url, [L.provider], `${PROM.duration}_count`)).keys()];
+    const want: Record<mixin.FilterVar, string[]> = {
+      environment: [ENVIRONMENT],
+      service: [SERVICE],
+      provider: providers,
+      operation: distinct(calls.map((c) => (c.api === 'embeddings' ? 'embeddings' : 'chat'))),
+      model: distinct(calls.map((c) => c.model)),
+      feature: distinct(calls.map((c) => c.feature)),
+    };
+    // As a user picks them: the environment and the service, then every other variable on All.
+    const picked = { environment: ENVIRONMENT, service: SERVICE };
+    for (const v of mixin.variableSelectors()) {
+      const selector = mixin.substituteVariables(v.selector, picked);
+      expect(await labelValues(v.label, selector), v.name).toEqual(want[v.name]);
+      // genai-meter's scope matches the series of both paths.
+      expect([...(await sumBy(prom.url, ['job'], selector)).keys()].sort(), v.name).toEqual([...JOBS].sort());
+    }
+
+    const entries = new Map(mixin.allQueries(TEST_SETTINGS).filter((q) => q.kind === 'panel').map((q) => [q.name, q]));
+    const run = async (name: string, vars: mixin.SubstitutionValues = picked) => runQuery(prom.url, mixin.substituteVariables(entries.get(name)!.expr, vars));
+    // One series per model, never one blended line.
+    for (const name of ['GenAI / Overview / Call duration P95 by model [A]', 'GenAI / Reliability / Provider error ratio by model [A]']) {
+      expect(distinct((await run(name)).labels.map((l) => l[L.requestModel]!)), name).toEqual(want.model);
+    }
+    // The drill-down's row repeated per model: each query with one model picked, as a repeat instance runs it.
+    const drill = [...entries.values()].filter((q) => q.name.startsWith('GenAI / Model drill-down / ') && q.expect?.data);
+    expect(drill.length).toBeGreaterThan(8);
+    for (const q of drill) expect((await run(q.name, { ...picked, model: 'gpt-4o-mini' })).series, q.name).toBeGreaterThan(0);
+    // Each data link's label is in the series of its panel, so the link has a value to carry.
+    let linked = 0;
+    for (const d of mixin.dashboards(TEST_SETTINGS).map(mixin.renderDashboard)) {
+      for (const p of d.panels) {
+        if (!('fieldConfig' in p) || !p.fieldConfig?.defaults.links?.length) continue;
+        for (const link of p.fieldConfig.defaults.links) {
+          const label = /\$\{__field\.labels\.(\w+)\}/.exec(link.url)![1]!;
+          const rows = (await run(`${d.title} / ${p.title} [A]`)).labels;
+          expect(rows.length, `${d.title} / ${p.title}`).toBeGreaterThan(0);
+          expect(rows.every((l) => (l[label] ?? '') !== ''), `${d.title} / ${p.title}: ${label}`).toBe(true);
+          linked++;
+        }
+      }
+    }
+    expect(linked).toBeGreaterThanOrEqual(8);
   });
 
   it('collector killed (SIGKILL) mid-run: the app is unaffected, the direct path stays exact, the collector path catches up with no counter reset', async () => {
