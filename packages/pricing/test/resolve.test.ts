@@ -50,31 +50,38 @@ describe('name resolution', () => {
     ['groq/llama-3.3-70b-versatile', 'llama-3.3-70b-versatile'],
     ['together/meta-llama/Llama-3.3-70B-Instruct-Turbo', 'meta-llama/llama-3.3-70b-instruct-turbo'],
     ['openrouter/openai/gpt-4o-mini', 'gpt-4o-mini'],
+    // names that used to be unknown and now have their own (often higher) entries
+    ['o3-pro-2025-06-10', 'o3-pro'],
+    ['gpt-5-pro', 'gpt-5-pro'],
+    ['gpt-4', 'gpt-4'],
+    ['gpt-4o-audio-preview-2024-12-17', 'gpt-4o-audio-preview'],
+    ['chatgpt-4o-latest', 'chatgpt-4o-latest'],
+    ['gemini-2.0-flash-lite', 'gemini-2.0-flash-lite'],
+    // MMDD / YYMM snapshots
+    ['gpt-4-0613', 'gpt-4'],
+    ['qwen3-coder-480b-a35b-instruct-2507', 'qwen3-coder-480b-a35b-instruct'],
+    // model makers' namespaces and Fireworks' path
+    ['deepseek-ai/deepseek-v3.1', 'deepseek-v3.1'],
+    ['accounts/fireworks/models/deepseek-v3p1', 'deepseek-v3.1'],
   ])('%s -> %s', (name, key) => {
     expect(catalog.resolve(name)?.key).toBe(key);
   });
 
   it.each([
     // different (often pricier) models that share a prefix with a catalogued one
-    'o3-pro',
-    'o3-pro-2025-06-10',
-    'o1-pro',
-    'gpt-5-pro',
-    'gpt-4',
-    'gpt-4-turbo',
-    'gpt-4o-audio-preview-2024-12-17',
+    'o3-pro-max',
+    'gpt-5-pro-max',
     'gpt-4o-realtime-preview',
-    'gpt-4o-mini-tts',
-    'chatgpt-4o-latest',
     'gpt-4.1-long',
-    'gemini-2.0-flash-lite',
     'gemini-2.5-flash-image',
     'deepseek-v3',
+    'claude-opus-9',
     // fine-tunes are billed at their own rates
     'ft:gpt-4o-mini-2024-07-18:acme::abc123',
     // moving pointers whose current target could not be verified
     'mistral-large-latest',
     'mistral-medium-latest',
+    'gemini-flash-latest',
     // prefixes that are not a known route: not stripped
     'meta-llama/llama-3.3-70b-versatile',
     'somevendor/gpt-4o',
@@ -99,6 +106,9 @@ describe('name resolution', () => {
       (price as { input: number }).input = 0;
     }).toThrow(TypeError);
     expect(catalog.resolve('gpt-4o')!.price.input).toBe(2.5);
+    // nested tiers too
+    const tiers = catalog.resolve('gpt-5.4')!.price.longContext!;
+    expect(Object.isFrozen(tiers) && Object.isFrozen(tiers[0])).toBe(true);
   });
 
   it('remembers at most RESOLVE_CACHE_LIMIT names and stays correct beyond it', () => {
