@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allQueries, substituteVariables } from '../src/index.js';
+import { allQueries, substituteVariables, variableSelectors } from '../src/index.js';
 import { findBinary } from './tools.js';
 
 async function freePort(): Promise<number> {
@@ -63,6 +63,18 @@ describe('every shipped query on a real Prometheus', () => {
       for (const vars of [{}, one]) {
         const e = await rejected(substituteVariables(q.expr, vars));
         if (e) errors.push(`${q.name}: ${e}`);
+      }
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('accepts the series selector of every dashboard variable (label_values), with each earlier variable on one value', async () => {
+    const picked = { environment: 'production', service: 'checkout-api', provider: 'openai', operation: 'chat', model: 'gpt-4.1-mini' };
+    const errors: string[] = [];
+    for (const v of variableSelectors()) {
+      for (const vars of [{}, picked]) {
+        const e = await rejected(`count(${substituteVariables(v.selector, vars)})`);
+        if (e) errors.push(`${v.name}: ${e}`);
       }
     }
     expect(errors).toEqual([]);

@@ -9,7 +9,6 @@ import type { DataQuery, DataSourceRef, Dashboard, FieldConfig, FieldConfigSourc
 import type * as BarGauge from '@grafana/schema/dist/esm/raw/composable/bargauge/panelcfg/x/BarGaugePanelCfg_types.gen.js';
 import type * as Heatmap from '@grafana/schema/dist/esm/raw/composable/heatmap/panelcfg/x/HeatmapPanelCfg_types.gen.js';
 import type * as Stat from '@grafana/schema/dist/esm/raw/composable/stat/panelcfg/x/StatPanelCfg_types.gen.js';
-import type * as Table from '@grafana/schema/dist/esm/raw/composable/table/panelcfg/x/TablePanelCfg_types.gen.js';
 import type * as TimeSeries from '@grafana/schema/dist/esm/raw/composable/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen.js';
 
 /**
@@ -52,7 +51,6 @@ export type TimeSeriesPanel = PluginPanel<'timeseries', TimeSeries.Options, Time
 export type StatPanel = PluginPanel<'stat', Stat.Options, never>;
 export type BarGaugePanel = PluginPanel<'bargauge', BarGauge.Options, never>;
 export type HeatmapPanel = PluginPanel<'heatmap', Heatmap.Options, Heatmap.FieldConfig>;
-export type TablePanel = PluginPanel<'table', Table.Options, Table.FieldConfig>;
 
 /**
  * Options of Grafana's alert list panel (`alertlist`). The panel has no kind in @grafana/schema 12.1,
@@ -79,7 +77,7 @@ export interface AlertListPanel extends Omit<Panel, 'type' | 'options' | 'fieldC
   options: AlertListOptions;
 }
 
-export type GrafanaPanel = TimeSeriesPanel | StatPanel | BarGaugePanel | HeatmapPanel | TablePanel | AlertListPanel;
+export type GrafanaPanel = TimeSeriesPanel | StatPanel | BarGaugePanel | HeatmapPanel | AlertListPanel;
 
 /** A complete dashboard as genai-meter writes it: the schema's Dashboard with the panels above. */
 export interface GrafanaDashboard extends Omit<Dashboard, 'panels' | 'templating'> {
