@@ -38,6 +38,7 @@ export {
   BLACKHOLE,
   GRAFANA_FOLDER_LABEL,
   type Matcher,
+  type MatchOp,
   type RouteName,
   type RouteTimers,
   type RoutingTree,
