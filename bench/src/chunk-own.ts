@@ -7,7 +7,8 @@
 import { OwnAggregation } from '../../packages/instrumentation-openai/src/aggregation.js';
 import { Call, CallApi, type Recorder } from '../../packages/instrumentation-openai/src/call.js';
 import { ModelLimiter } from '../../packages/instrumentation-openai/src/model-limiter.js';
-import { SeriesRegistry } from '../../packages/instrumentation-openai/src/series.js';
+import { AttributeInterner } from '../../packages/instrumentation-openai/src/interner.js';
+import { SeriesRegistry, ServiceTierLimiter } from '../../packages/instrumentation-openai/src/series.js';
 import { observeStream, type StreamLike } from '../../packages/instrumentation-openai/src/stream.js';
 import { emit, flag, median, timeLoop } from './stats.js';
 
@@ -24,6 +25,8 @@ const recorder = (perChunkRecord: boolean): Recorder => ({
   extraAttributes: undefined,
   recordTimePerOutputChunk: perChunkRecord,
   warnedUnpriced: new Set(),
+  interner: new AttributeInterner(),
+  serviceTiers: new ServiceTierLimiter(),
 });
 const endpoint = { provider: 'openai', address: 'api.openai.com', port: 443 };
 const prebuilt = Array.from({ length: chunks }, () => ({

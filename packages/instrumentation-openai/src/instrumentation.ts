@@ -123,7 +123,16 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     this._injectStreamUsage = config.injectStreamUsage ?? 'known-providers';
     let pricing: PriceCatalog | undefined;
     if (config.pricing instanceof PriceCatalog) pricing = config.pricing;
-    else if (config.pricing !== false) pricing = PriceCatalog.load(config.pricing ?? {}); // throws on an invalid file: fail at start, loudly
+    else if (config.pricing !== false) {
+      // A broken pricing file never stops the app: each problem is said once, on stderr (a configuration
+      // mistake) and through diag; what is broken is left unpriced, the rest applies.
+      pricing = PriceCatalog.load(config.pricing ?? {}, {
+        onProblem: (problem) => {
+          console.error(`[genai-meter] ${problem.message}`);
+          this._diag.error(problem.message);
+        },
+      });
+    }
     const recorder: Recorder = {
       series: this._seriesRegistry(),
       limiter: new ModelLimiter(config.maxModels ?? 200),
