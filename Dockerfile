@@ -1,4 +1,4 @@
-# The Node.js services of docker-compose.yml (simulator, demo-app): the monorepo installed with npm ci
+# The Node.js services of docker-compose.yml (simulator, demo apps, the notifications renderer): the monorepo installed with npm ci
 # and built with scripts/build.mjs, run as the unprivileged `node` user. One image, a command per service.
 #   docker build -t genai-meter-node .
 # Pinned: the Node 24 release the repository is tested with (packages need Node >= 22.15).
@@ -29,7 +29,9 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY scripts/build.mjs scripts/
 COPY packages packages
 COPY examples examples
-RUN node scripts/build.mjs pricing simulator instrumentation-openai node
+RUN node scripts/build.mjs pricing simulator instrumentation-openai node mixin
+# Where the notifications service writes its rendered configs (named volumes take this owner).
+RUN mkdir -p /app/notifications/alertmanager /app/notifications/grafana-alerting && chown -R node:node /app/notifications
 
 USER node
 # Overridden per service in docker-compose.yml.

@@ -79,7 +79,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the whole stack, with the real-endpoint demo only in the "real" profile', () => {
-    expect(Object.keys(project.services).sort()).toEqual(['alertmanager', 'demo-app', 'demo-app-direct', 'grafana', 'otel-collector', 'prometheus', 'simulator']);
+    expect(Object.keys(project.services).sort()).toEqual(['alertmanager', 'demo-app', 'demo-app-direct', 'grafana', 'notifications', 'otel-collector', 'prometheus', 'simulator']);
     expect(Object.keys(real.services).sort()).toEqual([...Object.keys(project.services), 'demo-app-real'].sort());
     const demoReal = real.services['demo-app-real']!;
     expect(demoReal.profiles).toEqual(['real']);
@@ -156,6 +156,7 @@ describe('docker-compose.yml', () => {
     expect(project.services.grafana!.depends_on).toEqual({
       prometheus: expect.objectContaining({ condition: 'service_healthy' }),
       alertmanager: expect.objectContaining({ condition: 'service_healthy' }),
+      notifications: expect.objectContaining({ condition: 'service_completed_successfully' }),
     });
   });
 
