@@ -18,6 +18,15 @@ import { resourceLabelPattern } from './resource.js';
 
 const load = createRequire(import.meta.url);
 
+/**
+ * The Prometheus exporter (the default). The built package inlines it as a module initialised on first
+ * use (scripts/build.mjs bundles a literal require() call): no file to find, and nothing evaluated when
+ * another exporter is chosen. Run from the ES module sources, `require` is absent and it loads as a package.
+ */
+function prometheusExporterModule(): typeof import('@opentelemetry/exporter-prometheus') {
+  return typeof require === 'function' ? require('@opentelemetry/exporter-prometheus') : load('@opentelemetry/exporter-prometheus');
+}
+
 export interface Readers {
   readers: IMetricReader[];
   /** Set when the Prometheus exporter is used: its server is started by startPrometheus(). */
@@ -68,7 +77,7 @@ export function createReaders(config: ResolvedConfig, producer?: ProducerFactory
   for (const name of config.exporters) {
     try {
       if (name === 'prometheus') {
-        const { PrometheusExporter: Exporter } = load('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
+        const { PrometheusExporter: Exporter } = prometheusExporterModule();
         // The server is started later (startPrometheus) so that a port conflict is reported, not thrown.
         // The resource attributes the collector promotes to labels are promoted here too, so a directly
         // scraped series carries the same service_name / deployment_environment_name as a collector one.

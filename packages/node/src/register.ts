@@ -1,11 +1,12 @@
 // Side-effect entry: `node --require @genai-meter/node/register app.js` (dist/register.cjs) or
 // `node --import @genai-meter/node/register app.mjs` (dist/register.js). Registers the ESM loader for
 // openai, then starts genai-meter from the environment (OTEL_SDK_DISABLED=true makes it inert).
+// Everything it runs comes from the package's main module (one bundled file once built).
 import { isMainThread } from 'node:worker_threads';
 import { diag, DiagConsoleLogger } from '@opentelemetry/api';
 import { diagLogLevelFromString } from '@opentelemetry/core';
-import { registerEsmLoader } from './esm-loader.js';
-import { start } from './sdk.js';
+import { registerEsmLoader, start } from './index.js';
+import { narrowRequireHook } from './require-hook.js';
 
 // Like sdk-node: a console diag logger only when OTEL_LOG_LEVEL asks for one.
 const level = diagLogLevelFromString(process.env.OTEL_LOG_LEVEL?.trim() || undefined);
@@ -16,5 +17,5 @@ if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: lev
 if (isMainThread) {
   // start() validates OTEL_SDK_DISABLED (and warns on a bad value); this only skips the loader when it is off.
   if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true') registerEsmLoader();
-  start();
+  narrowRequireHook(() => start());
 }

@@ -1,0 +1,57 @@
+// What the register entry costs an app at start-up, checked on real processes: the files it reads, and the
+// work it adds to the app's own require() calls. The time and memory figures are in bench/ (startup rows).
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { freePort } from '../../../tests/support/tools.js';
+import { appEnv, run, SUPPORT } from './support/apps.js';
+
+const PROBE = join(SUPPORT, '../fixtures/startup-probe.cjs');
+
+interface Probe {
+  loaded: string[];
+  unrelatedResolutions: number;
+  patched: boolean;
+}
+
+async function probe(preload: string[], env: Record<string, string> = {}): Promise<Probe> {
+  const r = await run([...preload, PROBE], appEnv({ OTEL_METRICS_EXPORTER: 'none', ...env }));
+  expect(r.code, r.stderr).toBe(0);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('PROBE '));
+  if (!line) throw new Error(`no PROBE line\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(line.slice('PROBE '.length)) as Probe;
+}
+
+describe('start-up of the register entry', () => {
+  it.each([['none'], ['prometheus']])('OTEL_METRICS_EXPORTER=%s: its code comes from its own bundle, no OpenTelemetry package is read from node_modules', async (exporter) => {
+    const { loaded } = await probe(['--require', '@genai-meter/node/register'], { OTEL_METRICS_EXPORTER: exporter, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) });
+    expect(loaded).toContain('packages/node/dist/register.cjs');
+    expect(loaded).toContain('packages/node/dist/index.cjs');
+    expect(loaded.filter((f) => f.includes('node_modules/@opentelemetry/'))).toEqual([]);
+    // Besides the bundle: the price catalog package and import-in-the-middle (shared with its ESM loader).
+    expect(loaded.filter((f) => !f.startsWith('node_modules/import-in-the-middle/') && f !== 'node_modules/module-details-from-path/index.js')).toEqual([
+      'packages/node/dist/register.cjs',
+      'packages/node/dist/index.cjs',
+      'packages/pricing/dist/index.cjs',
+    ]);
+  });
+
+  it('an exporter that is configured is loaded when chosen (OTLP http/json)', async () => {
+    const { loaded } = await probe(['--require', '@genai-meter/node/register'], {
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      GENAI_METER_SHUTDOWN_TIMEOUT_MS: '0',
+    });
+    expect(loaded.some((f) => f.includes('node_modules/@opentelemetry/exporter-metrics-otlp-http/'))).toBe(true);
+    expect(loaded.some((f) => f.includes('exporter-metrics-otlp-proto') || f.includes('exporter-metrics-otlp-grpc'))).toBe(false);
+  });
+
+  it("the app's require() of other modules does not go through the instrumentation's require hook; openai is still patched", async () => {
+    const bare = await probe([]);
+    expect(bare.patched).toBe(false);
+    const registered = await probe(['--require', '@genai-meter/node/register']);
+    expect(registered.patched).toBe(true);
+    // One resolution, as without genai-meter (require-in-the-middle's own hook resolves every module twice more).
+    expect(registered.unrelatedResolutions).toBe(bare.unrelatedResolutions);
+  });
+});
