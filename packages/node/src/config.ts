@@ -7,9 +7,21 @@ import { log } from './log.js';
 
 export type MetricsExporterName = 'prometheus' | 'otlp' | 'console';
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+/**
+ * Where genai-meter's metrics go when the app has a global MeterProvider of its own:
+ * - `auto`: the app's provider if it was registered before genai-meter started; otherwise genai-meter's
+ *   own exporters, and they stay (a provider the app registers later is reported, not adopted);
+ * - `own`: always genai-meter's own exporters;
+ * - `app`: the app's provider, also when the app registers it later (genai-meter's exporters then stop).
+ */
+export type MeterProviderChoice = 'auto' | 'own' | 'app';
+/** `internal`: genai-meter aggregates itself (fast); `sdk`: through SDK instruments. See the README. */
+export type AggregationChoice = 'internal' | 'sdk';
 
 export const METRICS_EXPORTERS: readonly MetricsExporterName[] = ['prometheus', 'otlp', 'console'];
 export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
+export const METER_PROVIDER_CHOICES: readonly MeterProviderChoice[] = ['auto', 'own', 'app'];
+export const AGGREGATION_CHOICES: readonly AggregationChoice[] = ['internal', 'sdk'];
 
 /** Defaults, documented in the README. */
 export const DEFAULTS = {
@@ -22,6 +34,8 @@ export const DEFAULTS = {
   exportTimeoutMillis: 30_000,
   shutdownTimeoutMillis: 2_000,
   cardinalityLimit: 2_000,
+  meterProvider: 'auto' as MeterProviderChoice,
+  aggregation: 'internal' as AggregationChoice,
   attributeValueMaxLength: 64,
   maxContextAttributes: 5,
 };
@@ -53,6 +67,10 @@ export interface GenAIMeterOptions {
   attributeValueMaxLength?: number;
   /** At most this many context/baggage attributes per point. Env: GENAI_METER_MAX_CONTEXT_ATTRIBUTES. Default 5. */
   maxContextAttributes?: number;
+  /** Where metrics go beside an app's own MeterProvider. Env: GENAI_METER_METER_PROVIDER. Default `auto`. */
+  meterProvider?: MeterProviderChoice;
+  /** How genai-meter's own pipeline aggregates. Env: GENAI_METER_AGGREGATION. Default `internal`. */
+  aggregation?: AggregationChoice;
   /** gen_ai.provider.name for every call (gateways, relays). Env: GENAI_METER_PROVIDER_NAME. */
   providerName?: OpenAIInstrumentationConfig['providerName'];
   /** Price catalog (default: bundled + GENAI_METER_PRICING_FILE), or false for no cost metric. */
@@ -86,6 +104,8 @@ export interface ResolvedConfig {
   baggageAttributes: string[];
   attributeValueMaxLength: number;
   maxContextAttributes: number;
+  meterProvider: MeterProviderChoice;
+  aggregation: AggregationChoice;
   providerName: OpenAIInstrumentationConfig['providerName'];
 }
 
@@ -147,6 +167,8 @@ export function resolveConfig(options: GenAIMeterOptions = {}): ResolvedConfig {
     attributeValueMaxLength:
       options.attributeValueMaxLength ?? envInteger(env, 'GENAI_METER_ATTRIBUTE_VALUE_MAX_LENGTH', DEFAULTS.attributeValueMaxLength, 1, 1024),
     maxContextAttributes: options.maxContextAttributes ?? envInteger(env, 'GENAI_METER_MAX_CONTEXT_ATTRIBUTES', DEFAULTS.maxContextAttributes, 0, 32),
+    meterProvider: options.meterProvider ?? envChoice(env, 'GENAI_METER_METER_PROVIDER', METER_PROVIDER_CHOICES, DEFAULTS.meterProvider),
+    aggregation: options.aggregation ?? envChoice(env, 'GENAI_METER_AGGREGATION', AGGREGATION_CHOICES, DEFAULTS.aggregation),
     providerName: options.providerName ?? envString(env, 'GENAI_METER_PROVIDER_NAME'),
   };
 }

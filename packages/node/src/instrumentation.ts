@@ -15,8 +15,8 @@ export function instrumentationFromConfig(
   aggregation: OpenAIInstrumentationConfig['aggregation'] = 'sdk',
 ): OpenAIInstrumentation {
   const source = createAttributeSource(config);
-  // pricing: PriceCatalog.load throws PricingFileError on a bad GENAI_METER_PRICING_FILE; let it: wrong
-  // prices must stop the start, not be discovered on an invoice.
+  // A bad GENAI_METER_PRICING_FILE is reported on stderr by the instrumentation and loading goes on
+  // (unparseable: bundled prices; a bad entry: its models unpriced): the app is never stopped by it.
   return new OpenAIInstrumentation({
     ...options.instrumentation,
     ...(config.providerName !== undefined ? { providerName: config.providerName } : {}),

@@ -5,19 +5,18 @@
 // compete with an app's own SDK. Here the MeterProvider is private (never registered as the global one),
 // so an app that starts its own OTel SDK later registers its global provider without conflict.
 //
-// An app that already has a global MeterProvider (its SDK started before genai-meter, or by the first
-// openai call) gets the instrumentation attached to that provider instead: one pipeline, no second
-// exporter, no port clash on 9464.
+// Where the metrics go beside an app's own MeterProvider is GENAI_METER_METER_PROVIDER (config.ts); it is
+// said on stderr at start and whenever it changes, so an operator always knows which endpoint to scrape.
 import { createNoopMeter, metrics, type Attributes, type MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
-import { MeterProvider, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import type { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
+import { MeterProvider, type IMetricReader, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { METRICS, type OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
 import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './config.js';
 import { installExitHooks, withTimeout, type ExitHooks } from './exit.js';
 import { instrumentationFromConfig } from './instrumentation.js';
 import { log } from './log.js';
 import { createReaders, startPrometheus } from './readers.js';
 import { createResource } from './resource.js';
-import { viewsFromConfig } from './views.js';
+import { INSTRUMENTATION_SCOPE, viewMatches, viewsFromConfig } from './views.js';
 
 export type PipelineMode =
   /** genai-meter's own MeterProvider and exporters. */
@@ -30,8 +29,14 @@ export type PipelineMode =
 export interface StartOptions extends GenAIMeterOptions {
   /** Flush on beforeExit, SIGTERM and SIGINT (bounded by shutdownTimeoutMillis). Default true. */
   handleExit?: boolean;
-  /** Attach to an existing global MeterProvider instead of starting exporters. Default true. */
+  /** `false`: the same as `meterProvider: 'own'` (kept for existing callers). */
   adoptGlobalMeterProvider?: boolean;
+  /**
+   * Views for genai-meter's own MeterProvider. A View that selects genai-meter's instruments replaces
+   * genai-meter's own View for them, and makes the pipeline record through SDK instruments (the internal
+   * aggregation cannot apply an arbitrary View); a line on stderr says so.
+   */
+  views?: ViewOptions[];
 }
 
 export interface GenAIMeter {
@@ -80,12 +85,10 @@ class Pipeline implements GenAIMeter {
       log.info('OTEL_SDK_DISABLED=true: openai calls are not instrumented');
       return;
     }
-    const adopt = this.options.adoptGlobalMeterProvider !== false;
-    const existing = adopt ? globalMeterProvider() : undefined;
-    // Until the first recorded point, look once more for an app SDK that started after us.
-    let lookForAppProvider = adopt && !existing;
-    // Own pipeline: the instrumentation aggregates on its own and each reader gets its MetricProducer (a
-    // record is a bucket increment instead of an SDK record). Adopted: the app's SDK instruments and Views.
+    const choice = this.options.adoptGlobalMeterProvider === false ? 'own' : this.config.meterProvider;
+    const existing = choice !== 'own' ? globalMeterProvider() : undefined;
+    // Until the first recorded point, look once more for an app provider registered after us.
+    let lookForAppProvider = !existing && choice !== 'own';
     this.instrumentation = instrumentationFromConfig(
       this.config,
       this.options,
@@ -93,14 +96,14 @@ class Pipeline implements GenAIMeter {
         if (lookForAppProvider) {
           lookForAppProvider = false;
           const late = globalMeterProvider();
-          if (late) this.adopt(late, 'the app registered a global MeterProvider after genai-meter started');
+          if (late) this.appProviderAppeared(late, choice);
         }
         return source();
       },
-      existing ? 'sdk' : 'internal',
+      existing ? 'sdk' : this.ownAggregation(),
     );
     if (existing) {
-      this.adopt(existing, 'a global MeterProvider was already registered');
+      this.adopt(existing, 'a global MeterProvider was registered before genai-meter started');
     } else {
       this.startOwn();
     }
@@ -113,32 +116,64 @@ class Pipeline implements GenAIMeter {
     }
   }
 
+  /** `internal` unless the configuration asks for SDK instruments, or the app's Views select genai-meter's. */
+  private ownAggregation(): 'internal' | 'sdk' {
+    if (this.config.aggregation === 'sdk') return 'sdk';
+    const views = this.options.views ?? [];
+    if (views.some((view) => Object.values(METRICS).some((def) => viewMatches(view, def)))) {
+      log.notice("views given for genai-meter's instruments: recording through SDK instruments so that they apply (aggregation: sdk)");
+      return 'sdk';
+    }
+    return 'internal';
+  }
+
   private startOwn(): void {
     const instrumentation = this.instrumentation!;
-    const { readers, prometheus } = createReaders(this.config, (temporality) =>
-      instrumentation.createMetricProducer(temporality ? { aggregationTemporalitySelector: temporality } : {}),
+    const internal = instrumentation.getConfig().aggregation === 'internal';
+    const { readers, prometheus } = createReaders(
+      this.config,
+      internal ? (temporality) => instrumentation.createMetricProducer(temporality ? { aggregationTemporalitySelector: temporality } : {}) : undefined,
     );
-    if (readers.length === 0) {
-      log.info('OTEL_METRICS_EXPORTER=none: metrics are recorded nowhere');
-    }
+    const userViews = this.options.views ?? [];
+    // A View of the app's that selects an instrument of ours replaces ours for it (two would make two streams).
+    const ownViews = viewsFromConfig(this.config).filter((view) => {
+      const def = Object.values(METRICS).find((d) => d.name === view.instrumentName)!;
+      return !userViews.some((userView) => viewMatches(userView, def));
+    });
     this.meterProvider = new MeterProvider({
       resource: createResource(this.options.resourceAttributes as Attributes | undefined),
       readers: readers as IMetricReader[],
-      views: viewsFromConfig(this.config),
+      views: [...ownViews, ...userViews],
     });
-    this.instrumentation!.setMeterProvider(this.meterProvider);
+    instrumentation.setMeterProvider(this.meterProvider);
     if (prometheus) this.ready = startPrometheus(prometheus, this.config);
-    log.info(`started: exporters ${this.config.exporters.join(',') || 'none'}; openai metrics aggregated by genai-meter (aggregation: internal)`);
+    log.notice(`openai metrics: ${describeExporters(this.config)} (aggregation: ${internal ? 'internal' : 'sdk'})`);
+  }
+
+  /** The app registered a global MeterProvider after genai-meter started (seen at the first call). */
+  private appProviderAppeared(provider: ApiMeterProvider, choice: string): void {
+    if (choice === 'app') {
+      this.adopt(provider, 'the app registered a global MeterProvider after genai-meter started (GENAI_METER_METER_PROVIDER=app)');
+      return;
+    }
+    log.notice(
+      `the app registered a global MeterProvider after genai-meter started; genai-meter keeps its own exporters (${describeExporters(this.config)}). ` +
+        `GENAI_METER_METER_PROVIDER=app sends the openai metrics through the app's provider instead; own silences this line`,
+    );
   }
 
   private adopt(provider: ApiMeterProvider, why: string): void {
-    log.info(`${why}: attaching the openai instrumentation to it (no exporter of genai-meter's own)`);
+    const own = this.meterProvider;
+    log.notice(
+      `openai metrics: through the app's MeterProvider (${why})` +
+        (own ? `; genai-meter's own exporters stop (${describeExporters(this.config)})` : '; genai-meter runs no exporter of its own') +
+        '. GENAI_METER_METER_PROVIDER=own keeps genai-meter\'s exporters',
+    );
     const instrumentation = this.instrumentation!;
     // Back to SDK instruments, so the app's pipeline (readers, Views) receives the metrics; the own
     // readers' producers report nothing from now on.
     if (instrumentation.getConfig().aggregation !== 'sdk') instrumentation.setConfig({ ...instrumentation.getConfig(), aggregation: 'sdk' });
     instrumentation.setMeterProvider(provider);
-    const own = this.meterProvider;
     this.mode = 'adopted';
     this.meterProvider = undefined;
     if (own) void withTimeout(own.shutdown(), this.config.shutdownTimeoutMillis);
@@ -170,7 +205,7 @@ class Pipeline implements GenAIMeter {
  * Starts genai-meter once per process (later calls return the running instance, also across the
  * CommonJS and ESM builds): the openai instrumentation, and either its own MeterProvider with the
  * exporters from OTEL_METRICS_EXPORTER or, when the app already registered one, the global MeterProvider.
- * Throws only for an invalid pricing file (GENAI_METER_PRICING_FILE).
+ * Never throws for configuration: bad values and a broken pricing file are reported on stderr.
  */
 export function start(options: StartOptions = {}): GenAIMeter {
   const running = holder[INSTANCE_KEY];
@@ -197,4 +232,20 @@ export async function shutdown(): Promise<void> {
 /** Exports what the running instance recorded so far (bounded by the shutdown timeout). */
 export async function forceFlush(): Promise<void> {
   await holder[INSTANCE_KEY]?.forceFlush();
+}
+
+/** Where genai-meter's own exporters send the metrics, for the stderr line at start. */
+export function describeExporters(config: ResolvedConfig, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (config.exporters.length === 0) return 'no exporter (OTEL_METRICS_EXPORTER=none)';
+  const every = `every ${config.exportIntervalMillis / 1000} s`;
+  return config.exporters
+    .map((name) => {
+      if (name === 'prometheus') return `prometheus on http://${config.prometheusHost.includes(':') ? `[${config.prometheusHost}]` : config.prometheusHost}:${config.prometheusPort}/metrics`;
+      if (name === 'console') return `console ${every}`;
+      const grpc = config.otlpProtocol === 'grpc';
+      const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || (grpc ? 'http://localhost:4317' : 'http://localhost:4318');
+      const url = env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT?.trim() || (grpc ? base : `${base.replace(/\/$/, '')}/v1/metrics`);
+      return `otlp ${config.otlpProtocol} to ${url} ${every}`;
+    })
+    .join(', ');
 }

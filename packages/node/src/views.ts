@@ -2,9 +2,10 @@
 // pinning the semconv buckets (the instruments also carry them as advice, but a View also wins over a
 // reader's default aggregation, e.g. exponential histograms that the Prometheus exporter cannot print),
 // applying the operator's attribute allow/deny lists, and the per-instrument cardinality limit.
-import { METRICS } from '@genai-meter/instrumentation-openai';
+import { METRICS, type MetricDefinition } from '@genai-meter/instrumentation-openai';
 import {
   AggregationType,
+  InstrumentType,
   createAllowListAttributesProcessor,
   createDenyListAttributesProcessor,
   type ViewOptions,
@@ -43,4 +44,24 @@ export function views(options: ViewsOptions = {}): ViewOptions[] {
   const env = options.env ?? process.env;
   const config = resolveConfig({ ...options, env });
   return viewsFromConfig(config);
+}
+
+const INSTRUMENT_TYPES: Record<MetricDefinition['kind'], InstrumentType> = {
+  histogram: InstrumentType.HISTOGRAM,
+  counter: InstrumentType.COUNTER,
+  updowncounter: InstrumentType.OBSERVABLE_UP_DOWN_COUNTER,
+  gauge: InstrumentType.OBSERVABLE_GAUGE,
+};
+
+/** `*` and `?` wildcards, as the SDK's instrument name selector. */
+const wildcard = (pattern: string, name: string): boolean =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(name);
+
+/** Whether a View would select one of genai-meter's instruments (its selector criteria, as the SDK applies them). */
+export function viewMatches(view: ViewOptions, def: MetricDefinition): boolean {
+  if (view.meterName !== undefined && view.meterName !== INSTRUMENTATION_SCOPE) return false;
+  if (view.instrumentName !== undefined && !wildcard(view.instrumentName, def.name)) return false;
+  if (view.instrumentUnit !== undefined && view.instrumentUnit !== def.unit) return false;
+  if (view.instrumentType !== undefined && view.instrumentType !== INSTRUMENT_TYPES[def.kind]) return false;
+  return true;
 }

@@ -1,6 +1,9 @@
 // Exporter choice from the standard OTel environment variables, in real processes: OTLP (to a test
 // receiver speaking http/json, and to the real collector over http/protobuf and gRPC), console, none,
 // several at once, the Prometheus bind address, OTEL_SDK_DISABLED and bad values.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { collectorConfig, startCollector } from '../../../tests/support/collector.js';
@@ -185,7 +188,7 @@ describe('console and none', () => {
     expect(result.stdout).toMatch(/sum: 27\b/); // chat input tokens
   });
 
-  it('OTEL_METRICS_EXPORTER=none: nothing listens, nothing is printed, the app is unchanged', async () => {
+  it('OTEL_METRICS_EXPORTER=none: nothing listens, one line says so, the app is unchanged', async () => {
     const port = await freePort();
     const app = launch(
       nodeArgs('require', CJS_APP, { linger: true }),
@@ -195,7 +198,7 @@ describe('console and none', () => {
     expect(listeningAddresses(port)).toEqual([]);
     app.kill('SIGTERM');
     expect((await app.exit).signal).toBe('SIGTERM');
-    expect(app.stderr()).toBe('');
+    expect(app.stderr()).toBe('[genai-meter] openai metrics: no exporter (OTEL_METRICS_EXPORTER=none) (aggregation: internal)\n');
   });
 });
 
@@ -265,6 +268,18 @@ describe('OTEL_SDK_DISABLED and bad values', () => {
 
   it('bad values warn with the variable name and fall back to defaults; the app runs unchanged', async () => {
     const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'genai-meter-prices-'));
+    // One valid override (gpt-4o-mini at ten times its price) and one broken entry for text-embedding-3-small.
+    const pricing = join(dir, 'prices.json');
+    writeFileSync(
+      pricing,
+      JSON.stringify({
+        models: {
+          'gpt-4o-mini': { provider: 'openai', input: 1.5, output: 6, source: 'https://example.com/contract', date: '2026-11-01' },
+          'text-embedding-3-small': { provider: 'openai', input: 'cheap', source: 'https://example.com', date: '2026-11-01' },
+        },
+      }),
+    );
     const app = launch(
       nodeArgs('require', CJS_APP, { linger: true }),
       appEnv({
@@ -276,10 +291,21 @@ describe('OTEL_SDK_DISABLED and bad values', () => {
         OTEL_SDK_DISABLED: 'maybe',
         GENAI_METER_SHUTDOWN_TIMEOUT_MS: '-1',
         GENAI_METER_CARDINALITY_LIMIT: 'lots',
+        GENAI_METER_METER_PROVIDER: 'theirs',
+        GENAI_METER_AGGREGATION: 'fast',
+        GENAI_METER_PRICING_FILE: pricing,
       }),
     );
     expect((await app.summary()).calls).toBe(3);
-    expectExampleSeries(await scrape(`http://127.0.0.1:${port}/metrics`));
+    const samples = await scrape(`http://127.0.0.1:${port}/metrics`);
+    // Every call is timed and counted; the valid override applies, the broken entry's model is unpriced.
+    const chat = { gen_ai_operation_name: 'chat', gen_ai_request_model: 'gpt-4o-mini' };
+    expect(total(samples, 'gen_ai_client_operation_duration_count', chat)).toBe(2);
+    expect(total(samples, 'gen_ai_usage_cost_sum', chat)).toBeCloseTo(EXAMPLE.chatCost * 10, 12);
+    const emb = { gen_ai_operation_name: 'embeddings', gen_ai_request_model: 'text-embedding-3-small' };
+    expect(total(samples, 'gen_ai_client_operation_duration_count', emb)).toBe(1);
+    expect(total(samples, 'gen_ai_usage_cost_count', emb)).toBe(0);
+    expect(total(samples, 'genai_meter_client_unpriced_calls_total', emb)).toBe(1);
     const err = app.stderr();
     expect(err).toContain(`OTEL_METRICS_EXPORTER: unknown exporter 'carrier-pigeon' ignored`);
     expect(err).toContain(`OTEL_METRIC_EXPORT_INTERVAL='soon' is not an integer`);
@@ -287,5 +313,9 @@ describe('OTEL_SDK_DISABLED and bad values', () => {
     expect(err).toContain(`OTEL_SDK_DISABLED='maybe' is not 'true' or 'false'; using false`);
     expect(err).toContain(`GENAI_METER_SHUTDOWN_TIMEOUT_MS='-1'`);
     expect(err).toContain(`GENAI_METER_CARDINALITY_LIMIT='lots'`);
+    expect(err).toContain(`GENAI_METER_METER_PROVIDER='theirs' is not one of auto, own, app; using auto`);
+    expect(err).toContain(`GENAI_METER_AGGREGATION='fast' is not one of internal, sdk; using internal`);
+    // The pricing file's problem names the file and the entry, once.
+    expect(err.split('\n').filter((l) => l.includes(pricing) && l.includes('text-embedding-3-small'))).toHaveLength(1);
   });
 });

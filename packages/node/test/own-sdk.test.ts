@@ -24,29 +24,43 @@ const sdkEnv = (extra: Record<string, string>) =>
   appEnv({ OPENAI_BASE_URL: sim.baseURL, OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_LOG_LEVEL: 'info', ...extra });
 
 describe('an app with its own OTel SDK, started with the register entry', () => {
-  it.each([
-    ['before genai-meter (a preload listed first)', true],
-    ['in its main module, after genai-meter', false],
-  ])('SDK started %s: genai metrics go to the app provider, one exporter, no crash', async (_when, preload) => {
+  type Where = 'app' | 'ours';
+  // [when the app's SDK starts, GENAI_METER_METER_PROVIDER, where genai-meter's metrics end up, the stderr line]
+  const cases: [string, boolean, string, Where, RegExp][] = [
+    ['before genai-meter (a preload listed first)', true, 'auto', 'app', /openai metrics: through the app's MeterProvider \(a global MeterProvider was registered before genai-meter started\); genai-meter runs no exporter of its own/],
+    ['before genai-meter, GENAI_METER_METER_PROVIDER=own', true, 'own', 'ours', /openai metrics: prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics/],
+    // The default never moves a running pipeline: the port the operator scrapes stays, and stderr says why.
+    ['in its main module, after genai-meter', false, 'auto', 'ours', /the app registered a global MeterProvider after genai-meter started; genai-meter keeps its own exporters \(prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics\)/],
+    ['in its main module, after genai-meter, GENAI_METER_METER_PROVIDER=app', false, 'app', 'app', /openai metrics: through the app's MeterProvider \(the app registered a global MeterProvider after genai-meter started \(GENAI_METER_METER_PROVIDER=app\)\); genai-meter's own exporters stop \(prometheus on/],
+  ];
+  it.each(cases)('SDK started %s', async (_when, preload, choice, where, notice) => {
     const [ours, theirs] = await freePorts(2);
     const args = preload
       ? ['--require', OWN_SDK, '--require', '@genai-meter/node/register', '--require', join(SUPPORT, 'linger.cjs'), CJS_APP]
       : ['--require', '@genai-meter/node/register', '--require', join(SUPPORT, 'linger.cjs'), OWN_SDK];
-    const app = launch(args, sdkEnv({ OTEL_EXPORTER_PROMETHEUS_PORT: String(ours), APP_PROMETHEUS_PORT: String(theirs), EXAMPLE_APP: preload ? '' : CJS_APP }));
+    const app = launch(
+      args,
+      sdkEnv({ OTEL_EXPORTER_PROMETHEUS_PORT: String(ours), APP_PROMETHEUS_PORT: String(theirs), EXAMPLE_APP: preload ? '' : CJS_APP, GENAI_METER_METER_PROVIDER: choice }),
+    );
     await app.summary();
-    const samples = await scrape(`http://127.0.0.1:${theirs}/metrics`);
-    expectExampleSeries(samples);
-    expect(total(samples, 'app_requests_total')).toBe(7); // the app's own metric is untouched
-    expect(select(samples, 'target_info')[0]!.labels.service_name).toBe('own-sdk-app');
-    // genai-meter's own Prometheus endpoint is not (or no longer) there.
-    expect(listeningAddresses(ours!)).toEqual([]);
+    const appSamples = await scrape(`http://127.0.0.1:${theirs}/metrics`);
+    expect(total(appSamples, 'app_requests_total')).toBe(7); // the app's own metric is untouched
+    expect(select(appSamples, 'target_info')[0]!.labels.service_name).toBe('own-sdk-app');
+    if (where === 'app') {
+      expectExampleSeries(appSamples);
+      // genai-meter's own Prometheus endpoint is not (or no longer) there.
+      expect(listeningAddresses(ours!)).toEqual([]);
+    } else {
+      expectExampleSeries(await scrape(`http://127.0.0.1:${ours}/metrics`));
+      // Counted once: nothing of genai-meter's in the app's pipeline.
+      expect(appSamples.filter((x) => x.name.startsWith('gen_ai_'))).toEqual([]);
+    }
     // (NodeSDK's own diag noise about replacing the diag logger is expected with OTEL_LOG_LEVEL set.)
     expect(app.stderr()).not.toMatch(/duplicate registration|EADDRINUSE|TypeError|Uncaught/i);
-    const why = preload ? 'a global MeterProvider was already registered' : 'the app registered a global MeterProvider after genai-meter started';
-    expect(app.stdout() + app.stderr()).toContain(`[genai-meter] ${why}: attaching the openai instrumentation to it`);
-    // Started alone, genai-meter aggregated on its own; the switch to the app's SDK instruments lost nothing
+    expect(app.stderr()).toMatch(notice);
+    // Started alone, genai-meter aggregated on its own; a switch to the app's SDK instruments lost nothing
     // (expectExampleSeries above counts every call, the first one included).
-    if (!preload) expect(app.stdout() + app.stderr()).toContain('(aggregation: internal)');
+    if (!preload) expect(app.stderr()).toContain('(aggregation: internal)');
     app.kill('SIGTERM');
     expect((await app.exit).signal).toBe('SIGTERM');
   });

@@ -29,7 +29,7 @@ async function runAndScrape(loader: Loader, script: string, extraEnv: Record<str
   const samples = await scrape(`http://127.0.0.1:${port}/metrics`);
   app.kill('SIGTERM');
   const exit = await app.exit;
-  return { app, summary, samples, exit };
+  return { app, summary, samples, exit, port };
 }
 
 describe.each([
@@ -40,7 +40,7 @@ describe.each([
   ['import', 'cjs-app', CJS_APP],
 ] as const)('node --%s @genai-meter/node/register %s', (loader, _name, script) => {
   it('serves exact token, duration and cost series on /metrics, and SIGTERM still ends the process', async () => {
-    const { app, summary, samples, exit } = await runAndScrape(loader, script, {
+    const { app, summary, samples, exit, port } = await runAndScrape(loader, script, {
       OTEL_SERVICE_NAME: 'example-svc',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test,service.namespace=genai',
     });
@@ -54,7 +54,10 @@ describe.each([
     expect(Object.keys(target[0]!.labels).filter((k) => k.startsWith('process_command'))).toEqual([]);
     // genai-meter was the only SIGTERM listener: the signal is re-raised, so the process ends by it.
     expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
-    expect(app.stderr()).not.toMatch(/genai-meter|Warning/);
+    // One line says where the metrics go; nothing else (no warning).
+    expect(app.stderr().trim().split('\n')).toEqual([
+      `[genai-meter] openai metrics: prometheus on http://127.0.0.1:${port}/metrics (aggregation: internal)`,
+    ]);
   });
 });
 
@@ -110,7 +113,9 @@ describe('GENAI_METER_ESM_LOADER', () => {
   it.each(['require', 'import'] as const)('async (module.register fallback) under --%s: the ESM copy of openai is patched', async (loader) => {
     const { samples, app } = await runAndScrape(loader, ESM_APP, { GENAI_METER_ESM_LOADER: 'async' });
     expectExampleSeries(samples);
-    expect(app.stderr()).not.toMatch(/genai-meter|EADDRINUSE/); // the hooks thread does not start a second pipeline
+    // The hooks thread does not start a second pipeline: one start line, no port clash.
+    expect(app.stderr().match(/\[genai-meter\] openai metrics:/g)).toHaveLength(1);
+    expect(app.stderr()).not.toMatch(/EADDRINUSE|Warning/);
   });
 
   it('none: an ES module app is not instrumented (only CommonJS requires are)', async () => {
