@@ -185,9 +185,13 @@ describe('genai-meter-notifications (the CLI, as a process)', () => {
     expect(PROVISIONING_PATHS.policies.endsWith('/genai-meter-policies.yml')).toBe(true);
   });
 
-  it('--help lists every variable', () => {
+  it('--help and the README list every variable', () => {
     const r = runCli(['--help'], {});
     expect(r.status).toBe(0);
-    for (const v of Object.values(N)) expect(r.stdout).toContain(v.name);
+    const readme = readFileSync(join(repoRoot, 'packages/mixin/README.md'), 'utf8');
+    for (const v of Object.values(N)) {
+      expect(r.stdout).toContain(v.name);
+      expect(readme, v.name).toContain(`| \`${v.name}\` |`);
+    }
   });
 });
