@@ -2,7 +2,7 @@
 // overrides, plus a bounded cache of resolved names for the per-call hot path.
 import bundled from './data/prices.json' with { type: 'json' };
 import { computeCost, isUnpriced } from './cost.js';
-import { isLiteLLMDocument, parseLiteLLMDocument } from './litellm.js';
+import { deriveTierRates, isLiteLLMDocument, parseLiteLLMDocument } from './litellm.js';
 import { readPricingFile } from './read-file.js';
 import { resolveName } from './resolve.js';
 import {
@@ -84,6 +84,7 @@ class Merger {
       const existing = this.#names.get(key.toLowerCase());
       if (!existing) {
         const fresh: PriceEntry = { ...entry };
+        if (doc.deriveTierRates) deriveTierRates(fresh);
         if (fillDefaults) {
           // User-added models: a negotiated price has no public page; say where it came from.
           fresh.source ??= origin;
@@ -107,6 +108,7 @@ class Merger {
           (merged as Record<string, unknown>)[field] = value;
         }
       }
+      if (doc.deriveTierRates) deriveTierRates(merged);
       existing.entry = merged;
       existing.origin = origin;
       existing.path = path;

@@ -1,7 +1,7 @@
 // Reads LiteLLM's model_prices_and_context_window.json as it is published (USD per token, one
 // object per model name) into our document shape (USD per 1M tokens), so users can refresh prices
 // without a release. Facts only: field meanings follow LiteLLM's documented sample_spec.
-import { addEntry, describe, emptyDocument, isPlainObject, keyPath, PricingFileError, type PriceDocument, type ProblemReporter } from './schema.js';
+import { addEntry, describe, emptyDocument, isPlainObject, keyPath, PricingFileError, type PriceDocument, type PriceEntry, type ProblemReporter } from './schema.js';
 
 /** Fields only LiteLLM's format has at the top of a model entry. */
 const LITELLM_MARKERS = ['litellm_provider', 'input_cost_per_token', 'output_cost_per_token', 'max_input_tokens', 'mode'];
@@ -51,7 +51,7 @@ const PROVIDERS: Readonly<Record<string, string>> = {
   bedrock_converse: 'aws.bedrock',
 };
 
-export function litellmProvider(name: string): string {
+function litellmProvider(name: string): string {
   if (name.startsWith('vertex_ai')) return 'gcp.vertex_ai';
   return PROVIDERS[name] ?? name;
 }
@@ -75,9 +75,9 @@ const RATE_SUFFIXES: readonly [string, string][] = [
   ['cache_read_input_image_token_cost', 'cachedImageInput'],
   ['output_cost_per_image_token', 'imageOutput'],
 ];
-const VARIANT = /^(.*?)(?:_above_(\d+)k_tokens|_(flex|priority|batches))?$/;
-/** Image entries are keyed `[quality/]WIDTH-x-HEIGHT/model`. */
-const IMAGE_KEY = /^(?:([a-z]+)\/)?(\d+)-x-(\d+)\/(.+)$/;
+const VARIANT = /^(.*?)(?:_above_(\d+)k_tokens)?(?:_(flex|priority|batches))?$/;
+/** Image entries are keyed `[provider/][quality/]WIDTH-x-HEIGHT/model`. */
+const IMAGE_KEY = /^((?:[a-z_]+\/)*?)(?:(standard|hd|low|medium|high)\/)?(\d+)-x-(\d+)\/(.+)$/;
 
 type Rates = Record<string, number>;
 
@@ -107,9 +107,9 @@ function convert(raw: Record<string, unknown>): Record<string, unknown> | undefi
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new EntryError(field, `expected a non-negative number, got ${describe(v)}`);
     return v;
   };
-  const base: Rates = {};
-  const long = new Map<number, Rates>();
-  const tiers = new Map<string, Rates>();
+  // Rates by service tier ('' = standard), each with its long-context thresholds.
+  const groups = new Map<string, { base: Rates; long: Map<number, Rates> }>();
+  const group = (tier: string) => groups.get(tier) ?? groups.set(tier, { base: {}, long: new Map() }).get(tier)!;
   const ttl: Record<string, number> = {};
   for (const field of Object.keys(raw)) {
     if (field === 'cache_creation_input_token_cost_above_1hr') {
@@ -121,35 +121,33 @@ function convert(raw: Record<string, unknown>): Record<string, unknown> | undefi
     if (rate === undefined) continue;
     const value = num(field);
     if (value === undefined) continue;
-    const target = m[2] !== undefined ? bucket(long, Number(m[2]) * 1000) : m[3] !== undefined ? bucket(tiers, m[3] === 'batches' ? 'batch' : m[3]) : base;
+    const g = group(m[3] === undefined ? '' : m[3] === 'batches' ? 'batch' : m[3]);
+    const target = m[2] !== undefined ? bucket(g.long, Number(m[2]) * 1000) : g.base;
     target[rate] = perMillion(value);
   }
   const entry: Record<string, unknown> = {};
   if (typeof raw.litellm_provider === 'string') entry.provider = litellmProvider(raw.litellm_provider);
   if (mode && mode !== 'chat') entry.mode = mode;
-  if (base.input !== undefined || base.output !== undefined) {
+  const standard = groups.get('');
+  // An output price alone (video and other per-request models) is nothing we can price per token.
+  if (standard && standard.base.input !== undefined) {
+    const base = standard.base;
     // Embeddings list no output price: they bill none.
     Object.assign(entry, { output: 0 }, base);
     if (Object.keys(ttl).length > 0) entry.cacheWriteByTtl = ttl;
-    const fill = (partial: Rates): Rates => {
-      // A variant lists only some rates; the others keep the base value, as LiteLLM itself prices them.
-      const out: Rates = { ...partial };
-      out.input ??= base.input ?? 0;
-      out.output ??= base.output ?? 0;
-      for (const [k, v] of Object.entries(base)) if (out[k] === undefined) out[k] = v;
-      return out;
-    };
-    if (long.size > 0) entry.longContext = [...long.entries()].sort((a, b) => a[0] - b[0]).map(([above, rates]) => ({ above, ...fill(rates), ...(Object.keys(ttl).length ? { cacheWriteByTtl: ttl } : {}) }));
-    if (tiers.size > 0) {
-      const out: Record<string, unknown> = {};
-      for (const [name, rates] of tiers) {
-        // Express a tier as a multiplier when LiteLLM's figures are one (keeps long-context tiers right).
-        const ratios = Object.entries(rates).map(([k, v]) => (base[k] ? v / base[k]! : NaN));
-        const same = ratios.length > 0 && ratios.every((r) => Number.isFinite(r) && Math.abs(r - ratios[0]!) < 1e-9);
-        out[name] = same ? Number(ratios[0]!.toPrecision(12)) : { ...fill(rates), ...(long.size > 0 ? { longContext: entry.longContext } : {}), ...(Object.keys(ttl).length ? { cacheWriteByTtl: ttl } : {}) };
-      }
-      entry.serviceTiers = out;
+    const longList = (long: Map<number, Rates>, ref: Rates) =>
+      [...long.entries()].sort((a, b) => a[0] - b[0]).map(([above, rates]) => ({ above, input: rates.input ?? ref.input ?? 0, output: rates.output ?? ref.output ?? 0, ...rates }));
+    if (standard.long.size > 0) entry.longContext = longList(standard.long, base);
+    const tiers: Record<string, unknown> = {};
+    for (const [name, g] of groups) {
+      if (name === '') continue;
+      // A tier whose figures are one multiple of the standard ones is a multiplier (it scales the long-context rates too).
+      const ratios = [...Object.entries(g.base).map(([k, v]) => v / (base[k] ?? NaN)), ...[...g.long].flatMap(([above, r]) => Object.entries(r).map(([k, v]) => v / (standard.long.get(above)?.[k] ?? NaN)))];
+      const same = ratios.length > 0 && ratios.every((r) => Number.isFinite(r) && Math.abs(r - ratios[0]!) < 1e-9);
+      if (same) tiers[name] = Number(ratios[0]!.toPrecision(12));
+      else tiers[name] = { input: g.base.input ?? base.input ?? 0, output: g.base.output ?? base.output ?? 0, ...g.base, ...(g.long.size > 0 ? { longContext: longList(g.long, g.base) } : {}) };
     }
+    if (Object.keys(tiers).length > 0) entry.serviceTiers = tiers;
   }
   const perSecond = num('input_cost_per_second') ?? num('input_cost_per_audio_per_second');
   if (perSecond !== undefined && mode === 'transcription') entry.perAudioMinute = Number((perSecond * 60).toPrecision(12));
@@ -164,6 +162,7 @@ function convert(raw: Record<string, unknown>): Record<string, unknown> | undefi
 /** Converts a LiteLLM document; entries with wrong values are reported and their names become unpriced. */
 export function parseLiteLLMDocument(raw: Record<string, unknown>, origin: string, report: ProblemReporter): PriceDocument {
   const doc = emptyDocument();
+  doc.deriveTierRates = true;
   const images = new Map<string, { provider?: string; prices: Record<string, Record<string, number>> }>();
   for (const [name, value] of Object.entries(raw)) {
     if (name === 'sample_spec') continue;
@@ -177,7 +176,8 @@ export function parseLiteLLMDocument(raw: Record<string, unknown>, origin: strin
     const pixel = value.input_cost_per_pixel ?? value.output_cost_per_pixel;
     if (image && typeof pixel === 'number' && pixel >= 0) {
       // dall-e style: one entry per quality and size, priced per pixel.
-      const [, quality = 'standard', w, h, model] = image;
+      const [, prefix, quality = 'standard', w, h, name] = image;
+      const model = `${prefix}${name}`;
       const perPixel = (typeof value.input_cost_per_pixel === 'number' ? value.input_cost_per_pixel : 0) + (typeof value.output_cost_per_pixel === 'number' ? value.output_cost_per_pixel : 0);
       const group = images.get(model!) ?? images.set(model!, { ...(typeof value.litellm_provider === 'string' ? { provider: litellmProvider(value.litellm_provider) } : {}), prices: {} }).get(model!)!;
       // LiteLLM's per-pixel figures are per-image prices divided by the pixels and rounded: back to the tenth of a cent.
@@ -196,10 +196,62 @@ export function parseLiteLLMDocument(raw: Record<string, unknown>, origin: strin
     if (entry) addEntry(doc, name, { ...entry }, { origin, modelsPath: '$', strict: false }, report);
   }
   for (const [model, group] of images) {
-    if (doc.models.has(model)) continue;
-    const entry = { ...(group.provider ? { provider: group.provider } : {}), mode: 'image', images: { prices: group.prices } };
+    // Sized prices beat a flat one the model's own entry may list ("*" stays as the fallback).
+    const existing = doc.models.get(model);
+    const prices = { ...(existing?.images?.prices ?? {}), ...group.prices };
+    const images = { ...('standard' in group.prices ? { defaultQuality: 'standard' } : {}), prices };
+    const entry = existing ? { ...existing, images } : { ...(group.provider ? { provider: group.provider } : {}), mode: 'image', images };
     addEntry(doc, model, entry, { origin, modelsPath: '$', strict: false }, report);
   }
   return doc;
 }
 
+
+const INPUT_SIDE = ['cachedInput', 'cacheWrite', 'audioInput', 'cachedAudioInput', 'imageInput', 'cachedImageInput'] as const;
+const OUTPUT_SIDE = ['reasoningOutput', 'audioOutput', 'imageOutput'] as const;
+type RateSet = Partial<Record<(typeof INPUT_SIDE)[number] | (typeof OUTPUT_SIDE)[number] | 'input' | 'output', number>> & { cacheWriteByTtl?: Record<string, number> };
+
+/** Gives `tier` the rates `ref` has and it lacks, scaled as the tier scales input and output (the providers' rule). */
+function fillFrom(tier: RateSet, ref: RateSet): void {
+  const inRatio = ref.input ? (tier.input ?? ref.input) / ref.input : 1;
+  const outRatio = ref.output ? (tier.output ?? ref.output) / ref.output : 1;
+  for (const f of INPUT_SIDE) if (tier[f] === undefined && ref[f] !== undefined) tier[f] = Number((ref[f]! * inRatio).toPrecision(12));
+  for (const f of OUTPUT_SIDE) if (tier[f] === undefined && ref[f] !== undefined) tier[f] = Number((ref[f]! * outRatio).toPrecision(12));
+  for (const [ttl, v] of Object.entries(ref.cacheWriteByTtl ?? {})) {
+    if (tier.cacheWriteByTtl?.[ttl] === undefined) tier.cacheWriteByTtl = { ...tier.cacheWriteByTtl, [ttl]: Number((v * inRatio).toPrecision(12)) };
+  }
+}
+
+/**
+ * LiteLLM lists only some rates of a long-context or service tier (and its entries are merged over
+ * ours, which may have more): the missing ones are derived from the base rates by the tier's own
+ * input and output ratios, as providers define their tiers, instead of leaving the model unpriced.
+ */
+export function deriveTierRates(entry: PriceEntry): void {
+  const base = entry as RateSet;
+  if (base.input == null) return;
+  const long = (entry.longContext ?? []).map((t) => ({ ...t }));
+  for (const t of long) fillFrom(t, base);
+  if (entry.longContext) entry.longContext = long;
+  if (!entry.serviceTiers) return;
+  const tiers: Record<string, unknown> = {};
+  for (const [name, tier] of Object.entries(entry.serviceTiers)) {
+    if (typeof tier === 'number') {
+      tiers[name] = tier;
+      continue;
+    }
+    const own = { ...tier } as RateSet & { longContext?: NonNullable<PriceEntry['longContext']> };
+    fillFrom(own, base);
+    if (long.length > 0) {
+      // The tier's long-context rates: its own where LiteLLM lists them, else the model's scaled like the tier.
+      own.longContext = long.map((l) => {
+        const listed = tier.longContext?.find((t) => t.above === l.above);
+        const scaled: RateSet & { above: number } = listed ? { ...listed } : { above: l.above, input: (l.input * own.input!) / base.input!, output: (l.output * own.output!) / base.output! };
+        fillFrom(scaled, l);
+        return scaled as NonNullable<PriceEntry['longContext']>[number];
+      });
+    }
+    tiers[name] = own;
+  }
+  entry.serviceTiers = tiers as PriceEntry['serviceTiers'];
+}

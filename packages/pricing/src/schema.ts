@@ -40,6 +40,8 @@ export interface PriceDocument {
   serviceTierAliases: Map<string, string>;
   /** Models whose entry was invalid and skipped: their names must end up unpriced. Value: the aliases it named. */
   invalid: Map<string, string[]>;
+  /** LiteLLM's documents: tier rates they leave out are derived when merged (see deriveTierRates). */
+  deriveTierRates?: boolean;
 }
 
 export function emptyDocument(): PriceDocument {

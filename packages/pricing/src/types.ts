@@ -41,24 +41,14 @@ export interface ImagePrices {
   prices: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-/** Prices of one model, with where and when they were taken. */
-export interface ModelPrice {
+/**
+ * Prices of one model, with where and when they were taken. Token rates are absent for models
+ * billed only per image, minute or character.
+ */
+export interface ModelPrice extends Partial<TokenRates> {
   provider: string;
-  /** What the model is called for: `chat` (default), `embedding`, `image`, `transcription`, `speech`, `moderation`. */
+  /** What the model is called for: `chat` (default), `completion`, `embedding`, `image`, `transcription`, `speech`, `moderation`. */
   mode?: string;
-  /** Token rates. Absent for models billed only per image, minute or character. */
-  input?: number;
-  cachedInput?: number;
-  cacheWrite?: number;
-  cacheWriteByTtl?: Readonly<Record<string, number>>;
-  output?: number;
-  reasoningOutput?: number;
-  audioInput?: number;
-  cachedAudioInput?: number;
-  audioOutput?: number;
-  imageInput?: number;
-  cachedImageInput?: number;
-  imageOutput?: number;
   /** Ascending by `above`: the last one whose threshold the call's input exceeds prices the whole call. */
   longContext?: readonly LongContextRates[];
   /** Non-standard tiers by canonical name (`flex`, `batch`, `priority`, `ultrafast`, ...). */

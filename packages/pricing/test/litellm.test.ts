@@ -35,6 +35,24 @@ const LITELLM = {
     cache_creation_input_token_cost: 3.75e-6, cache_creation_input_token_cost_above_1hr: 6e-6, cache_read_input_token_cost: 3e-7,
     input_cost_per_token: 3e-6, litellm_provider: 'anthropic', mode: 'chat', output_cost_per_token: 1.5e-5,
   },
+  // LiteLLM lists the long-context rates but no 1-hour write: merged over ours, the missing rates are derived.
+  'claude-sonnet-4': {
+    cache_creation_input_token_cost: 3.75e-6, cache_creation_input_token_cost_above_200k_tokens: 7.5e-6, cache_read_input_token_cost: 3e-7,
+    cache_read_input_token_cost_above_200k_tokens: 6e-7, input_cost_per_token: 3e-6, input_cost_per_token_above_200k_tokens: 6e-6,
+    litellm_provider: 'anthropic', mode: 'chat', output_cost_per_token: 1.5e-5, output_cost_per_token_above_200k_tokens: 2.25e-5,
+  },
+  // a service tier with its own long-context rates (two suffixes), not a uniform multiple
+  'gpt-5.4': {
+    cache_read_input_token_cost: 2.5e-7, cache_read_input_token_cost_above_272k_tokens: 5e-7, cache_read_input_token_cost_priority: 5e-7,
+    cache_read_input_token_cost_above_272k_tokens_priority: 1e-6, input_cost_per_token: 2.5e-6, input_cost_per_token_above_272k_tokens: 5e-6,
+    input_cost_per_token_priority: 5e-6, input_cost_per_token_above_272k_tokens_priority: 1e-5, litellm_provider: 'openai', mode: 'chat',
+    output_cost_per_token: 1.5e-5, output_cost_per_token_above_272k_tokens: 2.25e-5, output_cost_per_token_priority: 2.25e-5,
+    output_cost_per_token_above_272k_tokens_priority: 3.375e-5,
+  },
+  'dall-e-2': { input_cost_per_image: 0.02, litellm_provider: 'openai', mode: 'image_generation' },
+  '256-x-256/dall-e-2': { input_cost_per_pixel: 2.4414e-7, litellm_provider: 'openai', mode: 'image_generation', output_cost_per_pixel: 0.0 },
+  'azure/hd/1024-x-1792/dall-e-3': { input_cost_per_pixel: 6.539e-8, litellm_provider: 'azure', mode: 'image_generation', output_cost_per_pixel: 0.0 },
+  'twelvelabs.pegasus-1-2-v1:0': { output_cost_per_token: 7.5e-6, output_cost_per_video_per_second: 0.00049, litellm_provider: 'bedrock', mode: 'chat' },
   'deepseek/deepseek-v4-pro': { input_cost_per_token: 1.74e-6, cache_read_input_token_cost: 1.45e-8, output_cost_per_token: 3.48e-6, litellm_provider: 'deepseek', mode: 'chat' },
   'azure/gpt-4o': { input_cost_per_token: 2.75e-6, output_cost_per_token: 1.1e-5, litellm_provider: 'azure', mode: 'chat' },
   'text-embedding-3-small': { input_cost_per_token: 2e-8, litellm_provider: 'openai', mode: 'embedding', output_cost_per_token: 0.0 },
@@ -87,8 +105,20 @@ describe("LiteLLM's format", () => {
     // a model only LiteLLM knows: 1e6 * 1 + 1e6 * 2
     expect(catalog.cost('brand-new-model', { inputTokens: 1_000_000, outputTokens: 1_000_000 })?.totalUsd).toBe(3);
     expect(catalog.resolve('brand-new-model')!.price.source).toBe(process.env.GENAI_METER_PRICING_FILE);
-    // modes we do not price are left out, silently
+    // modes we do not price, and output-only prices, are left out, silently
     expect(catalog.resolve('cohere/rerank-v3.5')).toBeUndefined();
+    expect(catalog.resolve('twelvelabs.pegasus-1-2-v1:0')).toBeUndefined();
+    // claude-sonnet-4 above 200k: 1h write derived as 6 * (6 / 3) = 12: 250000 input of which 1000 written for 1h
+    // 249000*6 + 1000*12 = 1.494 + 0.012
+    expect(catalog.cost('claude-sonnet-4', { inputTokens: 250_000, cacheWriteTokens: 1_000, cacheWriteTokensByTtl: { '1h': 1_000 }, outputTokens: 0 })?.totalUsd).toBeCloseTo(1.506, 12);
+    // gpt-5.4 priority above 272k: its own rates, 300000*10 + 1000*33.75
+    const p = catalog.cost('gpt-5.4', { inputTokens: 300_000, outputTokens: 1_000 }, { serviceTier: 'priority' })!;
+    expect(p.longContextAbove).toBe(272_000);
+    expect(p.totalUsd).toBeCloseTo(3.03375, 12);
+    // sized image prices beat the flat one; azure's are their own model
+    expect(catalog.cost('dall-e-2', { images: 1, imageSize: '256x256' })?.totalUsd).toBe(0.016);
+    expect(catalog.cost('dall-e-2', { images: 1, imageSize: '2048x2048' })?.totalUsd).toBe(0.02);
+    expect(catalog.cost('azure/dall-e-3', { images: 1, imageQuality: 'hd', imageSize: '1024x1792' })?.totalUsd).toBe(0.12);
   });
 
   it('diff lists what the file prices differently, what only it has and what it lacks', () => {
@@ -104,7 +134,7 @@ describe("LiteLLM's format", () => {
     expect(d.changed.map((c) => c.name)).not.toContain('gpt-4o');
     expect(changed['gemini/gemini-2.5-pro']).toBeUndefined();
     expect(d.added).toEqual(['brand-new-model']);
-    expect(d.otherProvider).toEqual(['azure/gpt-4o', 'gemini-2.5-pro']);
+    expect(d.otherProvider).toEqual(['azure/dall-e-3', 'azure/gpt-4o', 'gemini-2.5-pro']);
     expect(d.missing).toContain('claude-opus-4-5');
     expect(d.missing).not.toContain('gpt-4o');
     expect(d.problems).toHaveLength(1);
