@@ -161,6 +161,12 @@ describe('amtool on the configs the environment can give', () => {
     expect(count).toBe(integrations);
   });
 
+  it('the heartbeat route names the watchdog the rules define (category heartbeat), if they define one', () => {
+    const beats = defs.filter((a) => (a.category as string) === 'heartbeat');
+    expect(beats.length).toBeLessThanOrEqual(1);
+    for (const a of beats) expect([a.name, a.instanceLabels.includes(L.environment)]).toEqual([WATCHDOG_ALERT, false]);
+  });
+
   it('routes: staging never pages, production pages page, tickets ticket, info info; the watchdog beats; Grafana copies are held back', () => {
     const config = configFor(EXAMPLE_NOTIFY_ENV);
     const page = alertLabels('GenAIServerErrors', { ...CHECKOUT, [L.environment]: 'production' });
