@@ -176,8 +176,8 @@ export function parseLiteLLMDocument(raw: Record<string, unknown>, origin: strin
     const pixel = value.input_cost_per_pixel ?? value.output_cost_per_pixel;
     if (image && typeof pixel === 'number' && pixel >= 0) {
       // dall-e style: one entry per quality and size, priced per pixel.
-      const [, prefix, quality = 'standard', w, h, name] = image;
-      const model = `${prefix}${name}`;
+      const [, prefix, quality = 'standard', w, h, bare] = image;
+      const model = `${prefix}${bare}`;
       const perPixel = (typeof value.input_cost_per_pixel === 'number' ? value.input_cost_per_pixel : 0) + (typeof value.output_cost_per_pixel === 'number' ? value.output_cost_per_pixel : 0);
       const group = images.get(model!) ?? images.set(model!, { ...(typeof value.litellm_provider === 'string' ? { provider: litellmProvider(value.litellm_provider) } : {}), prices: {} }).get(model!)!;
       // LiteLLM's per-pixel figures are per-image prices divided by the pixels and rounded: back to the tenth of a cent.
