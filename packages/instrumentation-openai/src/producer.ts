@@ -15,7 +15,7 @@ import type {
   MetricProducer,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { attributesKey, HistogramCell, SumCell, type Cell, type OwnAggregation } from './aggregation.js';
+import { attributesKey, HistogramCell, OVERFLOW_ATTRIBUTES, SumCell, type Cell, type OwnAggregation } from './aggregation.js';
 import { METRICS, type MetricDefinition } from './semconv.js';
 import type { SeriesRegistry } from './series.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -49,6 +49,8 @@ export interface ProducerSource {
   aggregation: OwnAggregation;
   series: SeriesRegistry;
 }
+
+const OVERFLOW_KEY = attributesKey(OVERFLOW_ATTRIBUTES);
 
 const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
@@ -92,9 +94,10 @@ export class GenAIMeterMetricProducer implements MetricProducer {
       for (const own of Object.values(src.aggregation.metrics)) {
         metrics.push(this.recorded(own.definition, own.all(), now));
       }
-      metrics.push(this.observed(METRICS.activeRequests, now, (observe) => src.series.observeActive(observe), true));
-      metrics.push(this.observed(METRICS.rateLimitRemaining, now, (observe) => src.series.observeRemaining(observe), false));
-      metrics.push(this.observed(METRICS.rateLimitLimit, now, (observe) => src.series.observeLimit(observe), false));
+      const limit = src.aggregation.cardinalityLimit;
+      metrics.push(this.observed(METRICS.activeRequests, now, limit, (observe) => src.series.observeActive(observe), true));
+      metrics.push(this.observed(METRICS.rateLimitRemaining, now, limit, (observe) => src.series.observeRemaining(observe), false));
+      metrics.push(this.observed(METRICS.rateLimitLimit, now, limit, (observe) => src.series.observeLimit(observe), false));
       // Like the SDK: a metric with nothing to report is left out (no HELP/TYPE lines for it on /metrics).
       for (let i = metrics.length - 1; i >= 0; i--) if (metrics[i]!.dataPoints.length === 0) metrics.splice(i, 1);
     }
@@ -157,15 +160,26 @@ export class GenAIMeterMetricProducer implements MetricProducer {
 
   /**
    * An observed metric: the in-flight sum (values of series that the attribute filter made equal add up)
-   * or a rate-limit gauge (the last series wins, as in the SDK).
+   * or a rate-limit gauge (the last series wins, as in the SDK). Past the cardinality limit, sets fold
+   * into the overflow set as the SDK folds them.
    */
-  private observed(def: MetricDefinition, now: number, observeAll: (observe: (v: number, a: Attributes) => void) => void, sum: boolean): MetricData {
+  private observed(
+    def: MetricDefinition,
+    now: number,
+    cardinalityLimit: number,
+    observeAll: (observe: (v: number, a: Attributes) => void) => void,
+    sum: boolean,
+  ): MetricData {
     const desc = descriptor(def);
     const byKey = new Map<string, { attributes: Attributes; startTime: HrTime; endTime: HrTime; value: number }>();
     const startTime = hrTime(this.startedAt);
     const endTime = hrTime(now);
     observeAll((value, attributes) => {
-      const key = attributesKey(attributes);
+      let key = attributesKey(attributes);
+      if (!byKey.has(key) && byKey.size >= cardinalityLimit - 1) {
+        key = OVERFLOW_KEY;
+        attributes = OVERFLOW_ATTRIBUTES;
+      }
       const point = byKey.get(key);
       if (point && sum) point.value += value;
       else byKey.set(key, { attributes, startTime, endTime, value });
