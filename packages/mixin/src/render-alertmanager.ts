@@ -108,6 +108,7 @@ function integrations(kinds: readonly ReceiverKind[], s: NotificationSettings): 
         to: e.to,
         from: e.from,
         smarthost: e.smarthost,
+        headers: { Subject: TITLE },
         ...(e.username ? { auth_username: e.username, auth_password_file: e.passwordFile } : {}),
         require_tls: e.requireTls,
         send_resolved: true,

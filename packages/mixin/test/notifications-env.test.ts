@@ -132,6 +132,12 @@ describe('notificationSettingsFromEnv', () => {
       `${N.wecomWebhookUrlFile.name} (unset, so ${N.secretsDir.name}/wecom-webhook-url): ${join(secrets, 'wecom-webhook-url')} does not exist (wecom is in ${N.staging.name}: the WeCom robot URL, which carries its token)`,
     ]);
     expect(notificationSettingsFromEnv({ [N.staging.name]: 'wecom', [N.wecomRelayUrl.name]: 'http://wecom-relay:8087/send' }).wecom).toEqual({ relayUrl: 'http://wecom-relay:8087/send' });
+    // E-mail from Grafana goes through Grafana's own SMTP settings: only the recipients are needed.
+    expect(notificationSettingsFromEnv({ [N.source.name]: 'grafana', [N.ticket.name]: 'email', [N.emailTo.name]: 'oncall@example.com' }).email).toEqual({ to: 'oncall@example.com', requireTls: true });
+    expect(problems({ [N.ticket.name]: 'email', [N.emailTo.name]: 'oncall@example.com' })).toEqual([
+      `${N.smtpSmarthost.name}: required (email is in ${N.ticket.name})`,
+      `${N.emailFrom.name}: required (email is in ${N.ticket.name})`,
+    ]);
   });
 });
 

@@ -23,9 +23,9 @@ export type NotifySource = 'prometheus' | 'grafana';
 
 export interface EmailSettings {
   readonly to: string;
-  readonly from: string;
-  /** host:port of the SMTP server. */
-  readonly smarthost: string;
+  /** Sender and SMTP server (host:port): Alertmanager's; Grafana sends with its own SMTP settings (GF_SMTP_*). */
+  readonly from?: string;
+  readonly smarthost?: string;
   readonly username?: string;
   readonly passwordFile?: string;
   readonly requireTls: boolean;
@@ -71,8 +71,8 @@ export const NOTIFY_ENV = {
   heartbeatTokenFile: { name: `${P}HEARTBEAT_TOKEN_FILE`, help: 'optional bearer token file for the heartbeat URL' },
   slackWebhookUrlFile: { name: `${P}SLACK_WEBHOOK_URL_FILE`, help: 'file with the Slack incoming-webhook URL (default `<secrets dir>/slack-webhook-url`)' },
   emailTo: { name: `${P}EMAIL_TO`, help: 'recipient address(es) of e-mail notifications' },
-  emailFrom: { name: `${P}EMAIL_FROM`, help: 'sender address' },
-  smtpSmarthost: { name: `${P}SMTP_SMARTHOST`, help: 'SMTP server `host:port`' },
+  emailFrom: { name: `${P}EMAIL_FROM`, help: 'sender address (SOURCE=prometheus; Grafana uses its own `GF_SMTP_FROM_ADDRESS`)' },
+  smtpSmarthost: { name: `${P}SMTP_SMARTHOST`, help: 'SMTP server `host:port` (SOURCE=prometheus; Grafana uses its own `GF_SMTP_*` settings)' },
   smtpUsername: { name: `${P}SMTP_USERNAME`, help: 'SMTP user; when set, the password file is required' },
   smtpPasswordFile: { name: `${P}SMTP_PASSWORD_FILE`, help: 'file with the SMTP password (default `<secrets dir>/smtp-password`)' },
   smtpRequireTls: { name: `${P}SMTP_REQUIRE_TLS`, help: '`true` (default) or `false`' },
@@ -244,12 +244,15 @@ export function notificationSettingsFromEnv(env: Env, opts: FromEnvOptions = {})
     const username = get(NOTIFY_ENV.smtpUsername);
     const tls = get(NOTIFY_ENV.smtpRequireTls) ?? 'true';
     if (tls !== 'true' && tls !== 'false') problems.push(`${NOTIFY_ENV.smtpRequireTls.name}: "${tls}" is neither true nor false`);
-    const smarthost = required(NOTIFY_ENV.smtpSmarthost, why);
+    // Grafana sends e-mail through its own SMTP settings: only the recipients are ours then.
+    const alertmanagerSends = source === 'prometheus';
+    const smarthost = alertmanagerSends ? required(NOTIFY_ENV.smtpSmarthost, why) : get(NOTIFY_ENV.smtpSmarthost);
     if (smarthost && !/^[^:\s]+:\d+$/.test(smarthost)) problems.push(`${NOTIFY_ENV.smtpSmarthost.name}: "${smarthost}" is not host:port`);
+    const from = alertmanagerSends ? required(NOTIFY_ENV.emailFrom, why) : get(NOTIFY_ENV.emailFrom);
     settings.email = {
       to: required(NOTIFY_ENV.emailTo, why),
-      from: required(NOTIFY_ENV.emailFrom, why),
-      smarthost,
+      ...(from ? { from } : {}),
+      ...(smarthost ? { smarthost } : {}),
       requireTls: tls !== 'false',
       ...(username !== undefined
         ? { username, passwordFile: secretFile(NOTIFY_ENV.smtpPasswordFile, SECRET_FILES.smtpPassword, `${NOTIFY_ENV.smtpUsername.name} is set: the SMTP password`) }
