@@ -14,6 +14,7 @@ import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './co
 import { installExitHooks, withTimeout, type ExitHooks } from './exit.js';
 import { instrumentationFromConfig } from './instrumentation.js';
 import { log } from './log.js';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { createReaders, startPrometheus } from './readers.js';
 import { createResource } from './resource.js';
 import { INSTRUMENTATION_SCOPE, viewMatches, viewsFromConfig } from './views.js';
@@ -71,6 +72,8 @@ class Pipeline implements GenAIMeter {
   meterProvider: MeterProvider | undefined;
   ready: Promise<boolean> = Promise.resolve(true);
   private exitHooks: ExitHooks | undefined;
+  /** genai-meter's Prometheus exporter, whose server starts once start-up is over (see start). */
+  private prometheus: PrometheusExporter | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(
@@ -87,25 +90,40 @@ class Pipeline implements GenAIMeter {
     }
     const choice = this.options.adoptGlobalMeterProvider === false ? 'own' : this.config.meterProvider;
     const existing = choice !== 'own' ? globalMeterProvider() : undefined;
-    // Until the first recorded point, look once more for an app provider registered after us.
+    // Start-up lasts until the event loop first turns (the other --require preloads and a CommonJS main
+    // module's first synchronous run): an app provider registered by then is used as if it came first, and
+    // no port of ours is opened meanwhile. After that, `auto` never moves a running pipeline.
+    let startingUp = true;
     let lookForAppProvider = !existing && choice !== 'own';
+    const lookOnce = (): void => {
+      if (!lookForAppProvider) return;
+      lookForAppProvider = false;
+      const late = globalMeterProvider();
+      if (late) this.appProviderAppeared(late, choice, startingUp);
+    };
     this.instrumentation = instrumentationFromConfig(
       this.config,
       this.options,
       (source) => () => {
-        if (lookForAppProvider) {
-          lookForAppProvider = false;
-          const late = globalMeterProvider();
-          if (late) this.appProviderAppeared(late, choice);
-        }
+        lookOnce();
         return source();
       },
       existing ? 'sdk' : this.ownAggregation(),
     );
     if (existing) {
-      this.adopt(existing, 'a global MeterProvider was registered before genai-meter started');
+      this.adopt(existing, 'a global MeterProvider was registered before genai-meter started', false);
     } else {
       this.startOwn();
+      let ready!: (listening: boolean) => void;
+      this.ready = new Promise<boolean>((resolve) => (ready = resolve));
+      setImmediate(() => {
+        if (lookForAppProvider && globalMeterProvider()) lookOnce();
+        startingUp = false;
+        if (this.mode !== 'own') return ready(true);
+        log.notice(`openai metrics: ${describeExporters(this.config)} (aggregation: ${this.instrumentation!.getConfig().aggregation})`);
+        if (this.prometheus) void startPrometheus(this.prometheus, this.config).then(ready);
+        else ready(true);
+      });
     }
     if (this.options.handleExit !== false) {
       this.exitHooks = installExitHooks(
@@ -146,14 +164,17 @@ class Pipeline implements GenAIMeter {
       views: [...ownViews, ...userViews],
     });
     instrumentation.setMeterProvider(this.meterProvider);
-    if (prometheus) this.ready = startPrometheus(prometheus, this.config);
-    log.notice(`openai metrics: ${describeExporters(this.config)} (aggregation: ${internal ? 'internal' : 'sdk'})`);
+    this.prometheus = prometheus;
   }
 
-  /** The app registered a global MeterProvider after genai-meter started (seen at the first call). */
-  private appProviderAppeared(provider: ApiMeterProvider, choice: string): void {
+  /** The app registered a global MeterProvider after genai-meter started (seen at start-up's end or the first call). */
+  private appProviderAppeared(provider: ApiMeterProvider, choice: string, startingUp: boolean): void {
+    if (startingUp) {
+      this.adopt(provider, 'the app registered a global MeterProvider while starting up, after genai-meter', false);
+      return;
+    }
     if (choice === 'app') {
-      this.adopt(provider, 'the app registered a global MeterProvider after genai-meter started (GENAI_METER_METER_PROVIDER=app)');
+      this.adopt(provider, 'the app registered a global MeterProvider after genai-meter started (GENAI_METER_METER_PROVIDER=app)', true);
       return;
     }
     log.notice(
@@ -162,11 +183,12 @@ class Pipeline implements GenAIMeter {
     );
   }
 
-  private adopt(provider: ApiMeterProvider, why: string): void {
+  /** `ownRunning`: genai-meter's exporters had started (and said so); they stop now. */
+  private adopt(provider: ApiMeterProvider, why: string, ownRunning = false): void {
     const own = this.meterProvider;
     log.notice(
       `openai metrics: through the app's MeterProvider (${why})` +
-        (own ? `; genai-meter's own exporters stop (${describeExporters(this.config)})` : '; genai-meter runs no exporter of its own') +
+        (ownRunning ? `; genai-meter's own exporters stop (${describeExporters(this.config)})` : '; genai-meter runs no exporter of its own') +
         '. GENAI_METER_METER_PROVIDER=own keeps genai-meter\'s exporters',
     );
     const instrumentation = this.instrumentation!;

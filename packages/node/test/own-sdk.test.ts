@@ -25,22 +25,31 @@ const sdkEnv = (extra: Record<string, string>) =>
 
 describe('an app with its own OTel SDK, started with the register entry', () => {
   type Where = 'app' | 'ours';
-  // [when the app's SDK starts, GENAI_METER_METER_PROVIDER, where genai-meter's metrics end up, the stderr line]
-  const cases: [string, boolean, string, Where, RegExp][] = [
-    ['before genai-meter (a preload listed first)', true, 'auto', 'app', /openai metrics: through the app's MeterProvider \(a global MeterProvider was registered before genai-meter started\); genai-meter runs no exporter of its own/],
-    ['before genai-meter, GENAI_METER_METER_PROVIDER=own', true, 'own', 'ours', /openai metrics: prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics/],
+  // [when the app's SDK starts, delay, GENAI_METER_METER_PROVIDER, where genai-meter's metrics end up, the stderr line]
+  const cases: [string, boolean, number, string, Where, RegExp][] = [
+    ['before genai-meter (a preload listed first)', true, 0, 'auto', 'app', /openai metrics: through the app's MeterProvider \(a global MeterProvider was registered before genai-meter started\); genai-meter runs no exporter of its own/],
+    ['before genai-meter, GENAI_METER_METER_PROVIDER=own', true, 0, 'own', 'ours', /openai metrics: prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics/],
+    // Start-up (preloads, the main module's first run) is over only when the event loop turns: an SDK the
+    // app starts at the top of its main module is used as if it came first; no port of ours was opened.
+    ['at the top of its main module, after genai-meter', false, 0, 'auto', 'app', /openai metrics: through the app's MeterProvider \(the app registered a global MeterProvider while starting up, after genai-meter\); genai-meter runs no exporter of its own/],
     // The default never moves a running pipeline: the port the operator scrapes stays, and stderr says why.
-    ['in its main module, after genai-meter', false, 'auto', 'ours', /the app registered a global MeterProvider after genai-meter started; genai-meter keeps its own exporters \(prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics\)/],
-    ['in its main module, after genai-meter, GENAI_METER_METER_PROVIDER=app', false, 'app', 'app', /openai metrics: through the app's MeterProvider \(the app registered a global MeterProvider after genai-meter started \(GENAI_METER_METER_PROVIDER=app\)\); genai-meter's own exporters stop \(prometheus on/],
+    ['once running, after genai-meter', false, 300, 'auto', 'ours', /the app registered a global MeterProvider after genai-meter started; genai-meter keeps its own exporters \(prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics\)/],
+    ['once running, after genai-meter, GENAI_METER_METER_PROVIDER=app', false, 300, 'app', 'app', /openai metrics: through the app's MeterProvider \(the app registered a global MeterProvider after genai-meter started \(GENAI_METER_METER_PROVIDER=app\)\); genai-meter's own exporters stop \(prometheus on/],
   ];
-  it.each(cases)('SDK started %s', async (_when, preload, choice, where, notice) => {
+  it.each(cases)('SDK started %s', async (_when, preload, delay, choice, where, notice) => {
     const [ours, theirs] = await freePorts(2);
     const args = preload
       ? ['--require', OWN_SDK, '--require', '@genai-meter/node/register', '--require', join(SUPPORT, 'linger.cjs'), CJS_APP]
       : ['--require', '@genai-meter/node/register', '--require', join(SUPPORT, 'linger.cjs'), OWN_SDK];
     const app = launch(
       args,
-      sdkEnv({ OTEL_EXPORTER_PROMETHEUS_PORT: String(ours), APP_PROMETHEUS_PORT: String(theirs), EXAMPLE_APP: preload ? '' : CJS_APP, GENAI_METER_METER_PROVIDER: choice }),
+      sdkEnv({
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(ours),
+        APP_PROMETHEUS_PORT: String(theirs),
+        EXAMPLE_APP: preload ? '' : CJS_APP,
+        GENAI_METER_METER_PROVIDER: choice,
+        ...(delay ? { SDK_DELAY_MS: String(delay) } : {}),
+      }),
     );
     await app.summary();
     const appSamples = await scrape(`http://127.0.0.1:${theirs}/metrics`);
@@ -58,9 +67,11 @@ describe('an app with its own OTel SDK, started with the register entry', () => 
     // (NodeSDK's own diag noise about replacing the diag logger is expected with OTEL_LOG_LEVEL set.)
     expect(app.stderr()).not.toMatch(/duplicate registration|EADDRINUSE|TypeError|Uncaught/i);
     expect(app.stderr()).toMatch(notice);
-    // Started alone, genai-meter aggregated on its own; a switch to the app's SDK instruments lost nothing
-    // (expectExampleSeries above counts every call, the first one included).
-    if (!preload) expect(app.stderr()).toContain('(aggregation: internal)');
+    // Running alone first, genai-meter aggregated on its own; a switch to the app's SDK instruments lost
+    // nothing (expectExampleSeries above counts every call, the first one included).
+    if (delay) expect(app.stderr()).toContain('(aggregation: internal)');
+    // Each outcome is said once; a port of ours is never opened to be closed at start-up.
+    expect(app.stderr().match(/openai metrics:/g)?.length ?? 0).toBe(where === 'app' && delay ? 2 : 1);
     app.kill('SIGTERM');
     expect((await app.exit).signal).toBe('SIGTERM');
   });
