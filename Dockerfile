@@ -20,6 +20,7 @@ COPY packages/openai-compat/v4/package.json packages/openai-compat/v4/
 COPY packages/openai-compat/v5/package.json packages/openai-compat/v5/
 COPY packages/openai-compat/v6/package.json packages/openai-compat/v6/
 COPY packages/openai-compat/v7/package.json packages/openai-compat/v7/
+COPY packages/openai-compat/neighbours/package.json packages/openai-compat/neighbours/
 COPY packages/node/package.json packages/node/
 COPY packages/mixin/package.json packages/mixin/
 # Dev dependencies are needed to build (esbuild, typescript) and for the demo's openai client.
