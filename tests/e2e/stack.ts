@@ -1,7 +1,6 @@
 // The processes of the end-to-end stack, each on 127.0.0.1 and a free port: the collector (restartable
 // on the same ports, so Prometheus' scrape target stays valid), Alertmanager, the traffic app under
-// `node --require @genai-meter/node/register`, and an HTTP sink standing in for the webhook, Slack and
-// the collector's remote-write target.
+// `node --require @genai-meter/node/register`, and an HTTP sink standing in for the webhook and Slack.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -34,17 +33,13 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Accepts every POST (204 for remote write, 200 "ok" otherwise, as Slack answers) and records it. */
+/** Accepts every POST (200 "ok", as Slack answers) and records it. */
 export async function startSink(): Promise<Sink> {
   const requests: SinkRequest[] = [];
   const server: Server = createServer((req, res) => {
     readBody(req).then((body) => {
       requests.push({ path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() });
-      if (req.url?.startsWith('/remote-write')) {
-        res.writeHead(204).end();
-      } else {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      }
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     }, () => res.writeHead(400).end());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -74,7 +69,7 @@ export interface Collector {
 }
 
 /** otel-collector/sidecar.yaml on fixed free ports, restartable on the same ports. */
-export async function createCollector(remoteWriteUrl: string): Promise<Collector> {
+export async function createCollector(): Promise<Collector> {
   const endpoints = await collectorEndpoints();
   let current: RunningProcess | undefined;
   const c: Collector = {
@@ -82,7 +77,7 @@ export async function createCollector(remoteWriteUrl: string): Promise<Collector
     otlpHttpUrl: endpoints.otlpHttpUrl,
     proc: () => current,
     async start() {
-      current = (await startCollector(collectorConfig('sidecar'), { endpoints, env: { OTELCOL_REMOTE_WRITE_URL: remoteWriteUrl } })).proc;
+      current = (await startCollector(collectorConfig('sidecar'), { endpoints })).proc;
     },
     async kill() {
       const p = current;

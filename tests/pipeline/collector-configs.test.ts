@@ -1,15 +1,32 @@
 // Every collector config under otel-collector/ is checked by the built collector itself
-// (`otelcol validate`), uses exactly the components the builder manifest compiles in, and listens
-// only on loopback unless told otherwise.
+// (`otelcol validate`), uses exactly the components the builder manifest compiles in, listens only on
+// loopback unless told otherwise, and starts without a deprecation warning in its log.
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectorConfig, validateCollectorConfig } from '../support/collector.js';
-import { findTool, otelcolVersion, REPO_ROOT, runTool } from '../support/tools.js';
+import {
+  collectorConfig,
+  collectorEndpoints,
+  createGatewayCredentials,
+  deprecationLines,
+  routerStaticResolver,
+  SIDECAR_REMOTE_WRITE,
+  startCollector,
+  validateCollectorConfig,
+  type CollectorConfigName,
+} from '../support/collector.js';
+import { findTool, otelcolVersion, REPO_ROOT, runTool, stopAll } from '../support/tools.js';
 
-const CONFIGS = ['sidecar', 'gateway', 'gateway-router'] as const;
+const FILES: readonly CollectorConfigName[] = ['sidecar', 'sidecar-remote-write', 'gateway', 'gateway-router'];
+/** What users run: each file alone, except the remote-write overlay, which goes after sidecar.yaml. */
+const SETUPS: Record<string, readonly string[]> = {
+  sidecar: [collectorConfig('sidecar')],
+  'sidecar + sidecar-remote-write': SIDECAR_REMOTE_WRITE,
+  gateway: [collectorConfig('gateway')],
+  'gateway-router': [collectorConfig('gateway-router')],
+};
 const SECTIONS = ['receivers', 'processors', 'exporters', 'extensions'] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -44,10 +61,13 @@ function builtTypes(componentsOutput: string): Record<Section, Set<string>> {
 
 describe('collector configs', () => {
   let tmp: string;
+  let credentials: Record<string, string>;
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'genai-meter-otelcol-'));
+    credentials = (await createGatewayCredentials(tmp)).env;
   });
   afterAll(async () => {
+    await stopAll();
     await rm(tmp, { recursive: true, force: true });
   });
 
@@ -60,8 +80,17 @@ describe('collector configs', () => {
     expect(stdout.trim()).toBe(`otelcol-genai-meter version ${version}`);
   });
 
-  it.each(CONFIGS)('%s.yaml passes otelcol validate', async (name) => {
-    const { code, stderr } = await validateCollectorConfig(collectorConfig(name));
+  it('every component of the manifest is at the same release', async () => {
+    const manifest = await readFile(`${REPO_ROOT}otel-collector/builder/manifest.yaml`, 'utf8');
+    const versions = [...manifest.matchAll(/^ {2}- gomod: \S+ (v\S+)$/gm)].map((m) => m[1]);
+    const [providers, components] = [versions.filter((v) => v!.startsWith('v1.')), versions.filter((v) => !v!.startsWith('v1.'))];
+    expect(components.length).toBeGreaterThan(10);
+    expect(new Set(components)).toEqual(new Set([`v${otelcolVersion()}`]));
+    expect(new Set(providers).size).toBe(1); // the confmap providers' own (1.x) line of the same release
+  });
+
+  it.each(Object.entries(SETUPS))('%s passes otelcol validate', async (_, files) => {
+    const { code, stderr } = await validateCollectorConfig(files);
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
@@ -80,24 +109,71 @@ describe('collector configs', () => {
 
   it('the manifest builds in exactly the components the configs use', async () => {
     const used = componentTypes('');
-    for (const name of CONFIGS) {
+    for (const name of FILES) {
       const types = componentTypes(await readFile(collectorConfig(name), 'utf8'));
       for (const s of SECTIONS) for (const t of types[s]) used[s].add(t);
     }
     const { stdout } = await runTool(findTool('otelcol'), ['components']);
     const built = builtTypes(stdout);
     for (const s of SECTIONS) expect([...used[s]].sort(), s).toEqual([...built[s]].sort());
-    expect([...used.exporters].sort()).toEqual(['debug', 'load_balancing', 'prometheus', 'prometheus_remote_write']);
+    expect([...used.exporters].sort()).toEqual(['debug', 'load_balancing', 'otlp_grpc', 'prometheus', 'prometheus_remote_write']);
   });
 
-  it.each(CONFIGS)('%s.yaml listens only on 127.0.0.1 by default', async (name) => {
+  it.each(FILES)('%s.yaml listens only on 127.0.0.1 by default', async (name) => {
     const yaml = await readFile(collectorConfig(name), 'utf8');
     const listeners = [...yaml.matchAll(/^\s+(endpoint|host): \$\{env:(\w+):-([^}]*)\}$/gm)]
       .filter((m) => !m[3]!.startsWith('http')) // remote-write targets are clients, not listeners
       .map((m) => ({ variable: m[2], bind: m[3]!.replace(/:\d+$/, '') }));
-    expect(listeners.length).toBeGreaterThanOrEqual(3);
+    expect(listeners.length).toBeGreaterThanOrEqual(name === 'sidecar-remote-write' ? 1 : 3);
     for (const l of listeners) expect(l, `${l.variable}`).toEqual({ variable: l.variable, bind: '127.0.0.1' });
     // No literal (non-env) listener addresses that would escape the rule above.
     expect(yaml).not.toMatch(/^\s+endpoint: (?!\$\{env:)/m);
   });
+
+  // Fail closed: no certificate or no token is a start-up error that names the file, never a plaintext or open receiver.
+  it.each([
+    ['gateway', 'OTELCOL_AUTH_TOKEN_FILE', 'failed to read credentials file'],
+    ['gateway', 'OTELCOL_TLS_CERT_FILE', 'failed to load TLS cert and key'],
+    ['gateway-router', 'OTELCOL_AUTH_TOKEN_FILE', 'failed to read credentials file'],
+  ] as const)('%s does not start when %s is missing', async (name, variable, message) => {
+    const { env } = await collectorEndpoints();
+    const absent = join(tmp, `absent-${variable}`);
+    const { code, stderr } = await runTool(findTool('otelcol'), [`--config=${collectorConfig(name)}`], {
+      env: { ...process.env, ...env, ...credentials, [variable]: absent },
+      timeoutMs: 30_000,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^Error: .*${message}.*${absent}`, 'm'));
+  });
+
+  // Each setup runs until ready and a little longer; its log must not announce anything deprecated (a
+  // renamed component, option or behaviour that a future release drops) nor any other warning.
+  it.each(Object.entries(SETUPS))('%s starts without a deprecation warning', async (name, files) => {
+    const endpoints = await collectorEndpoints();
+    const overlay = name === 'gateway-router' ? [await routerStaticResolver(tmp, ['127.0.0.1:1'])] : [];
+    const collector = await startCollector([...files, ...overlay], { endpoints, env: credentials });
+    await new Promise((r) => setTimeout(r, 1_500));
+    await collector.stop();
+    const log = collector.proc.output();
+    expect(log).toContain('Everything is ready');
+    expect(deprecationLines(log)).toEqual([]);
+    expect(warnings(log)).toEqual([]);
+  });
+
+  it('the deprecation check sees a deprecated name (so the check above means something)', async () => {
+    const old = (await readFile(collectorConfig('gateway'), 'utf8')).replaceAll('resource_detection', 'resourcedetection');
+    const file = join(tmp, 'old-names.yaml');
+    await writeFile(file, old);
+    const collector = await startCollector(file, { env: credentials });
+    await collector.stop();
+    expect(deprecationLines(collector.proc.output())).toEqual([expect.stringContaining('"resourcedetection" alias is deprecated; use "resource_detection" instead')]);
+  });
 });
+
+/**
+ * Warning lines of a collector log, less one that is expected at start: an exporter dialling a listener
+ * of the same collector (the spool) or a gateway that is not up yet; gRPC retries and it connects.
+ */
+function warnings(log: string): string[] {
+  return log.split('\n').filter((line) => /\twarn\t/.test(line) && !/grpc: addrConn\.createTransport failed to connect/.test(line));
+}

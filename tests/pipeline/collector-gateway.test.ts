@@ -1,59 +1,66 @@
-// The gateway path with real processes: SDK (delta temporality) -> gateway-router.yaml (load_balancing,
-// routing_key: resource) -> two gateway.yaml replicas (delta_to_cumulative) -> one Prometheus each via
-// remote write. Proves that every stream of a resource lands on one gateway (never split), that delta
-// exports become correct cumulative series, and that names and labels equal the sidecar path's.
+// The gateway path with real processes and the shipped defaults: SDK (delta temporality) ->
+// gateway-router.yaml (load_balancing, routing_key: resource) -TLS + bearer token-> two gateway.yaml
+// replicas (delta_to_cumulative) -> one Prometheus each via remote write. Proves that the router reaches
+// the gateways over TLS with the token, that every stream of a resource lands on one gateway (never split),
+// that delta exports become correct cumulative series with the sidecar path's names and labels plus the
+// cluster the router detected, and that a gateway refuses a plaintext sender and one without the token.
 
+import { credentials as grpcCredentials, Metadata } from '@grpc/grpc-js';
+import type { ExportResult } from '@opentelemetry/core';
+import { OTLPMetricExporter as OTLPGrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '../../packages/instrumentation-openai/src/semconv.js';
-import { collectorConfig, startCollector, type CollectorInstance } from '../support/collector.js';
+import { startGatewayTier, type GatewayTier } from '../support/collector.js';
 import { promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
-import { freePorts, stopAll, waitFor } from '../support/tools.js';
+import { stopAll, waitFor } from '../support/tools.js';
 
 const SERVICES = ['search', 'checkout', 'support-bot', 'summarizer', 'translator', 'classifier', 'embedder', 'router'];
+const CLUSTER = 'eu-west-1a';
 
-describe('gateway: load-balanced by resource, delta to cumulative, remote write', () => {
+/** Passes exports to the real exporter and keeps what it answered. */
+class RecordingExporter implements PushMetricExporter {
+  readonly results: ExportResult[] = [];
+  constructor(private readonly inner: PushMetricExporter) {}
+  export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
+    this.inner.export(metrics, (result) => {
+      this.results.push(result);
+      done(result);
+    });
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
+describe('gateway tier: TLS and token, load-balanced by resource, delta to cumulative, remote write', () => {
   const stores: PrometheusInstance[] = [];
-  const gateways: CollectorInstance[] = [];
-  let router: CollectorInstance;
+  let tier: GatewayTier;
   let tmp: string;
 
   beforeAll(async () => {
     const t = Date.now();
     tmp = await mkdtemp(join(tmpdir(), 'genai-meter-gateway-'));
     for (let i = 0; i < 2; i++) stores.push(await startPrometheus({ remoteWriteReceiver: true }));
-    const gatewayGrpcPorts = await freePorts(2);
-    for (let i = 0; i < 2; i++) {
-      gateways.push(
-        await startCollector(collectorConfig('gateway'), {
-          env: {
-            OTELCOL_OTLP_GRPC_ENDPOINT: `127.0.0.1:${gatewayGrpcPorts[i]}`,
-            OTELCOL_REMOTE_WRITE_URL: `${stores[i]!.url}/api/v1/write`,
-          },
-        }),
-      );
-    }
-    // The shipped router finds gateways by DNS (a headless Service); on one host they differ by port,
-    // so this test swaps in the static resolver. Everything else is the shipped file.
-    const override = join(tmp, 'static-resolver.yaml');
-    await writeFile(
-      override,
-      [
-        'exporters:',
-        '  load_balancing:',
-        '    resolver:',
-        '      dns: null',
-        '      static:',
-        `        hostnames: [${gatewayGrpcPorts.map((p) => `"127.0.0.1:${p}"`).join(', ')}]`,
-      ].join('\n'),
-    );
-    router = await startCollector([collectorConfig('gateway-router'), override], {
-      env: { OTELCOL_GATEWAY_INSECURE: 'true' },
+    tier = await startGatewayTier({
+      dir: tmp,
+      remoteWriteUrls: stores.map((s) => `${s.url}/api/v1/write`),
+      // The cluster these collectors run in, as the docs say to set it (resource_detection, env detector).
+      env: { OTEL_RESOURCE_ATTRIBUTES: `k8s.cluster.name=${CLUSTER}` },
     });
     console.log(`collector-gateway: 5 processes ready in ${Date.now() - t} ms`);
   });
@@ -69,7 +76,7 @@ describe('gateway: load-balanced by resource, delta to cumulative, remote write'
     const providers = SERVICES.map((service) => {
       const reader = new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({
-          url: `${router.otlpHttpUrl}/v1/metrics`,
+          url: `${tier.router.otlpHttpUrl}/v1/metrics`,
           temporalityPreference: AggregationTemporality.DELTA,
         }),
         exportIntervalMillis: 3_600_000,
@@ -137,8 +144,9 @@ describe('gateway: load-balanced by resource, delta to cumulative, remote write'
       expect(sum?.value).toBeCloseTo(3.5, 12);
     }
 
-    // Same names and label sets as the sidecar path (collector-sidecar.test.ts).
-    const [one] = await promQuery(stores[home.get('checkout')!]!.url, 'genai_meter_client_unpriced_calls_total{service_name="checkout"}');
+    // Same names and label sets as the sidecar path (collector-sidecar.test.ts), plus the cluster.
+    const store = stores[home.get('checkout')!]!;
+    const [one] = await promQuery(store.url, 'genai_meter_client_unpriced_calls_total{service_name="checkout"}');
     expect(one?.metric).toEqual({
       __name__: 'genai_meter_client_unpriced_calls_total',
       job: 'ai/checkout',
@@ -146,11 +154,61 @@ describe('gateway: load-balanced by resource, delta to cumulative, remote write'
       service_name: 'checkout',
       service_namespace: 'ai',
       deployment_environment_name: 'staging',
+      cluster: CLUSTER,
       otel_scope_name: '@genai-meter/instrumentation-openai',
       otel_scope_version: '0.1.0',
       gen_ai_operation_name: 'chat',
       gen_ai_provider_name: 'openai',
       gen_ai_request_model: 'gpt-4o-mini',
     });
+    const [info] = await promQuery(store.url, 'target_info{service_name="checkout"} or target_info{job="ai/checkout"}');
+    expect(info?.metric).toEqual({
+      __name__: 'target_info',
+      job: 'ai/checkout',
+      instance: 'checkout-0',
+      deployment_environment_name: 'staging',
+      cluster: CLUSTER,
+      k8s_cluster_name: CLUSTER,
+    });
+  });
+
+  it('refuses a plaintext sender, a sender without the token and one with a wrong token', async () => {
+    const gateway = tier.gateways[0]!.otlpGrpc;
+    const tls = grpcCredentials.createSsl(tier.credentials.caCert);
+    const bearer = (token: string): Metadata => {
+      const m = new Metadata();
+      m.set('authorization', `Bearer ${token}`);
+      return m;
+    };
+    const senders = {
+      plaintext: new OTLPGrpcMetricExporter({ url: `http://${gateway}`, credentials: grpcCredentials.createInsecure(), metadata: bearer(tier.credentials.token) }),
+      'TLS, no token': new OTLPGrpcMetricExporter({ url: `https://${gateway}`, credentials: tls }),
+      'TLS, wrong token': new OTLPGrpcMetricExporter({ url: `https://${gateway}`, credentials: tls, metadata: bearer('0'.repeat(64)) }),
+      'TLS, the token': new OTLPGrpcMetricExporter({ url: `https://${gateway}`, credentials: tls, metadata: bearer(tier.credentials.token) }),
+    };
+    const outcome: Record<string, string> = {};
+    for (const [name, exporter] of Object.entries(senders)) {
+      const recording = new RecordingExporter(exporter);
+      const provider = new MeterProvider({
+        resource: resourceFromAttributes({ 'service.name': `sender-${name.replace(/\W+/g, '-')}`, 'service.instance.id': '0' }),
+        readers: [new PeriodicExportingMetricReader({ exporter: recording, exportIntervalMillis: 3_600_000 })],
+      });
+      provider.getMeter('probe').createCounter(METRICS.unpricedCalls.name).add(1);
+      await provider.forceFlush();
+      await provider.shutdown();
+      const [result] = recording.results;
+      outcome[name] = result?.error ? `refused: ${/^\d+ \w+/.exec(result.error.message)?.[0] ?? result.error.message}` : 'accepted';
+    }
+    expect(outcome).toEqual({
+      plaintext: expect.stringMatching(/^refused: 14 UNAVAILABLE/),
+      'TLS, no token': 'refused: 16 UNAUTHENTICATED',
+      'TLS, wrong token': 'refused: 16 UNAUTHENTICATED',
+      // The same gateway takes a sender with the CA and the token: the refusals above are about credentials.
+      'TLS, the token': 'accepted',
+    });
+    await waitFor(async () => (await promQuery(stores[0]!.url, 'genai_meter_client_unpriced_calls_total{job="sender-TLS-the-token"}')).length === 1, {
+      what: 'the authenticated sender in the store',
+    });
+    expect((await promQuery(stores[0]!.url, 'count by (job) ({job=~"sender-.*"})')).map((r) => r.metric.job)).toEqual(['sender-TLS-the-token']);
   });
 });

@@ -1,21 +1,27 @@
-// The real collector (otel-collector/sidecar.yaml) fed by the real OpenTelemetry JS SDK over OTLP/HTTP
-// protobuf, observed three ways: its :8889 scrape endpoint, Debian's Prometheus receiving its remote
-// write, and a second Prometheus scraping :8889 with honor_labels. The expectations below are the
-// canonical collector-path Prometheus names and label sets of every genai-meter metric.
+// The real collector fed by the real OpenTelemetry JS SDK over OTLP/HTTP protobuf, on both of the
+// sidecar's export paths: otel-collector/sidecar.yaml alone (the default: the :8889 scrape endpoint, read
+// directly and by a Prometheus scraping it with honor_labels) and with sidecar-remote-write.yaml (remote
+// write into Debian's Prometheus, and no scrape endpoint). The expectations below are the canonical
+// collector-path Prometheus names and label sets of every genai-meter metric; the collectors run with the
+// cluster and namespace in their environment, as in a pod, so the series carry `cluster`.
 
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COST_BUCKETS, DURATION_BUCKETS, TOKEN_BUCKETS } from '../../packages/instrumentation-openai/src/semconv.js';
-import { collectorConfig, startCollector, type CollectorInstance } from '../support/collector.js';
+import { collectorConfig, SIDECAR_REMOTE_WRITE, startCollector, type CollectorInstance } from '../support/collector.js';
 import { EXPECTED, recordSampleTraffic, SAMPLE_RESOURCE } from '../support/genai-traffic.js';
 import { labelNames, parseExposition, promQuery, startPrometheus, type PrometheusInstance, type Sample } from '../support/prometheus.js';
 import { httpGet, stopAll, waitFor } from '../support/tools.js';
 
 // Labels that the collector puts on every genai-meter series: job/instance from service.namespace/
-// service.name and service.instance.id, the three promoted resource attributes, the scope.
-const COMMON = ['deployment_environment_name', 'instance', 'job', 'otel_scope_name', 'otel_scope_version', 'service_name', 'service_namespace'];
+// service.name and service.instance.id, the three promoted resource attributes, the cluster (from
+// k8s.cluster.name), the scope.
+const COMMON = ['cluster', 'deployment_environment_name', 'instance', 'job', 'otel_scope_name', 'otel_scope_version', 'service_name', 'service_namespace'];
+// What a pod's sidecar container gets from the downward API (docs/collector-gateway.md#cluster-identity).
+const POD_ENV = { OTEL_RESOURCE_ATTRIBUTES: 'k8s.cluster.name=prod-eu,k8s.namespace.name=shop-ns' };
 const CALL = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_response_model', 'server_address', 'server_port'];
 const RATE_LIMITED = ['error_type', 'gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'http_response_status_code', 'server_address', 'server_port'];
 const RATE_LIMIT_GAUGE = ['gen_ai_provider_name', 'gen_ai_request_model', 'genai_meter_rate_limit_type', 'server_address'];
@@ -44,7 +50,7 @@ const EXPECTED_SERIES: Record<string, string[]> = {
   genai_meter_client_token_details_total: [sorted(COMMON, CALL, ['gen_ai_token_type', 'genai_meter_token_detail'])],
   genai_meter_client_unpriced_calls_total: [sorted(COMMON, ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'])],
   // Everything else about the resource, never copied onto the series above.
-  target_info: ['deployment_environment_name,host_name,instance,job,service_version'],
+  target_info: ['cluster,deployment_environment_name,host_name,instance,job,k8s_cluster_name,k8s_namespace_name,service_version'],
 };
 
 const OURS = /^(gen_ai_|genai_meter_|target_info$)/;
@@ -87,15 +93,15 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
   let remoteWriteProm: PrometheusInstance;
   let scrapingProm: PrometheusInstance;
   let collector: CollectorInstance;
+  let remoteWriter: CollectorInstance;
   let scraped: Sample[];
   const timings: Record<string, number> = {};
 
   beforeAll(async () => {
     let t = Date.now();
     remoteWriteProm = await startPrometheus({ remoteWriteReceiver: true });
-    collector = await startCollector(collectorConfig('sidecar'), {
-      env: { OTELCOL_REMOTE_WRITE_URL: `${remoteWriteProm.url}/api/v1/write` },
-    });
+    collector = await startCollector(collectorConfig('sidecar'), { env: POD_ENV });
+    remoteWriter = await startCollector(SIDECAR_REMOTE_WRITE, { env: { ...POD_ENV, OTELCOL_REMOTE_WRITE_URL: `${remoteWriteProm.url}/api/v1/write` } });
     const target = new URL(collector.prometheusUrl).host;
     scrapingProm = await startPrometheus({
       config: [
@@ -109,11 +115,15 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
     timings.startProcessesMs = Date.now() - t;
 
     t = Date.now();
-    const reader = new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter({ url: `${collector.otlpHttpUrl}/v1/metrics` }),
-      exportIntervalMillis: 3_600_000, // export only on forceFlush
-    });
-    const provider = new MeterProvider({ resource: resourceFromAttributes(SAMPLE_RESOURCE), readers: [reader] });
+    // The same recorded traffic, exported once to each sidecar.
+    const readers = [collector, remoteWriter].map(
+      (c) =>
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter({ url: `${c.otlpHttpUrl}/v1/metrics` }),
+          exportIntervalMillis: 3_600_000, // export only on forceFlush
+        }),
+    );
+    const provider = new MeterProvider({ resource: resourceFromAttributes(SAMPLE_RESOURCE), readers });
     recordSampleTraffic(provider.getMeter('@genai-meter/instrumentation-openai', '0.1.0'));
     await provider.forceFlush();
     await provider.shutdown();
@@ -140,7 +150,18 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
     expect(shape(scraped)).toEqual(EXPECTED_SERIES);
   });
 
-  it('maps the resource to job/instance and promotes only service.name, service.namespace, deployment.environment.name', () => {
+  it('enables one export path: the default sidecar does not remote-write, the remote-write one serves no scrape endpoint', async () => {
+    const exporters = async (c: CollectorInstance): Promise<string[]> => {
+      const own = parseExposition((await httpGet(c.telemetryUrl)).body).filter((s) => /^otelcol_exporter_sent_metric_points(_total)?$/.test(s.name) && s.value > 0);
+      return [...new Set(own.map((s) => s.labels.exporter!))].sort();
+    };
+    await waitFor(async () => (await exporters(remoteWriter)).includes('prometheus_remote_write'), { what: 'the remote-write sidecar sending' });
+    expect(await exporters(collector)).toEqual(['debug', 'prometheus']);
+    expect(await exporters(remoteWriter)).toEqual(['debug', 'otlp_grpc/spool', 'prometheus_remote_write']);
+    await expect(httpGet(remoteWriter.prometheusUrl, 1_000)).rejects.toThrow();
+  });
+
+  it('maps the resource to job/instance and promotes only service.name, service.namespace, deployment.environment.name and the cluster', () => {
     const s = scraped.find((x) => x.name === 'genai_meter_client_retries_total')!;
     expect(s.labels).toEqual({
       job: 'shop/checkout-api',
@@ -148,6 +169,7 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
       service_name: 'checkout-api',
       service_namespace: 'shop',
       deployment_environment_name: 'production',
+      cluster: 'prod-eu',
       otel_scope_name: '@genai-meter/instrumentation-openai',
       otel_scope_version: '0.1.0',
       otel_scope_schema_url: '',
@@ -155,8 +177,18 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
       gen_ai_provider_name: 'openai',
       gen_ai_request_model: 'gpt-4o-mini',
     });
+    // The pod's identity from the collector's environment; the host name the app sent wins over the detected one.
     expect(scraped.filter((x) => x.name === 'target_info').map((x) => x.labels)).toEqual([
-      { deployment_environment_name: 'production', host_name: 'node-a', instance: 'checkout-api-7d9f-1', job: 'shop/checkout-api', service_version: '1.4.2' },
+      {
+        cluster: 'prod-eu',
+        deployment_environment_name: 'production',
+        host_name: 'node-a',
+        instance: 'checkout-api-7d9f-1',
+        job: 'shop/checkout-api',
+        k8s_cluster_name: 'prod-eu',
+        k8s_namespace_name: 'shop-ns',
+        service_version: '1.4.2',
+      },
     ]);
   });
 
@@ -236,13 +268,14 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
   });
 
   // Runs last: it adds a second service to the collector.
-  it('fills deployment.environment.name from the pre-1.27 deployment.environment (transform/semconv)', async () => {
+  it('fills deployment.environment.name from the pre-1.27 deployment.environment; detected identity never overrides what the app sent', async () => {
     const reader = new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({ url: `${collector.otlpHttpUrl}/v1/metrics` }),
       exportIntervalMillis: 3_600_000,
     });
     const provider = new MeterProvider({
-      resource: resourceFromAttributes({ 'service.name': 'legacy-app', 'service.instance.id': 'legacy-1', 'deployment.environment': 'staging' }),
+      // Its own cluster name (the collector's environment says prod-eu) and no host name.
+      resource: resourceFromAttributes({ 'service.name': 'legacy-app', 'service.instance.id': 'legacy-1', 'deployment.environment': 'staging', 'k8s.cluster.name': 'us-east' }),
       readers: [reader],
     });
     provider.getMeter('@genai-meter/instrumentation-openai', '0.1.0').createCounter('genai_meter.client.unpriced_calls', { unit: '{call}' }).add(3, { 'gen_ai.provider.name': 'openai' });
@@ -263,6 +296,7 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
         instance: 'legacy-1',
         service_name: 'legacy-app',
         deployment_environment_name: 'staging',
+        cluster: 'us-east',
         gen_ai_provider_name: 'openai',
         otel_scope_name: '@genai-meter/instrumentation-openai',
         otel_scope_version: '0.1.0',
@@ -274,6 +308,10 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
       instance: 'legacy-1',
       deployment_environment: 'staging',
       deployment_environment_name: 'staging',
+      cluster: 'us-east',
+      k8s_cluster_name: 'us-east',
+      k8s_namespace_name: 'shop-ns',
+      host_name: hostname(), // the system detector, since the app sent none
     });
   });
 });

@@ -1,7 +1,9 @@
 // One list of resource attributes becomes labels on both paths: @genai-meter/node's Prometheus exporter
 // (RESOURCE_LABEL_ATTRIBUTES) and every collector exporter that writes Prometheus series
 // (otel-collector/*.yaml, resource_constant_labels.included). The mixin's rules and dashboards group and
-// filter by labels derived from the same attribute names.
+// filter by labels derived from the same attribute names. The collector adds one: `cluster`, which its
+// transform/semconv copies from k8s.cluster.name, the label multi-cluster stores group by (the mixin's
+// extraGroupingLabels); on the direct-scrape path Prometheus' external_labels give it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,18 +23,16 @@ function constantLabelLists(config: string): Record<string, string[] | undefined
   );
 }
 
+const COLLECTOR_LABEL_ATTRIBUTES = [...RESOURCE_LABEL_ATTRIBUTES, 'cluster'];
+
 describe('resource attributes promoted to labels', () => {
-  it('the sidecar promotes exactly the node package list, on the scrape endpoint and on remote write', () => {
-    expect(constantLabelLists('sidecar.yaml')).toEqual({
-      prometheus: [...RESOURCE_LABEL_ATTRIBUTES],
-      prometheus_remote_write: [...RESOURCE_LABEL_ATTRIBUTES],
-    });
+  it('the sidecar promotes the node package list and the cluster, on the scrape endpoint and on remote write', () => {
+    expect(constantLabelLists('sidecar.yaml')).toEqual({ prometheus: COLLECTOR_LABEL_ATTRIBUTES });
+    expect(constantLabelLists('sidecar-remote-write.yaml')).toEqual({ prometheus_remote_write: COLLECTOR_LABEL_ATTRIBUTES });
   });
 
   it('the gateway promotes the same list', () => {
-    const lists = constantLabelLists('gateway.yaml');
-    expect(Object.keys(lists).length).toBeGreaterThan(0);
-    for (const [name, list] of Object.entries(lists)) expect(list, name).toEqual([...RESOURCE_LABEL_ATTRIBUTES]);
+    expect(constantLabelLists('gateway.yaml')).toEqual({ prometheus_remote_write: COLLECTOR_LABEL_ATTRIBUTES });
   });
 
   it('the mixin groups by service and filters by environment on labels of that list', () => {
