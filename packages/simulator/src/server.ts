@@ -15,7 +15,7 @@ import { planCompletions } from './endpoints/completions.js';
 import { planEmbeddings } from './endpoints/embeddings.js';
 import { planEmbedContent, planGeminiCountTokens, planGenerateContent } from './endpoints/gemini.js';
 import { planCountTokens, planMessages } from './endpoints/messages.js';
-import { RequestError, truncatedJson, type Frame, type Plan, type RequestContext } from './endpoints/plan.js';
+import { chunksBeforeFailure, RequestError, truncatedJson, type Frame, type Plan, type RequestContext } from './endpoints/plan.js';
 import { planResponses } from './endpoints/responses.js';
 import { errorLatency, planLatency, totalMs, type LatencyPlan } from './latency.js';
 import { DEFAULT_RESPONSE_MODELS, LISTED_MODELS, modelTraits, responseModelFor } from './models.js';
@@ -134,7 +134,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!model) return sendError(res, dialect, unmetered(), dialect.missingModel());
 
     const latencyRng = new Rng(mix(seed, n, Stream.Latency));
-    const faultRng = new Rng(mix(seed, n, Stream.Faults));
+    // Chosen before planning: response_incomplete and response_failed change the answer itself.
+    const fault = chooseFault(controls, new Rng(mix(seed, n, Stream.Faults)));
     const ctx: RequestContext = {
       body,
       controls,
@@ -147,6 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       seed,
       promptCache,
       now,
+      ...(fault ? { fault } : {}),
     };
 
     let plan: Plan;
@@ -158,10 +160,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendError(res, dialect, unmetered(), error.reply);
     }
 
-    const fault = chooseFault(controls, faultRng);
     const retryAfter = controls.retryAfter ?? '0';
-    // stream_error fails a stream after its 200; a JSON answer gets the API's matching HTTP error.
-    const faultReply = fault && !(fault === 'stream_error' && plan.stream) ? dialect.fault(fault, model, retryAfter) : null;
+    // stream_error and response_failed fail a stream after its 200. A JSON answer gets the API's
+    // failed status where it has one (responses, for response_failed), else its matching HTTP error.
+    const failsAfter200 = (fault === 'stream_error' && plan.stream) || (fault === 'response_failed' && (plan.stream || plan.failed !== undefined));
+    const faultReply = fault && !failsAfter200 ? dialect.fault(fault, model, retryAfter) : null;
     if (faultReply) {
       const ms = errorLatency(scale, controls, latencyRng);
       await sleep(ms, signal);
@@ -189,6 +192,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     await sleep(totalMs(latency), signal);
     Object.assign(headers, dialect.processingHeaders(totalMs(latency)));
+    if (fault === 'response_failed' && plan.failed) return sendJson(res, 200, headers, plan.failed.json());
     if (fault === 'malformed_json') return sendRaw(res, 200, headers, truncatedJson(plan.json()));
     if (fault === 'stream_cut') {
       const text = JSON.stringify(plan.json());
@@ -225,10 +229,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const frames = plan.frames();
     const contentIndexes = frames.flatMap((f, i) => (f.content ? [i] : []));
     // malformed_json: the second content frame (or the first) becomes invalid JSON.
-    // stream_cut / stream_error: the connection dies, or the API's error event ends the stream,
-    // right after the middle content frame.
+    // stream_cut / stream_error / response_failed: the connection dies, or the API's error event
+    // (responses: response.failed) ends the stream, right after the middle content frame.
     const target = contentIndexes[Math.min(1, contentIndexes.length - 1)] ?? frames.length - 1;
-    const cutAfter = contentIndexes[Math.floor((contentIndexes.length - 1) / 2)] ?? 0;
+    const cutAfter = contentIndexes[chunksBeforeFailure(contentIndexes.length) - 1] ?? 0;
     const end = dialect.lineEnd;
     const write = (frame: Frame) => res.write(`${frame.event ? `event: ${frame.event}${end}` : ''}data: ${frame.data}${end}${end}`);
     await sleep(latency.ttfcMs, signal);
@@ -250,8 +254,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         res.destroy();
         return;
       }
-      if (fault === 'stream_error' && i === cutAfter) {
-        write(plan.errorFrame(i + 1));
+      if ((fault === 'stream_error' || fault === 'response_failed') && i === cutAfter) {
+        write(fault === 'response_failed' && plan.failed ? plan.failed.frame(i + 1) : plan.errorFrame(i + 1));
         break;
       }
     }

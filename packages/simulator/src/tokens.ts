@@ -108,6 +108,8 @@ export interface GenerationOptions {
   reasoningTokens?: number;
   /** The prompt's cache reads and writes when no override gives them; default: automatic prefix caching. */
   cache?: PromptCache;
+  /** The response_incomplete fault: the output stops half way through its visible tokens, as a token limit would stop it. */
+  cut?: boolean;
 }
 
 /** Like OpenAI's and Gemini's automatic prompt caching: prompts of 1024+ tokens have a cached prefix in 128-token steps (half the prompt, as a repeated system prompt or RAG context). */
@@ -120,6 +122,7 @@ function automaticCache(prompt: number): PromptCache {
  * reasoning models spend their default reasoning tokens first, and the request's limit caps the
  * sum (reasoning first, as real reasoning models do). With x-sim-usage the given numbers are exact,
  * cache and reasoning counts not given are 0, and prompt/completion not given keep their computed value.
+ * `options.cut` then halves the visible output and marks it truncated.
  */
 export function generationUsage(
   promptTokens: number,
@@ -128,6 +131,13 @@ export function generationUsage(
   override: UsageOverride | undefined,
   options: GenerationOptions = {},
 ): Usage {
+  const usage = uncutUsage(promptTokens, maxTokens, traits, override, options);
+  if (!options.cut) return usage;
+  const visible = Math.floor(usage.visible / 2);
+  return { ...usage, completion: usage.reasoning + visible, visible, truncated: true };
+}
+
+function uncutUsage(promptTokens: number, maxTokens: number | undefined, traits: ModelTraits, override: UsageOverride | undefined, options: GenerationOptions): Usage {
   const prompt = override?.prompt ?? promptTokens;
   const cache = override ? { read: override.cached ?? 0, write5m: override.cacheWrite ?? 0, write1h: override.cacheWrite1h ?? 0 } : (options.cache ?? automaticCache(prompt));
   const cacheFields = { cached: cache.read, cacheWrite5m: cache.write5m, cacheWrite1h: cache.write1h };

@@ -1,4 +1,7 @@
-/** The injectable faults, in the fixed order in which random fault probabilities are drawn. */
+/**
+ * The injectable faults, in the fixed order in which random fault probabilities are drawn: new
+ * kinds go at the end so the draws of existing kinds stay the same for a given seed.
+ */
 export const FAULT_KINDS = [
   'rate_limit',
   'server_error',
@@ -12,21 +15,13 @@ export const FAULT_KINDS = [
   'malformed_json',
   'stream_cut',
   'stream_error',
+  'insufficient_quota',
+  'payment_required',
+  'response_failed',
+  'response_incomplete',
 ] as const;
 
-export type FaultKind =
-  | 'rate_limit'
-  | 'server_error'
-  | 'service_unavailable'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'bad_request'
-  | 'not_found'
-  | 'hang'
-  | 'reset'
-  | 'malformed_json'
-  | 'stream_cut'
-  | 'stream_error';
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
  * Requests and tokens allowed per minute in one model's rate-limit window. `tokens` counts input

@@ -1,5 +1,5 @@
 // Anthropic's wire conventions: {type:'error', error:{type,message}, request_id} bodies with the
-// documented status/type pairs (400 invalid_request_error ... 529 overloaded_error), the
+// documented status/type pairs (400 invalid_request_error, 402 billing_error ... 529 overloaded_error), the
 // request-id header, anthropic-ratelimit-* headers with RFC 3339 resets, and the x-api-key /
 // anthropic-version request headers the API requires.
 import type { RateLimitState } from '../rate-limits.js';
@@ -79,6 +79,7 @@ export const anthropic: Dialect = {
         return reply(500, 'api_error', 'Internal server error');
       case 'service_unavailable':
       case 'stream_error':
+      case 'response_failed':
         return reply(529, OVERLOADED.type, OVERLOADED.message);
       case 'unauthorized':
         return reply(401, 'authentication_error', 'invalid x-api-key');
@@ -88,6 +89,11 @@ export const anthropic: Dialect = {
         return reply(400, 'invalid_request_error', 'temperature: Input should be less than or equal to 1 (injected fault)');
       case 'not_found':
         return reply(404, 'not_found_error', `model: ${model}`);
+      case 'insufficient_quota':
+        // An exhausted credit balance is a 400 invalid_request_error, told apart only by its message.
+        return reply(400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.');
+      case 'payment_required':
+        return reply(402, 'billing_error', "There's an issue with your billing or payment information. Check your payment details in the Claude Console.");
       default:
         return null;
     }

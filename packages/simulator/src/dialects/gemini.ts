@@ -1,13 +1,15 @@
 // Google's wire conventions for the Gemini API: {error:{code,message,status,details}} bodies with
 // the canonical status names (INVALID_ARGUMENT 400, PERMISSION_DENIED 403, NOT_FOUND 404,
-// RESOURCE_EXHAUSTED 429, INTERNAL 500, UNAVAILABLE 503), an API key from x-goog-api-key or the
-// `key` query parameter, CRLF-terminated SSE lines, and no rate-limit headers (the API sends none).
+// RESOURCE_EXHAUSTED 429 and, for depleted prepaid credits, 402, INTERNAL 500, UNAVAILABLE 503),
+// an API key from x-goog-api-key or the `key` query parameter, CRLF-terminated SSE lines, and no
+// rate-limit headers (the API sends none).
 import type { RateLimitState } from '../rate-limits.js';
 import type { FaultKind } from '../types.js';
 import type { Dialect, ErrorReply } from './dialect.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
+  402: 'RESOURCE_EXHAUSTED',
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
   429: 'RESOURCE_EXHAUSTED',
@@ -66,6 +68,7 @@ export const gemini: Dialect = {
         return reply(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting');
       case 'service_unavailable':
       case 'stream_error':
+      case 'response_failed':
         return reply(503, OVERLOADED_MESSAGE);
       case 'unauthorized':
         // An invalid key is a 400 on this API, told apart by its ErrorInfo reason.
@@ -78,6 +81,11 @@ export const gemini: Dialect = {
         return reply(400, "Invalid value at 'generation_config.temperature' (TYPE_FLOAT), \"hot\" (injected fault)");
       case 'not_found':
         return reply(404, `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
+      case 'insufficient_quota':
+        // A billing limit on the rate-limit status: only the message, and no RetryInfo, tell it apart.
+        return reply(429, 'Your billing account has exceeded its monthly spending cap. Please go to AI Studio at https://aistudio.google.com to manage your billing. Learn more at https://ai.google.dev/gemini-api/docs/billing.');
+      case 'payment_required':
+        return reply(402, 'Your prepayment credits are depleted. Please go to AI Studio at https://ai.studio/projects to manage your project and billing. Learn more at https://ai.google.dev/gemini-api/docs/billing#prepay.');
       default:
         return null;
     }

@@ -35,6 +35,9 @@ function rateLimited(model: string, limit: string, detail: string, retryAfter: s
   );
 }
 
+const INSUFFICIENT_QUOTA_MESSAGE =
+  'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.';
+
 export const openai: Dialect = {
   name: 'openai',
   lineEnd: '\n',
@@ -66,6 +69,7 @@ export const openai: Dialect = {
         return rateLimited(model, 'requests', 'Limit 5000, Used 5000, Requested 1 (injected fault)', retryAfter);
       case 'server_error':
       case 'stream_error':
+      case 'response_failed':
         return reply(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
       case 'service_unavailable':
         return reply(503, 'The server is overloaded or not ready yet.', 'server_error', null, null);
@@ -77,6 +81,12 @@ export const openai: Dialect = {
         return badRequest("Invalid value for 'temperature': expected a number between 0 and 2 (injected fault).", 'temperature', 'invalid_value');
       case 'not_found':
         return reply(404, `The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
+      case 'insufficient_quota':
+        // Billing, not rate limiting, though on the same status (and without retry-after).
+        return reply(429, INSUFFICIENT_QUOTA_MESSAGE, 'insufficient_quota', null, 'insufficient_quota');
+      case 'payment_required':
+        // OpenAI itself never answers 402; DeepSeek (and relays copying it) does, in this body.
+        return reply(402, 'Insufficient Balance', 'unknown_error', null, 'invalid_request_error');
       default:
         return null;
     }
@@ -86,4 +96,12 @@ export const openai: Dialect = {
 /** The `data:` error object OpenAI sends inside a chat or completions stream that fails after 200. */
 export function streamErrorPayload() {
   return { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } };
+}
+
+/** `error` of a Responses API response that ends 'failed' (HTTP 200): a ResponseError, code and message. */
+export function responseFailedError() {
+  return {
+    code: 'server_error',
+    message: 'An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists.',
+  };
 }

@@ -44,7 +44,7 @@ export function planChat(ctx: RequestContext): Plan {
     throw new RequestError(badRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter'));
   }
   const n = typeof body.n === 'number' && body.n >= 1 ? Math.min(Math.floor(body.n), 8) : 1;
-  const usage = generationUsage(chatPromptTokens(body), maxTokensOf(body, ['max_completion_tokens', 'max_tokens']), ctx.traits, controls.usage);
+  const usage = generationUsage(chatPromptTokens(body), maxTokensOf(body, ['max_completion_tokens', 'max_tokens']), ctx.traits, controls.usage, { cut: ctx.fault === 'response_incomplete' });
   const includeUsage = (body.stream_options as Record<string, unknown> | undefined)?.include_usage === true;
   const tool = forcedTool(body);
   const format = body.response_format as Record<string, any> | undefined;

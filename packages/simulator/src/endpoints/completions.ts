@@ -12,7 +12,7 @@ export function planCompletions(ctx: RequestContext): Plan {
   const prompts = inputTokens(body.prompt);
   if (!prompts.length) throw new RequestError(badRequest("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter'));
   const promptTokens = prompts.reduce((a, b) => a + b, 0);
-  const usage = generationUsage(promptTokens, maxTokensOf(body, ['max_tokens']) ?? LEGACY_DEFAULT_MAX_TOKENS, ctx.traits, controls.usage);
+  const usage = generationUsage(promptTokens, maxTokensOf(body, ['max_tokens']) ?? LEGACY_DEFAULT_MAX_TOKENS, ctx.traits, controls.usage, { cut: ctx.fault === 'response_incomplete' });
   const chunks = chunkCount(controls, usage.visible);
   const words = generateText(usage.visible, ctx.content);
   const text = words.join('');

@@ -64,6 +64,7 @@ export function planGenerateContent(ctx: RequestContext, stream: boolean): Plan 
   const usage = generationUsage(prompt, maxTokens, ctx.traits, ctx.controls.usage, {
     ...(thoughtsBudget(body, ctx) === undefined ? {} : { reasoningTokens: thoughtsBudget(body, ctx)! }),
     ...(cachedContent ? { cache: { read: cachedContent, write5m: 0, write1h: 0 } } : {}),
+    cut: ctx.fault === 'response_incomplete',
   });
   const fn = forcedFunction(body);
   const schema = config.responseJsonSchema ?? config.responseSchema;

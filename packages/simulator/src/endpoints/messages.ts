@@ -112,7 +112,7 @@ export function planMessages(ctx: RequestContext): Plan {
   if (maxTokens === undefined) throw new RequestError(anthropic.badRequest('max_tokens: Field required'));
   const prompt = anthropicPromptTokens(body);
   const caching = cachePlan(ctx, prompt);
-  const usage = generationUsage(prompt, maxTokens, ctx.traits, controls.usage, { reasoningTokens: thinkingTokens(body), cache: caching.cache });
+  const usage = generationUsage(prompt, maxTokens, ctx.traits, controls.usage, { reasoningTokens: thinkingTokens(body), cache: caching.cache, cut: ctx.fault === 'response_incomplete' });
   const tool = forcedTool(body);
 
   const textChunks = chunkCount(controls, usage.visible);

@@ -5,6 +5,7 @@ import type { ErrorReply } from '../dialects/dialect.js';
 import type { LatencyProfile, ModelTraits } from '../models.js';
 import type { PromptCacheStore } from '../prompt-cache.js';
 import type { Rng } from '../rng.js';
+import type { FaultKind } from '../types.js';
 
 /** Everything an endpoint needs to know about the request it answers. */
 export interface RequestContext {
@@ -25,6 +26,8 @@ export interface RequestContext {
   promptCache: PromptCacheStore;
   /** Request time, epoch milliseconds. */
   now: number;
+  /** The fault injected into this request, if any (response_incomplete and response_failed change the answer itself). */
+  fault?: FaultKind;
 }
 
 /** One server-sent event. `content` marks frames that carry generated output (they pace the stream). */
@@ -48,6 +51,11 @@ export interface Plan {
   frames(): Frame[];
   /** The API's in-stream error event, sent after `sent` frames when a stream fails after its 200. */
   errorFrame(sent: number): Frame;
+  /**
+   * The API's own failed answer, where it has one (a Responses API response with status 'failed'),
+   * for response_failed: the JSON body (HTTP 200) and the event that ends a stream after `sent` frames.
+   */
+  failed?: { json(): unknown; frame(sent: number): Frame };
   /** Called once the request is answered (not refused): records what the answer changes (cache writes). */
   answered?(): void;
 }
@@ -80,6 +88,11 @@ export function maxTokensOf(body: Record<string, unknown>, fields: string[]): nu
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.floor(value);
   }
   return undefined;
+}
+
+/** Content chunks a stream sends before it fails after its 200 (stream_cut, stream_error, response_failed): up to the middle one. */
+export function chunksBeforeFailure(chunks: number): number {
+  return Math.floor((chunks - 1) / 2) + 1;
 }
 
 /** Stream content chunk count: x-sim-chunks, else one per ~4 visible tokens, at least 1. */

@@ -1,11 +1,12 @@
 // POST /v1/responses: a Response object, or the event sequence the real API streams
 // (response.created ... response.completed, `event:` + `data:` lines, sequence_number from 0).
 // Reasoning models put a reasoning item before the message, as the real API does; a request cut by
-// max_output_tokens ends 'incomplete' (response.incomplete) like the real API.
+// max_output_tokens (or the response_incomplete fault) ends 'incomplete' (response.incomplete) like
+// the real API; the response_failed fault ends 'failed' (response.failed) half way, still HTTP 200.
 import { generateText, splitIntoChunks, splitString, valueForSchema } from '../content.js';
-import { streamErrorPayload } from '../dialects/openai.js';
+import { responseFailedError, streamErrorPayload } from '../dialects/openai.js';
 import { generationUsage, responsesInputTokens, type Usage } from '../tokens.js';
-import { chunkCount, maxTokensOf, type Frame, type Plan, type RequestContext } from './plan.js';
+import { chunkCount, chunksBeforeFailure, maxTokensOf, type Frame, type Plan, type RequestContext } from './plan.js';
 
 export function responsesUsageJson(u: Usage) {
   return {
@@ -29,7 +30,8 @@ function forcedFunction(body: Record<string, unknown>): { name: string; paramete
 
 export function planResponses(ctx: RequestContext): Plan {
   const { body, controls } = ctx;
-  const usage = generationUsage(responsesInputTokens(body), maxTokensOf(body, ['max_output_tokens']), ctx.traits, controls.usage);
+  const cut = ctx.fault === 'response_incomplete';
+  const usage = generationUsage(responsesInputTokens(body), maxTokensOf(body, ['max_output_tokens']), ctx.traits, controls.usage, { cut });
   const chunks = chunkCount(controls, usage.visible);
   const tool = forcedFunction(body);
   const format = (body.text as Record<string, any> | undefined)?.format;
@@ -69,10 +71,11 @@ export function planResponses(ctx: RequestContext): Plan {
     status,
     background: false,
     completed_at: status === 'completed' ? ctx.created : null,
-    error: null,
+    error: null as ReturnType<typeof responseFailedError> | null,
     incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
     instructions: body.instructions ?? null,
-    max_output_tokens: body.max_output_tokens ?? null,
+    // The limit that cut an answer the fault made incomplete.
+    max_output_tokens: body.max_output_tokens ?? (cut ? usage.completion : null),
     max_tool_calls: null,
     model: ctx.responseModel,
     output: withOutput ? output() : [],
@@ -91,6 +94,12 @@ export function planResponses(ctx: RequestContext): Plan {
     user: null,
     metadata: body.metadata ?? {},
   });
+  // A failure half way: nothing delivered, usage of the prompt and of the output generated so far.
+  const failedResponse = () => {
+    const visible = Math.floor((chunksBeforeFailure(chunks) * usage.visible) / chunks);
+    const partial = { ...usage, completion: usage.reasoning + visible, visible };
+    return { ...response('failed', false), error: responseFailedError(), usage: responsesUsageJson(partial) };
+  };
 
   return {
     stream: body.stream === true,
@@ -133,6 +142,10 @@ export function planResponses(ctx: RequestContext): Plan {
     errorFrame: (sent) => {
       const { error } = streamErrorPayload();
       return { event: 'error', data: JSON.stringify({ type: 'error', code: error.type, message: error.message, param: null, sequence_number: sent }) };
+    },
+    failed: {
+      json: failedResponse,
+      frame: (sent) => ({ event: 'response.failed', data: JSON.stringify({ type: 'response.failed', sequence_number: sent, response: failedResponse() }) }),
     },
   };
 }
