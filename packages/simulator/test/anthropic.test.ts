@@ -236,6 +236,9 @@ describe('errors and faults', () => {
     ['forbidden', Anthropic.PermissionDeniedError, 403, 'permission_error'],
     ['bad_request', Anthropic.BadRequestError, 400, 'invalid_request_error'],
     ['not_found', Anthropic.NotFoundError, 404, 'not_found_error'],
+    ['insufficient_quota', Anthropic.BadRequestError, 400, 'invalid_request_error'],
+    ['payment_required', Anthropic.PaymentRequiredError, 402, 'billing_error'],
+    ['response_failed', Anthropic.OverloadedError, 529, 'overloaded_error'],
   ];
   for (const [kind, errorClass, status, type] of cases) {
     it(`${kind} -> ${errorClass.name} (${status} ${type})`, async () => {
@@ -254,6 +257,32 @@ describe('errors and faults', () => {
     expect(limited.headers?.get('retry-after')).toBe('7');
     const missing = (await client.messages.create({ ...REQUEST, model: 'claude-9' }, headers({ 'x-sim-fault': 'not_found' })).catch((e: unknown) => e)) as Error;
     expect(missing.message).toContain('model: claude-9');
+  });
+
+  it('insufficient_quota is the exhausted credit balance: a 400 told apart by its message; payment_required is not retried', async () => {
+    const res = await rawMessages(sim, REQUEST, { 'x-sim-fault': 'insufficient_quota' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.' },
+      request_id: res.headers.get('request-id'),
+    });
+    await withSim({}, async (own, c) => {
+      await expect(c.messages.create(REQUEST, headers({ 'x-sim-fault': 'payment_required' }))).rejects.toBeInstanceOf(Anthropic.PaymentRequiredError);
+      expect(own.requests).toBe(1);
+    }, { maxRetries: 2 });
+  });
+
+  it('response_incomplete stops the answer half way with stop_reason max_tokens, JSON and stream', async () => {
+    const message = await client.messages.create(REQUEST, headers({ 'x-sim-fault': 'response_incomplete' }));
+    expect([message.stop_reason, message.usage.output_tokens]).toEqual(['max_tokens', 30]);
+    const final = await client.messages.stream(REQUEST, headers({ 'x-sim-fault': 'response_incomplete' })).finalMessage();
+    expect([final.stop_reason, final.usage.output_tokens]).toEqual(['max_tokens', 30]);
+  });
+
+  it('response_failed fails a stream as stream_error does (the API has no failed status)', async () => {
+    const raw = parseSse(await (await rawMessages(sim, { ...REQUEST, stream: true }, { 'x-sim-fault': 'response_failed' })).text()).at(-1)!;
+    expect(raw).toEqual({ event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) });
   });
 
   it('answers 400 invalid_request_error for a missing max_tokens or messages, and for an unparsable body', async () => {

@@ -199,6 +199,9 @@ describe('errors and faults', () => {
     ['forbidden', 403, 'PERMISSION_DENIED'],
     ['bad_request', 400, 'INVALID_ARGUMENT'],
     ['not_found', 404, 'NOT_FOUND'],
+    ['insufficient_quota', 429, 'RESOURCE_EXHAUSTED'],
+    ['payment_required', 402, 'RESOURCE_EXHAUSTED'],
+    ['response_failed', 503, 'UNAVAILABLE'],
   ];
   for (const [kind, status, name] of cases) {
     it(`${kind} -> ApiError ${status} ${name}`, async () => {
@@ -215,6 +218,46 @@ describe('errors and faults', () => {
     expect(badKey.body.error.details).toContainEqual(expect.objectContaining({ reason: 'API_KEY_INVALID' }));
     const missing = await errorOf(ai.models.generateContent({ model: 'gemini-9', contents: 'hi', config: withHeaders({ 'x-sim-fault': 'not_found' }) }));
     expect(missing.body.error.message).toContain('models/gemini-9 is not found');
+  });
+
+  it('insufficient_quota is the spending cap: a 429 without RetryInfo; payment_required is the 402 of depleted prepaid credits', async () => {
+    const capped = await rawPost(`/v1beta/models/${FLASH}:generateContent`, { contents: 'hi' }, { 'x-goog-api-key': 'k', 'x-sim-fault': 'insufficient_quota' });
+    expect(capped.status).toBe(429);
+    expect(await capped.json()).toEqual({
+      error: {
+        code: 429,
+        message: 'Your billing account has exceeded its monthly spending cap. Please go to AI Studio at https://aistudio.google.com to manage your billing. Learn more at https://ai.google.dev/gemini-api/docs/billing.',
+        status: 'RESOURCE_EXHAUSTED',
+      },
+    });
+    const depleted = await rawPost(`/v1beta/models/${FLASH}:generateContent`, { contents: 'hi' }, { 'x-goog-api-key': 'k', 'x-sim-fault': 'payment_required' });
+    expect(depleted.status).toBe(402);
+    expect(await depleted.json()).toEqual({
+      error: {
+        code: 402,
+        message: 'Your prepayment credits are depleted. Please go to AI Studio at https://ai.studio/projects to manage your project and billing. Learn more at https://ai.google.dev/gemini-api/docs/billing#prepay.',
+        status: 'RESOURCE_EXHAUSTED',
+      },
+    });
+  });
+
+  it('retryOptions retry the 429 of insufficient_quota but not the 402 of payment_required', async () => {
+    await withSim({}, async (own, client) => {
+      const retrying = { retryOptions: { attempts: 3, initialDelay: 0.01, maxDelay: 0.02 } };
+      const call = (kind: FaultKind) => errorOf(client.models.generateContent({ model: FLASH, contents: 'hi', config: { httpOptions: { ...retrying, headers: { 'x-sim-fault': kind } } } }));
+      expect((await call('insufficient_quota')).status).toBe(429);
+      expect(own.requests).toBe(3);
+      expect((await call('payment_required')).status).toBe(402);
+      expect(own.requests).toBe(4);
+    });
+  });
+
+  it('response_incomplete stops the answer half way with finishReason MAX_TOKENS, JSON and stream', async () => {
+    const res = await ai.models.generateContent({ model: 'gemini-2.0-flash', contents: 'hi', config: withHeaders({ 'x-sim-fault': 'response_incomplete' }) });
+    expect([res.candidates![0]!.finishReason, res.usageMetadata?.candidatesTokenCount]).toEqual(['MAX_TOKENS', 30]);
+    let last: GenerateContentResponse | undefined;
+    for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.0-flash', contents: 'hi', config: withHeaders({ 'x-sim-fault': 'response_incomplete' }) })) last = chunk;
+    expect([last?.candidates?.[0]?.finishReason, last?.usageMetadata?.candidatesTokenCount]).toEqual(['MAX_TOKENS', 30]);
   });
 
   it('needs an API key (x-goog-api-key or ?key=) and contents, as the API does', async () => {
