@@ -8,6 +8,23 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from './server.js';
 import { FAULT_KINDS, type FaultKind, type RateLimit, type SimulatorOptions } from './types.js';
 
+const INDENT = ' '.repeat(25);
+
+/** `words` joined by ', ' in lines of at most `width` characters, continuation lines indented under the help's descriptions. */
+function wrapList(words: readonly string[], width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, word] of words.entries()) {
+    const item = i < words.length - 1 ? `${word},` : word;
+    if (line && line.length + 1 + item.length > width) {
+      lines.push(line);
+      line = item;
+    } else line = line ? `${line} ${item}` : item;
+  }
+  lines.push(line);
+  return lines.join(`\n${INDENT}`);
+}
+
 export const USAGE = `Usage: genai-meter-simulator [options]
 
 An HTTP server speaking the OpenAI, Anthropic Messages and Gemini APIs on one port, with
@@ -19,7 +36,9 @@ Options:
   --seed <n>             seed of latency jitter, random faults and ids (default 1)
   --latency-scale <x>    multiplies the latency model; 0 = answer immediately (default 1)
   --faults <list>        random fault probabilities per request, e.g. rate_limit=0.02,server_error=0.01
-                         kinds: ${FAULT_KINDS.join(', ')}
+                         kinds: ${wrapList(FAULT_KINDS, 68)}
+                         (insufficient_quota, payment_required: billing exhausted, on 429/400 and 402;
+                         response_failed, response_incomplete: an answer ending failed or cut, HTTP 200)
   --rate-limit <list>    per-model limits per minute, REQUESTS/TOKENS[/INPUT_TOKENS/OUTPUT_TOKENS],
                          e.g. default=5000/2000000,gpt-4o=500/30000,claude-haiku-4-5=50/50000/40000/8000
   --response-model <list> request -> response model, e.g. my-model=my-model-2025-01-01

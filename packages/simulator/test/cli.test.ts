@@ -8,6 +8,7 @@ import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/cli.js';
+import { FAULT_KINDS } from '../src/index.js';
 import { USER_HELLO } from './helpers.js';
 
 const sourceCli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -66,9 +67,11 @@ describe('genai-meter-simulator CLI', () => {
   it('documents every flag in --help and exits 0', () => {
     const result = spawnSync(process.execPath, [...sourceArgs, '--help'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
-    for (const flag of ['--port', '--host', '--seed', '--latency-scale', '--faults', '--rate-limit', '--response-model', 'x-sim-usage', 'x-sim-fault-times', 'x-sim-fault-id', '/v1/messages', ':streamGenerateContent', 'stream_error']) {
+    for (const flag of ['--port', '--host', '--seed', '--latency-scale', '--faults', '--rate-limit', '--response-model', 'x-sim-usage', 'x-sim-fault-times', 'x-sim-fault-id', '/v1/messages', ':streamGenerateContent']) {
       expect(result.stdout).toContain(flag);
     }
+    for (const kind of FAULT_KINDS) expect(result.stdout).toMatch(new RegExp(`[ ,]${kind}[,\\n]`));
+    expect(Math.max(...result.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(110);
   });
 
   it.each([
