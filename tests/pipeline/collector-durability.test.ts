@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '../../packages/instrumentation-openai/src/semconv.js';
+import { METRICS } from '@genai-meter/instrumentation-openai/semconv';
 import { collectorEndpoints, SIDECAR_REMOTE_WRITE, startCollector, startGatewayTier, type CollectorInstance } from '../support/collector.js';
 import { startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
 import { findTool, httpGet, startProcess, stopAll, waitFor, type RunningProcess } from '../support/tools.js';

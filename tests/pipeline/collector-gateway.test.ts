@@ -21,7 +21,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '../../packages/instrumentation-openai/src/semconv.js';
+import { METRICS } from '@genai-meter/instrumentation-openai/semconv';
 import { startGatewayTier, type GatewayTier } from '../support/collector.js';
 import { promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
 import { stopAll, waitFor } from '../support/tools.js';

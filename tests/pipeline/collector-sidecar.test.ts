@@ -10,7 +10,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COST_BUCKETS, DURATION_BUCKETS, TOKEN_BUCKETS } from '../../packages/instrumentation-openai/src/semconv.js';
+import { COST_BUCKETS, DURATION_BUCKETS, TOKEN_BUCKETS } from '@genai-meter/instrumentation-openai/semconv';
 import { collectorConfig, SIDECAR_REMOTE_WRITE, startCollector, type CollectorInstance } from '../support/collector.js';
 import { EXPECTED, recordSampleTraffic, SAMPLE_RESOURCE } from '../support/genai-traffic.js';
 import { labelNames, parseExposition, promQuery, startPrometheus, type PrometheusInstance, type Sample } from '../support/prometheus.js';
