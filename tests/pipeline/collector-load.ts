@@ -126,7 +126,7 @@ function simulatedService(index: number, options: LoadOptions, url: string): Sim
     readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: options.intervalMs })],
   });
   const meter = provider.getMeter('@genai-meter/instrumentation-openai', '0.1.0');
-  const histogram = (d: (typeof METRICS)[keyof typeof METRICS]) => meter.createHistogram(d.name, { unit: d.unit, advice: { explicitBucketBoundaries: [...(d.buckets ?? [])] } });
+  const histogram = (d: { name: string; unit: string; buckets: readonly number[] }) => meter.createHistogram(d.name, { unit: d.unit, advice: { explicitBucketBoundaries: [...d.buckets] } });
   const duration = histogram(METRICS.duration);
   const tokens = histogram(METRICS.tokenUsage);
   const cost = histogram(METRICS.cost);
