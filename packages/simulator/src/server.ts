@@ -163,7 +163,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const retryAfter = controls.retryAfter ?? '0';
     // stream_error and response_failed fail a stream after its 200. A JSON answer gets the API's
     // failed status where it has one (responses, for response_failed), else its matching HTTP error.
-    const failsAfter200 = (fault === 'stream_error' && plan.stream) || (fault === 'response_failed' && (plan.stream || plan.failed !== undefined));
+    const failsAfter200 = plan.stream ? fault === 'stream_error' || fault === 'response_failed' : fault === 'response_failed' && plan.failed !== undefined;
     const faultReply = fault && !failsAfter200 ? dialect.fault(fault, model, retryAfter) : null;
     if (faultReply) {
       const ms = errorLatency(scale, controls, latencyRng);

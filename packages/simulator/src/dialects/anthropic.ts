@@ -1,7 +1,7 @@
 // Anthropic's wire conventions: {type:'error', error:{type,message}, request_id} bodies with the
-// documented status/type pairs (400 invalid_request_error, 402 billing_error ... 529 overloaded_error), the
-// request-id header, anthropic-ratelimit-* headers with RFC 3339 resets, and the x-api-key /
-// anthropic-version request headers the API requires.
+// documented status/type pairs (400 invalid_request_error, 402 billing_error ... 529
+// overloaded_error), the request-id header, anthropic-ratelimit-* headers with RFC 3339 resets, and
+// the x-api-key / anthropic-version request headers the API requires.
 import type { RateLimitState } from '../rate-limits.js';
 import type { FaultKind } from '../types.js';
 import type { Dialect, ErrorReply, Headers } from './dialect.js';
