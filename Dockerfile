@@ -15,6 +15,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/pricing/package.json packages/pricing/
 COPY packages/simulator/package.json packages/simulator/
+COPY packages/instrumentation-core/package.json packages/instrumentation-core/
 COPY packages/instrumentation-openai/package.json packages/instrumentation-openai/
 COPY packages/openai-compat/v4/package.json packages/openai-compat/v4/
 COPY packages/openai-compat/v5/package.json packages/openai-compat/v5/

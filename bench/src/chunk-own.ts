@@ -4,12 +4,14 @@
 // aggregation, rounds interleaved in one process. The difference per chunk is the wrapper's promise hop,
 // reading the chunk, and the per-chunk clock read and record. Through the real SDK (stream-split.ts) the
 // same figure drowns in ±0.4 µs/chunk of noise from SSE parsing.
-import { OwnAggregation } from '../../packages/instrumentation-openai/src/aggregation.js';
-import { Call, CallApi, type Recorder } from '../../packages/instrumentation-openai/src/call.js';
-import { ModelLimiter } from '../../packages/instrumentation-openai/src/model-limiter.js';
-import { AttributeInterner } from '../../packages/instrumentation-openai/src/interner.js';
-import { SeriesRegistry, ServiceTierLimiter } from '../../packages/instrumentation-openai/src/series.js';
-import { observeStream, type StreamLike } from '../../packages/instrumentation-openai/src/stream.js';
+import { OwnAggregation } from '../../packages/instrumentation-core/src/aggregation.js';
+import { Call, type Recorder } from '../../packages/instrumentation-core/src/call.js';
+import { ModelLimiter } from '../../packages/instrumentation-core/src/model-limiter.js';
+import { AttributeInterner } from '../../packages/instrumentation-core/src/interner.js';
+import { OPENAI_RATE_LIMIT_HEADERS } from '../../packages/instrumentation-core/src/rate-limit.js';
+import { SeriesRegistry, ServiceTierLimiter } from '../../packages/instrumentation-core/src/series.js';
+import { observeStream, type ChunkObserver, type StreamLike } from '../../packages/instrumentation-core/src/stream.js';
+import { observeCompletionChunk as openaiChunks } from '../../packages/instrumentation-openai/src/chunks.js';
 import { emit, flag, median, timeLoop } from './stats.js';
 
 const chunks = Number(flag('chunks') ?? 500);
@@ -18,7 +20,7 @@ const streams = Number(flag('streams') ?? 200);
 
 const silent = { error() {}, warn() {}, info() {}, debug() {}, verbose() {} };
 const recorder = (perChunkRecord: boolean): Recorder => ({
-  series: new SeriesRegistry(new OwnAggregation().metrics, 10_000),
+  series: new SeriesRegistry(new OwnAggregation().metrics, 10_000, undefined, OPENAI_RATE_LIMIT_HEADERS),
   limiter: new ModelLimiter(200),
   pricing: undefined,
   diag: silent,
@@ -28,7 +30,9 @@ const recorder = (perChunkRecord: boolean): Recorder => ({
   interner: new AttributeInterner(),
   serviceTiers: new ServiceTierLimiter(),
 });
-const endpoint = { provider: 'openai', address: 'api.openai.com', port: 443 };
+// openai's chunk observer is typed against the core package's published Call, this file against its source.
+const observeCompletionChunk = openaiChunks as unknown as ChunkObserver;
+const endpoint = { provider: 'openai', address: 'api.openai.com', port: 443, viaGateway: false };
 const prebuilt = Array.from({ length: chunks }, () => ({
   id: 'chatcmpl-bench',
   object: 'chat.completion.chunk',
@@ -47,7 +51,7 @@ const bare = async () => {
 };
 const observed = (rec: Recorder) => async () => {
   const s = stream();
-  observeStream(s, new Call(rec, CallApi.ChatCompletions, 'chat', endpoint, 'gpt-4o-mini', true), silent);
+  observeStream(s, new Call(rec, 'chat', endpoint, 'gpt-4o-mini', true), observeCompletionChunk, silent);
   for await (const _ of iterate(s));
 };
 const modes = { 'per-chunk record on (default)': observed(recorder(true)), 'per-chunk record off': observed(recorder(false)) };

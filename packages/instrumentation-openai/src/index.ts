@@ -1,6 +1,5 @@
 export { OpenAIInstrumentation, SUPPORTED_OPENAI_VERSIONS } from './instrumentation.js';
 export type { OpenAIInstrumentationConfig } from './types.js';
-export { providerForHost, type ProviderOverride } from './provider.js';
-export { classifyError } from './error-type.js';
-export * from './semconv.js';
-export { GenAIMeterMetricProducer, type MetricProducerOptions } from './producer.js';
+// The shared definitions and helpers, for apps that import them from the instrumentation they use.
+export * from '@genai-meter/instrumentation-core/semconv';
+export { classifyError, providerForHost, GenAIMeterMetricProducer, type MetricProducerOptions, type ProviderOverride } from '@genai-meter/instrumentation-core';

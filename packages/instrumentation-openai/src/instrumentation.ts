@@ -1,15 +1,20 @@
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { PriceCatalog } from '@genai-meter/pricing';
-import { attributeFilter, OwnAggregation, type Sinks } from './aggregation.js';
-import { Call, CallApi, type Recorder } from './call.js';
-import { AttributeInterner } from './interner.js';
-import { Instruments } from './metrics.js';
-import { ModelLimiter } from './model-limiter.js';
-import { EndpointResolver } from './provider.js';
-import { GenAIMeterMetricProducer, type MetricProducerOptions } from './producer.js';
-import { SeriesRegistry, ServiceTierLimiter } from './series.js';
-import { ERROR_TYPE_VALUES, GEN_AI_OPERATION_NAME_VALUES } from './semconv.js';
-import { isStreamLike, observeAsyncIterable, observeStream } from './stream.js';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import {
+  Call,
+  ERROR_TYPE_VALUES,
+  GEN_AI_OPERATION_NAME_VALUES,
+  GenAIInstrumentation,
+  OPENAI_RATE_LIMIT_HEADERS,
+  isForeignWrapper,
+  isStreamLike,
+  observeAsyncIterable,
+  observeStream,
+  underOwnWrappers,
+  type AnyFunction,
+  type ChunkObserver,
+} from '@genai-meter/instrumentation-core';
+import { readReportedCost } from '@genai-meter/pricing';
+import { observeCompletionChunk, observeResponsesEvent } from './chunks.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { readBody } from './usage.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -18,8 +23,6 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 export const SUPPORTED_OPENAI_VERSIONS = ['>=4.19.0 <8'];
 
 const STREAM_USAGE_PROVIDERS = new Set(['openai', 'deepseek', 'gcp.gemini', 'x_ai', 'groq']);
-
-type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 interface ResourceProto {
   create: AnyFunction;
@@ -44,15 +47,6 @@ interface APIPromiseLike {
 const CALL = Symbol('genai-meter.call');
 type ParseHook = AnyFunction & { [CALL]?: Call };
 
-/**
- * The function a genai-meter wrapper replaced. Wrappers carry none of shimmer's markers (`__wrapped`,
- * `__original`, `__unwrap`): InstrumentationBase._wrap unwraps a marked function before wrapping, so a
- * marked wrapper would be silently removed by the next instrumentation of the same method (the contrib
- * openai instrumentation), and removing one ourselves would remove theirs. Each wraps whatever is there.
- */
-const ORIGINAL = Symbol('genai-meter.original');
-type OwnWrapper = AnyFunction & { [ORIGINAL]: AnyFunction };
-
 /** What is known about results of the function under a create() wrapper (the SDK's, or another library's wrapper). */
 interface Beneath {
   /**
@@ -62,25 +56,32 @@ interface Beneath {
   streamsObservable: boolean | undefined;
 }
 
-/** shimmer's marker: some other instrumentation wrapped this function. */
-const isForeignWrapper = (fn: unknown): boolean => typeof fn === 'function' && (fn as { __wrapped?: unknown }).__wrapped === true;
-
 const isAPIPromise = (v: unknown): v is APIPromiseLike =>
   v instanceof Promise &&
   typeof (v as Partial<APIPromiseLike>).parseResponse === 'function' &&
   (v as Partial<APIPromiseLike>).responsePromise instanceof Promise;
 
+/** The openai APIs, by the shape of their responses and stream events. */
+const enum Api {
+  ChatCompletions,
+  Completions,
+  Responses,
+  Embeddings,
+}
+
 interface Target {
   path: (OpenAI: Record<string, unknown>) => ResourceProto | undefined;
   operation: string;
-  api: CallApi;
+  api: Api;
 }
 
+const observerFor = (api: Api): ChunkObserver => (api === Api.Responses ? observeResponsesEvent : observeCompletionChunk);
+
 const TARGETS: Target[] = [
-  { path: (O) => (O.Chat as { Completions?: { prototype: ResourceProto } })?.Completions?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.CHAT, api: CallApi.ChatCompletions },
-  { path: (O) => (O.Responses as { prototype: ResourceProto } | undefined)?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.CHAT, api: CallApi.Responses },
-  { path: (O) => (O.Embeddings as { prototype: ResourceProto } | undefined)?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS, api: CallApi.Embeddings },
-  { path: (O) => (O.Completions as { prototype: ResourceProto } | undefined)?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.TEXT_COMPLETION, api: CallApi.Completions },
+  { path: (O) => (O.Chat as { Completions?: { prototype: ResourceProto } })?.Completions?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.CHAT, api: Api.ChatCompletions },
+  { path: (O) => (O.Responses as { prototype: ResourceProto } | undefined)?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.CHAT, api: Api.Responses },
+  { path: (O) => (O.Embeddings as { prototype: ResourceProto } | undefined)?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS, api: Api.Embeddings },
+  { path: (O) => (O.Completions as { prototype: ResourceProto } | undefined)?.prototype, operation: GEN_AI_OPERATION_NAME_VALUES.TEXT_COMPLETION, api: Api.Completions },
 ];
 
 const operationForPath = (path: unknown): string | undefined => {
@@ -91,106 +92,16 @@ const operationForPath = (path: unknown): string | undefined => {
   return undefined;
 };
 
-export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
-  // The base constructor calls setConfig, init and _updateMetricInstruments before subclass fields exist;
-  // these are created by _configure after super() returns, and `declare` emits no field initializer that
-  // would run in between.
-  declare private _instruments: Instruments | undefined;
-  /** Set while aggregation is 'internal'. */
-  declare private _own: OwnAggregation | undefined;
-  declare private _ownOptions: string | undefined;
-  declare private _recorder: Recorder;
-  declare private _endpoints: EndpointResolver;
-  /** Every (object, method) wrapped, with the wrapper installed there. */
-  declare private _patched: Map<object, Map<string, OwnWrapper>>;
+export class OpenAIInstrumentation extends GenAIInstrumentation<OpenAIInstrumentationConfig> {
   declare private _injectStreamUsage: NonNullable<OpenAIInstrumentationConfig['injectStreamUsage']>;
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, config);
-    this._configure();
+    super(PACKAGE_NAME, PACKAGE_VERSION, config, { defaultProviderName: 'openai', rateLimitHeaders: OPENAI_RATE_LIMIT_HEADERS });
   }
 
-  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
-    super.setConfig(config);
-    // The base constructor calls setConfig before anything else exists; _configure runs after it then.
-    if (this._patched) this._configure();
-  }
-
-  private _configure(): void {
-    const config = this.getConfig();
-    this._patched ??= new Map();
-    this._endpoints = new EndpointResolver(config.providerName, config.defaultProviderName ?? 'openai');
-    this._injectStreamUsage = config.injectStreamUsage ?? 'known-providers';
-    let pricing: PriceCatalog | undefined;
-    if (config.pricing instanceof PriceCatalog) pricing = config.pricing;
-    else if (config.pricing !== false) {
-      // A broken pricing file never stops the app: each problem is said once, on stderr (a configuration
-      // mistake) and through diag; what is broken is left unpriced, the rest applies.
-      pricing = PriceCatalog.load(config.pricing ?? {}, {
-        onProblem: (problem) => {
-          console.error(`[genai-meter] ${problem.message}`);
-          this._diag.error(problem.message);
-        },
-      });
-    }
-    const recorder: Recorder = {
-      series: this._seriesRegistry(),
-      limiter: new ModelLimiter(config.maxModels ?? 200),
-      pricing,
-      diag: this._diag,
-      extraAttributes: config.extraAttributes,
-      interner: this._recorder?.interner ?? new AttributeInterner(),
-      serviceTiers: this._recorder?.serviceTiers ?? new ServiceTierLimiter(),
-      recordTimePerOutputChunk: config.recordTimePerOutputChunk ?? true,
-      warnedUnpriced: new Set(),
-    };
-    // In place: a call that is starting reads the new series (see Call's constructor).
-    if (this._recorder) Object.assign(this._recorder, recorder);
-    else this._recorder = recorder;
-  }
-
-  /** A fresh series registry bound to the sinks of the configured aggregation. */
-  private _seriesRegistry(): SeriesRegistry {
-    const config = this.getConfig();
-    const filter = attributeFilter(config.allowAttributes, config.dropAttributes);
-    let sinks: Sinks;
-    if (config.aggregation === 'internal') {
-      // Keep the cells (cumulative state) across a reconfiguration that does not change how they are keyed.
-      const ownOptions = JSON.stringify([config.allowAttributes, config.dropAttributes, config.cardinalityLimit]);
-      if (!this._own || this._ownOptions !== ownOptions) {
-        this._own = new OwnAggregation({ filter, cardinalityLimit: config.cardinalityLimit });
-        this._ownOptions = ownOptions;
-      }
-      sinks = this._own.metrics;
-    } else {
-      this._own = undefined;
-      this._instruments ??= this._createInstruments();
-      sinks = this._instruments.sinks(filter);
-    }
-    return new SeriesRegistry(sinks, 10_000, filter);
-  }
-
-  private _createInstruments(): Instruments {
-    return new Instruments(this.meter, () => (this._own ? undefined : this._recorder?.series));
-  }
-
-  protected override _updateMetricInstruments(): void {
-    if (!this._recorder) return; // base constructor: _configure creates them
-    if (this._own) return; // internal aggregation: no SDK instruments (the MetricProducer reports)
-    this._instruments = this._createInstruments();
-    this._recorder.series = this._seriesRegistry();
-  }
-
-  /**
-   * A MetricProducer for one MetricReader of @opentelemetry/sdk-metrics (`metricProducers: [...]`), for
-   * `aggregation: 'internal'`: the reader then exports genai-meter's metrics next to the SDK's. Create one
-   * per reader. After a switch back to `aggregation: 'sdk'` (setConfig) the producer reports nothing.
-   */
-  createMetricProducer(options?: MetricProducerOptions): GenAIMeterMetricProducer {
-    if (this.getConfig().aggregation !== 'internal') {
-      throw new Error("genai-meter: createMetricProducer() needs the instrumentation's aggregation: 'internal' option");
-    }
-    return new GenAIMeterMetricProducer(() => (this._own ? { aggregation: this._own, series: this._recorder.series } : undefined), options);
+  protected override _configure(): void {
+    super._configure();
+    this._injectStreamUsage = this.getConfig().injectStreamUsage ?? 'known-providers';
   }
 
   protected init() {
@@ -241,52 +152,16 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     }
   }
 
-  /**
-   * Wraps `holder[name]` with what `make` returns, once per (holder, name) however often the module is
-   * patched, on top of whatever is there (another instrumentation's wrapper included).
-   */
-  private _install(holder: object, name: string, make: (original: AnyFunction) => AnyFunction): void {
-    let names = this._patched.get(holder);
-    if (names?.has(name)) return; // ours is still in the chain (maybe under someone else's): it is enabled again
-    const h = holder as Record<string, unknown>;
-    const original = h[name] as AnyFunction;
-    if (isForeignWrapper(original)) this._diag.debug(`openai: ${name} is already wrapped by another instrumentation; wrapping on top of it`);
-    const wrapper = make(original) as OwnWrapper;
-    wrapper[ORIGINAL] = original;
-    const enumerable = Object.prototype.propertyIsEnumerable.call(holder, name);
-    Object.defineProperty(holder, name, { configurable: true, writable: true, enumerable, value: wrapper });
-    if (!names) this._patched.set(holder, (names = new Map()));
-    names.set(name, wrapper);
-  }
-
-  /** Also removes what patchOpenAI() patched: the base class only unpatches modules its hooks saw load. */
-  override disable(): void {
-    super.disable();
-    this._unpatchModule(undefined);
-  }
-
   private _unpatchModule(_moduleExports: unknown): void {
-    // Every copy patched so far (the base class only remembers the last one loaded). A wrapper still on top
-    // is replaced by what it wrapped; one that another instrumentation wrapped since stays in its chain and
-    // passes calls through while this instrumentation is disabled (removing it would remove theirs).
-    for (const [holder, names] of this._patched) {
-      const h = holder as Record<string, unknown>;
-      for (const [name, wrapper] of names) {
-        if (h[name] !== wrapper) continue;
-        const enumerable = Object.prototype.propertyIsEnumerable.call(holder, name);
-        Object.defineProperty(holder, name, { configurable: true, writable: true, enumerable, value: wrapper[ORIGINAL] });
-        names.delete(name);
-      }
-      if (names.size === 0) this._patched.delete(holder);
-    }
+    // Every copy patched so far: the base class only remembers the last one loaded.
+    this._uninstallAll();
   }
 
   private _wrapCreate(original: AnyFunction, target: Target): AnyFunction {
     const inst = this;
     // The SDK's own method (named `create`, not marked by any instrumentation; genai-meter wrappers of other
     // instances pass its APIPromise through) returns APIPromises of Streams.
-    let base = original;
-    while ((base as Partial<OwnWrapper>)[ORIGINAL]) base = (base as OwnWrapper)[ORIGINAL];
+    const base = underOwnWrappers(original);
     const beneath: Beneath = { streamsObservable: base.name === 'create' && !isForeignWrapper(base) ? true : undefined };
     return function genaiMeterCreate(this: unknown, ...args: unknown[]): unknown {
       if (!inst._enabled) return original.apply(this, args);
@@ -298,7 +173,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         const endpoint = inst._endpoints.resolve(client);
         const model = typeof body?.model === 'string' ? body.model : undefined;
         const stream = body?.stream === true;
-        call = new Call(inst._recorder, target.api, target.operation, endpoint, model, stream);
+        call = new Call(inst._recorder, target.operation, endpoint, model, stream);
         if (stream && body) inst._prepareStream(call, body, target, endpoint.provider, beneath, (b) => (callArgs = [b, ...args.slice(1)]));
       } catch (e) {
         inst._diag.error('genai-meter: failed to start recording a call', e);
@@ -318,7 +193,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       }
       if (call) {
         try {
-          inst._observe(result, call, beneath);
+          inst._observe(result, call, target.api, beneath);
         } catch (e) {
           inst._diag.error('genai-meter: failed to observe a call', e);
         }
@@ -333,7 +208,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
    * Stream, whose extra usage chunk can then be hidden. `send` replaces the body that goes to the SDK.
    */
   private _prepareStream(call: Call, body: Record<string, unknown>, target: Target, provider: string, beneath: Beneath, send: (body: unknown) => void): void {
-    if (target.api === CallApi.Responses) return; // reports usage in its final event, always
+    if (target.api === Api.Responses) return; // reports usage in its final event, always
     if (typeof body.n === 'number' && body.n > 1) call.expectedChoices = body.n;
     const so = body.stream_options as Record<string, unknown> | null | undefined;
     if (so?.include_usage === true) {
@@ -356,9 +231,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
    * Hooks the APIPromise in place (same object, same helpers): its response promise for headers and
    * failures, its parser for the body or the stream. Every handler rethrows or returns what it got.
    */
-  private _observe(result: unknown, call: Call, beneath: Beneath): void {
+  private _observe(result: unknown, call: Call, api: Api, beneath: Beneath): void {
+    const observer = observerFor(api);
     if (!isAPIPromise(result)) {
-      this._observeThenable(result, call, beneath);
+      this._observeThenable(result, call, api, beneath);
       return;
     }
     if (call.stream) beneath.streamsObservable ??= true;
@@ -381,10 +257,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         diag.error('genai-meter: failed to read response headers', e);
       }
     };
-    const responsesApi = call.api === CallApi.Responses;
+    const responsesApi = api === Api.Responses;
     const onParsed = (data: unknown): unknown => {
       try {
-        if (isStreamLike(data)) observeStream(data, call, diag);
+        if (isStreamLike(data)) observeStream(data, call, observer, diag);
         else finishWithBody(call, data, responsesApi);
       } catch (e) {
         diag.error('genai-meter: failed to read a response body', e);
@@ -428,7 +304,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       result._thenUnwrap = function genaiMeterThenUnwrap(this: unknown, ...args: unknown[]) {
         const derived = thenUnwrap.apply(this, args);
         try {
-          self._observe(derived, call, { streamsObservable: true });
+          self._observe(derived, call, api, { streamsObservable: true });
         } catch (e) {
           diag.error('genai-meter: failed to observe a derived promise', e);
         }
@@ -442,7 +318,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
    * observed through `then`, which changes nothing for the caller (the value or error is not touched; a
    * rejection is handled only by this observer's own derived promise).
    */
-  private _observeThenable(result: unknown, call: Call, beneath: Beneath): void {
+  private _observeThenable(result: unknown, call: Call, api: Api, beneath: Beneath): void {
     const then = result !== null && (typeof result === 'object' || typeof result === 'function') ? (result as { then?: unknown }).then : undefined;
     if (typeof then !== 'function') {
       this._diag.debug('openai create() returned neither a promise nor a thenable; call not recorded');
@@ -450,14 +326,15 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       return;
     }
     const diag = this._diag;
-    const responsesApi = call.api === CallApi.Responses;
+    const responsesApi = api === Api.Responses;
+    const observer = observerFor(api);
     then.call(
       result,
       (data: unknown) => {
         try {
           if (isStreamLike(data)) {
             // The SDK's Stream, reached before the caller could read it: its extra chunk can be hidden.
-            if (observeStream(data, call, diag)) beneath.streamsObservable ??= true;
+            if (observeStream(data, call, observer, diag)) beneath.streamsObservable ??= true;
           } else if (call.stream && data !== null && typeof data === 'object') {
             // The wrapper's own iterable: observed, but a usage chunk added for us could reach the caller
             // through other paths, so the request is never changed again under this wrapper.
@@ -465,7 +342,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
               beneath.streamsObservable = false;
               diag.info('genai-meter: a wrapper under genai-meter returns its own stream objects; stream usage is not requested through it');
             }
-            if (!observeAsyncIterable(data, call, diag)) call.discard();
+            if (!observeAsyncIterable(data, call, observer, diag)) call.discard();
           } else finishWithBody(call, data, responsesApi);
         } catch (e) {
           diag.error('genai-meter: failed to read a response body', e);
@@ -483,7 +360,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   /** Wraps asResponse once per APIPromise class (one per copy of the SDK). */
   private _patchAsResponse(proto: { asResponse?: unknown }): void {
-    if (typeof proto.asResponse !== 'function' || this._patched.get(proto)?.has('asResponse')) return;
+    if (typeof proto.asResponse !== 'function' || this._installed(proto, 'asResponse')) return;
     const inst = this;
     this._install(proto, 'asResponse', (original) => {
       return function genaiMeterAsResponse(this: unknown) {
@@ -529,6 +406,8 @@ function finishWithBody(call: Call, data: unknown, responsesApi: boolean): void 
   call.responseModel = body.model;
   call.serviceTier = body.serviceTier;
   call.usage = body.usage;
+  // A gateway may report what it billed (OpenRouter in the usage, LiteLLM proxy in a header): that wins.
+  if (call.endpoint.viaGateway) call.reportedCostUsd = readReportedCost({ usage: body.rawUsage, headers: call.headers })?.usd;
   if (body.status === 'incomplete') call.finish(ERROR_TYPE_VALUES.INCOMPLETE);
   else if (body.status === 'failed') call.finish(body.errorType ?? ERROR_TYPE_VALUES.SERVER_ERROR);
   else call.finish();

@@ -1,16 +1,7 @@
-import { errorTypeForBody } from './error-type.js';
-import type { ErrorType } from './semconv.js';
-
-// Token usage as the provider reported it, read from each API's own shape. Never estimated.
+// Token usage as the provider reported it, read from each openai API's own shape. Never estimated.
 // Convention (OpenAI's, kept by pricing): inputTokens includes cache reads/writes, outputTokens includes reasoning.
-
-export interface ReportedUsage {
-  inputTokens: number | undefined;
-  outputTokens: number | undefined;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-}
+import { errorTypeForBody, type ErrorType } from '@genai-meter/instrumentation-core';
+import type { CallUsage } from '@genai-meter/pricing';
 
 type Obj = Record<string, unknown>;
 
@@ -18,7 +9,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' ? (v as Obj) : undefined);
 
 /** Chat completions, legacy completions and embeddings: `usage.prompt_tokens` / `completion_tokens`. */
-export function usageFromCompletion(usage: unknown): ReportedUsage | undefined {
+export function usageFromCompletion(usage: unknown): CallUsage | undefined {
   const u = obj(usage);
   if (!u) return undefined;
   const inputTokens = num(u.prompt_tokens);
@@ -34,11 +25,13 @@ export function usageFromCompletion(usage: unknown): ReportedUsage | undefined {
     // Anthropic's OpenAI-compatible endpoint reports cache writes this way.
     cacheWriteTokens: num(promptDetails?.cache_creation_tokens) ?? num(u.cache_creation_input_tokens) ?? 0,
     reasoningTokens: num(completionDetails?.reasoning_tokens) ?? 0,
+    audioInputTokens: num(promptDetails?.audio_tokens),
+    audioOutputTokens: num(completionDetails?.audio_tokens),
   };
 }
 
 /** Responses API: `usage.input_tokens` / `output_tokens`. */
-export function usageFromResponse(usage: unknown): ReportedUsage | undefined {
+export function usageFromResponse(usage: unknown): CallUsage | undefined {
   const u = obj(usage);
   if (!u) return undefined;
   const inputTokens = num(u.input_tokens);
@@ -55,7 +48,9 @@ export function usageFromResponse(usage: unknown): ReportedUsage | undefined {
 
 export interface ParsedBody {
   model: string | undefined;
-  usage: ReportedUsage | undefined;
+  usage: CallUsage | undefined;
+  /** The body's `usage` object as sent, for a cost the provider reports in it. */
+  rawUsage: unknown;
   serviceTier: string | undefined;
   /** Responses API `status` (`completed`, `incomplete`, `failed`, ...). */
   status: string | undefined;
@@ -63,7 +58,7 @@ export interface ParsedBody {
   errorType: ErrorType | undefined;
 }
 
-const NO_BODY: ParsedBody = { model: undefined, usage: undefined, serviceTier: undefined, status: undefined, errorType: undefined };
+const NO_BODY: ParsedBody = { model: undefined, usage: undefined, rawUsage: undefined, serviceTier: undefined, status: undefined, errorType: undefined };
 
 /** Reads model, usage and outcome from a non-streaming response body of any instrumented operation. */
 export function readBody(body: unknown, responsesApi: boolean): ParsedBody {
@@ -72,6 +67,7 @@ export function readBody(body: unknown, responsesApi: boolean): ParsedBody {
   return {
     model: typeof b.model === 'string' ? b.model : undefined,
     usage: responsesApi ? usageFromResponse(b.usage) : usageFromCompletion(b.usage),
+    rawUsage: b.usage,
     serviceTier: typeof b.service_tier === 'string' ? b.service_tier : undefined,
     status: responsesApi && typeof b.status === 'string' ? b.status : undefined,
     errorType: responsesApi ? errorTypeForBody(b.error) : undefined,

@@ -10,6 +10,7 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GENAI_METER_COST_SOURCE,
   ATTR_GENAI_METER_RATE_LIMIT_TYPE,
   ATTR_GENAI_METER_TOKEN_DETAIL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -87,7 +88,7 @@ describe('non-streaming chat', () => {
     expect(expected.totalUsd).toBeGreaterThan(0);
     const cost = where(await h.histogram(METRICS.cost.name), { [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini' });
     expect(cost).toHaveLength(1);
-    expect(cost[0]!.attributes).toEqual(base);
+    expect(cost[0]!.attributes).toEqual({ ...base, [ATTR_GENAI_METER_COST_SOURCE]: 'catalog' });
     expect(cost[0]!.sum).toBeCloseTo(expected.totalUsd, 12);
   });
 

@@ -14,7 +14,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { ATTR_GEN_AI_REQUEST_MODEL, ATTR_SERVER_PORT, METRICS } from '../src/index.js';
-import { CUMULATIVE, DELTA } from '../src/producer.js';
+import { CUMULATIVE, DELTA } from '../../instrumentation-core/src/producer.js';
 import { MetricsHarness, loadOpenAI, sum, where, type Aggregation } from './support/harness.js';
 
 const OpenAIModule = loadOpenAI(7);

@@ -18,7 +18,7 @@ const logger: DiagLogger = {
 };
 
 class ExplodingCatalog extends PriceCatalog {
-  override costFor(): never {
+  override priceCall(): never {
     throw new Error('catalog exploded');
   }
 }

@@ -18,7 +18,6 @@ import type {
 import { attributesKey, HistogramCell, OVERFLOW_ATTRIBUTES, SumCell, type Cell, type OwnAggregation } from './aggregation.js';
 import { METRICS, type MetricDefinition } from './semconv.js';
 import type { SeriesRegistry } from './series.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 // The sdk-metrics enum values (a type-only dependency: the instrumentation does not load the SDK).
 // producer.test.ts checks them against the installed SDK.
@@ -35,6 +34,12 @@ const INSTRUMENT_TYPE: Record<MetricDefinition['kind'], InstrumentType> = {
   updowncounter: 'OBSERVABLE_UP_DOWN_COUNTER' as InstrumentType,
   gauge: 'OBSERVABLE_GAUGE' as InstrumentType,
 };
+
+/** The instrumentation scope the metrics are reported under (the instrumentation's package). */
+export interface ProducerScope {
+  name: string;
+  version: string;
+}
 
 export interface MetricProducerOptions {
   /**
@@ -81,6 +86,7 @@ export class GenAIMeterMetricProducer implements MetricProducer {
 
   constructor(
     private readonly source: () => ProducerSource | undefined,
+    private readonly scope: ProducerScope,
     options: MetricProducerOptions = {},
   ) {
     this.selectTemporality = options.aggregationTemporalitySelector ?? (() => CUMULATIVE);
@@ -104,7 +110,7 @@ export class GenAIMeterMetricProducer implements MetricProducer {
     const resourceMetrics = {
       // MetricReader.collect keeps the SDK producer's resource and takes only the scopes of the others.
       resource: undefined as unknown as ResourceMetrics['resource'],
-      scopeMetrics: metrics.length > 0 ? [{ scope: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, metrics }] : [],
+      scopeMetrics: metrics.length > 0 ? [{ scope: { name: this.scope.name, version: this.scope.version }, metrics }] : [],
     };
     return { resourceMetrics, errors: [] };
   }

@@ -1,5 +1,7 @@
-// Observes an openai `Stream` by replacing its private `iterator` factory, not Symbol.asyncIterator, so
-// tee(), toReadableStream() and the SDK's stream helpers all pull through the same observed iterator.
+// Observes a stream of an SDK built like openai's and Anthropic's (Stainless: a `Stream` with a private
+// `iterator` factory and a `controller`) by replacing that factory, not Symbol.asyncIterator, so tee(),
+// toReadableStream() and the SDK's stream helpers all pull through the same observed iterator. What a
+// chunk means is the SDK's instrumentation's business (a ChunkObserver); timing and outcomes are here.
 //
 // Outcomes: a stream read to its end succeeded, unless the provider ended it with a failure event
 // (Responses `response.failed` / `response.incomplete`). A caller that stops iterating after every choice
@@ -8,10 +10,8 @@
 // completes the answer is held until the next event arrives (at most READ_AHEAD_MILLIS), so that the
 // usage is seen even when the caller stops right at finish_reason.
 import type { DiagLogger } from '@opentelemetry/api';
-import { CallApi, type Call } from './call.js';
-import { errorTypeForBody } from './error-type.js';
+import type { Call } from './call.js';
 import { ERROR_TYPE_VALUES } from './semconv.js';
-import { usageFromCompletion, usageFromResponse } from './usage.js';
 
 export interface StreamLike {
   iterator: (...args: unknown[]) => AsyncIterator<unknown>;
@@ -25,10 +25,14 @@ export function isStreamLike(value: unknown): value is StreamLike {
   return value !== null && typeof value === 'object' && typeof (value as { iterator?: unknown }).iterator === 'function';
 }
 
-type Chunk = Record<string, unknown>;
+/** Returned by a ChunkObserver for a chunk the caller must not see (one the instrumentation asked for). */
+export const HIDE = Symbol('genai-meter.hide');
 
-/** Returned by observeChunk for a chunk the caller must not see. */
-const HIDE = Symbol('hide');
+/**
+ * Reads what a chunk carries for the call (model, usage, finish, failure events) and returns what to deliver:
+ * the chunk itself, a copy without what the instrumentation added, or HIDE.
+ */
+export type ChunkObserver = (call: Call, chunk: unknown) => unknown;
 
 /**
  * Longest a chunk that completes the answer is held while the usage report that follows it is read. The
@@ -37,81 +41,6 @@ const HIDE = Symbol('hide');
 export const READ_AHEAD_MILLIS = 200;
 
 const noop = (): void => undefined;
-
-function observeResponsesEvent(call: Call, c: Chunk): void {
-  const type = c.type;
-  if (typeof type !== 'string') return;
-  if (type.endsWith('.delta')) {
-    call.onChunk();
-    return;
-  }
-  switch (type) {
-    case 'response.created':
-    case 'response.in_progress':
-    case 'response.completed':
-    case 'response.incomplete':
-    case 'response.failed': {
-      const response = c.response as Chunk | undefined;
-      if (response) {
-        if (typeof response.model === 'string') call.responseModel = response.model;
-        if (typeof response.service_tier === 'string') call.serviceTier = response.service_tier;
-        const usage = usageFromResponse(response.usage);
-        if (usage) call.usage = usage;
-      }
-      if (type === 'response.completed') call.complete = true;
-      else if (type === 'response.incomplete') {
-        call.complete = true;
-        call.terminalError = ERROR_TYPE_VALUES.INCOMPLETE;
-      } else if (type === 'response.failed') {
-        call.complete = true;
-        call.terminalError = errorTypeForBody(response?.error) ?? ERROR_TYPE_VALUES.SERVER_ERROR;
-      }
-      return;
-    }
-    case 'error':
-      // SDKs that deliver the event instead of throwing it (the newer ones throw an APIError, classified on failure).
-      call.complete = true;
-      call.terminalError = errorTypeForBody(c) ?? ERROR_TYPE_VALUES.SERVER_ERROR;
-      return;
-  }
-}
-
-/**
- * Reads what a chunk carries for the call; returns the chunk to deliver (itself, or a copy without what
- * the instrumentation added) or HIDE.
- */
-function observeChunk(call: Call, chunk: unknown): unknown {
-  if (chunk === null || typeof chunk !== 'object') return chunk;
-  const c = chunk as Chunk;
-  if (call.api === CallApi.Responses) {
-    observeResponsesEvent(call, c);
-    return chunk;
-  }
-  if (call.responseModel === undefined && typeof c.model === 'string') call.responseModel = c.model;
-  if (call.serviceTier === undefined && typeof c.service_tier === 'string') call.serviceTier = c.service_tier;
-  const choices = c.choices;
-  const hasChoices = Array.isArray(choices) && choices.length > 0;
-  if (hasChoices) {
-    call.onChunk();
-    for (let i = 0; i < choices.length; i++) {
-      const choice = choices[i] as { finish_reason?: unknown; index?: unknown } | null;
-      if (choice?.finish_reason != null) call.choiceFinished(choice.index);
-    }
-  }
-  if (c.usage != null) {
-    const usage = usageFromCompletion(c.usage);
-    if (usage) call.usage = usage;
-    // The usage-only chunk exists only because the instrumentation asked for it.
-    if (call.hideUsageChunk && !hasChoices) return HIDE;
-  } else if (call.hideUsageChunk && c.usage === null) {
-    // With include_usage every chunk carries `usage: null`; without it the key is absent. A copy without
-    // the key, not `delete`: delete turns the object into a slow dictionary, and openai 7 spreads every
-    // chunk right after.
-    const { usage: _usage, ...rest } = c;
-    return rest;
-  }
-  return chunk;
-}
 
 type Result = IteratorResult<unknown>;
 
@@ -123,6 +52,7 @@ class ObservedIterator implements AsyncIterator<unknown> {
   constructor(
     private readonly source: AsyncIterator<unknown>,
     private readonly call: Call,
+    private readonly observe: ChunkObserver,
     private readonly stream: StreamState,
     private readonly diag: DiagLogger,
   ) {}
@@ -153,7 +83,7 @@ class ObservedIterator implements AsyncIterator<unknown> {
     }
     let deliver: unknown = result.value;
     try {
-      deliver = observeChunk(call, result.value);
+      deliver = this.observe(call, result.value);
     } catch (e) {
       this.diag.error('genai-meter: failed to observe a stream chunk', e);
     }
@@ -225,11 +155,11 @@ class ObservedIterator implements AsyncIterator<unknown> {
 const OBSERVED = Symbol('genai-meter.observed');
 
 /** True when the stream's iterator is now observed (false: it was already). */
-export function observeStream(stream: StreamLike, call: Call, diag: DiagLogger): boolean {
+export function observeStream(stream: StreamLike, call: Call, observe: ChunkObserver, diag: DiagLogger): boolean {
   const original = stream.iterator as StreamLike['iterator'] & { [OBSERVED]?: true };
   if (original[OBSERVED]) return false;
   const observedIterator = function observedIterator(this: unknown, ...args: unknown[]) {
-    return new ObservedIterator(original.apply(this, args), call, stream, diag);
+    return new ObservedIterator(original.apply(this, args), call, observe, stream, diag);
   } as StreamLike['iterator'] & { [OBSERVED]?: true };
   observedIterator[OBSERVED] = true;
   stream.iterator = observedIterator;
@@ -239,16 +169,15 @@ export function observeStream(stream: StreamLike, call: Call, diag: DiagLogger):
 }
 
 /**
- * Observes an async iterable that is not the SDK's Stream (another library's wrapper returned its own):
- * timing, usage and outcome through its async iterator. Nothing is hidden: usage is only injected when the
- * result is known to be the SDK's Stream.
+ * Observes an async iterable that is not the SDK's Stream (another library's wrapper returned its own, or an
+ * SDK whose streams are async generators): timing, usage and outcome through its async iterator.
  */
-export function observeAsyncIterable(iterable: object, call: Call, diag: DiagLogger): boolean {
+export function observeAsyncIterable(iterable: object, call: Call, observe: ChunkObserver, diag: DiagLogger): boolean {
   const factory = (iterable as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
   if (typeof factory !== 'function' || (factory as { [OBSERVED]?: true })[OBSERVED]) return false;
   const observed = function observedAsyncIterator(this: unknown) {
     const source = (factory as () => AsyncIterator<unknown>).call(this);
-    return new ObservedIterator(source, call, {}, diag);
+    return new ObservedIterator(source, call, observe, {}, diag);
   } as (() => AsyncIterator<unknown>) & { [OBSERVED]?: true };
   observed[OBSERVED] = true;
   try {

@@ -1,14 +1,13 @@
 // One instrumented call: timing, outcome and everything recorded for it, exactly once.
 import type { Attributes, DiagLogger } from '@opentelemetry/api';
-import type { PriceCatalog } from '@genai-meter/pricing';
+import type { CallUsage, PriceCatalog } from '@genai-meter/pricing';
 import type { Recording } from './aggregation.js';
 import { classifyError } from './error-type.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { Endpoint } from './provider.js';
 import type { AttributeInterner } from './interner.js';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ERROR_TYPE_VALUES, type ErrorType } from './semconv.js';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ERROR_TYPE_VALUES, GEN_AI_OPERATION_NAME_VALUES, type ErrorType } from './semconv.js';
 import { Slot, type ResponsePoints, type Series, type SeriesRegistry, type ServiceTierLimiter } from './series.js';
-import type { ReportedUsage } from './usage.js';
 
 /**
  * What every call of one instrumentation shares. Reconfiguring updates this object in place, so a call
@@ -29,13 +28,6 @@ export interface Recorder {
   warnedUnpriced: Set<string>;
 }
 
-export const enum CallApi {
-  ChatCompletions,
-  Completions,
-  Responses,
-  Embeddings,
-}
-
 /**
  * Calls whose result can no longer be observed by anyone (a stream or APIPromise the caller dropped without
  * reading it to the end) are finished as cancelled when the object is collected, so they leave the
@@ -48,7 +40,15 @@ export class Call {
   responseModel: string | undefined;
   /** `service_tier` of the response (OpenAI and compatible providers), when it reported one. */
   serviceTier: string | undefined;
-  usage: ReportedUsage | undefined;
+  /**
+   * Usage as the provider reported it, in the convention of @genai-meter/pricing: input includes cache reads
+   * and writes, output includes reasoning. Never estimated.
+   */
+  usage: CallUsage | undefined;
+  /** Headers of the (successful) response, once they arrived. */
+  headers: { get(name: string): string | null } | undefined;
+  /** The cost the provider reported for this call (OpenRouter `usage.cost`, LiteLLM's header), in USD. */
+  reportedCostUsd: number | undefined;
   /** Set when the instrumentation added stream_options.include_usage; the usage-only chunk is then hidden. */
   hideUsageChunk = false;
   /** A usage report will follow the answer in this stream (the caller or the instrumentation asked for it). */
@@ -72,9 +72,8 @@ export class Call {
 
   constructor(
     private readonly rec: Recorder,
-    readonly api: CallApi,
-    operation: string,
-    endpoint: Endpoint,
+    readonly operation: string,
+    readonly endpoint: Endpoint,
     readonly requestModel: string | undefined,
     readonly stream: boolean,
   ) {
@@ -121,6 +120,7 @@ export class Call {
 
   /** Response headers arrived (success status). A non-streaming call is no longer waiting on the provider. */
   onHeaders(headers: { get(name: string): string | null } | undefined): void {
+    this.headers = headers;
     if (headers) {
       this.series.lastHeaders = headers;
       this.series.lastHeadersAt = Date.now();
@@ -180,32 +180,27 @@ export class Call {
     if (this.usage) this.recordUsage(this.usage, points, extra);
   }
 
-  private recordUsage(u: ReportedUsage, points: ResponsePoints, extra: Attributes | undefined): void {
+  private recordUsage(u: CallUsage, points: ResponsePoints, extra: Attributes | undefined): void {
     const { pricing } = this.rec;
     if (u.inputTokens !== undefined) points.pointWith(Slot.InputTokens, extra).record(u.inputTokens);
-    if (u.outputTokens !== undefined && this.api !== CallApi.Embeddings) points.pointWith(Slot.OutputTokens, extra).record(u.outputTokens);
-    if (u.cacheReadTokens > 0) points.pointWith(Slot.CacheReadTokens, extra).record(u.cacheReadTokens);
-    if (u.cacheWriteTokens > 0) points.pointWith(Slot.CacheWriteTokens, extra).record(u.cacheWriteTokens);
-    if (u.reasoningTokens > 0) points.pointWith(Slot.ReasoningTokens, extra).record(u.reasoningTokens);
+    if (u.outputTokens !== undefined && this.operation !== GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS) points.pointWith(Slot.OutputTokens, extra).record(u.outputTokens);
+    if ((u.cacheReadTokens ?? 0) > 0) points.pointWith(Slot.CacheReadTokens, extra).record(u.cacheReadTokens!);
+    if ((u.cacheWriteTokens ?? 0) > 0) points.pointWith(Slot.CacheWriteTokens, extra).record(u.cacheWriteTokens!);
+    if ((u.reasoningTokens ?? 0) > 0) points.pointWith(Slot.ReasoningTokens, extra).record(u.reasoningTokens!);
     if (!pricing) return;
-    const cost = pricing.costFor([this.responseModel, this.requestModel], {
-      inputTokens: u.inputTokens ?? 0,
-      outputTokens: u.outputTokens ?? 0,
-      cacheReadTokens: u.cacheReadTokens,
-      cacheWriteTokens: u.cacheWriteTokens,
-      reasoningTokens: u.reasoningTokens,
-    });
-    if (cost) {
-      points.pointWith(Slot.Cost, extra).record(cost.totalUsd);
+    const cost = pricing.priceCall([this.responseModel, this.requestModel], u, { serviceTier: this.serviceTier, reportedUsd: this.reportedCostUsd });
+    if (cost.priced) {
+      points.pointWith(cost.source === 'provider' ? Slot.ProviderCost : Slot.Cost, extra).record(cost.totalUsd);
       return;
     }
     points.pointWith(Slot.UnpricedCalls, extra).record(1);
     const model = this.responseModel ?? this.requestModel ?? '(none)';
-    if (!this.rec.warnedUnpriced.has(model) && this.rec.warnedUnpriced.size < 1000) {
-      this.rec.warnedUnpriced.add(model);
+    const key = `${model} ${cost.reason}`;
+    if (!this.rec.warnedUnpriced.has(key) && this.rec.warnedUnpriced.size < 1000) {
+      this.rec.warnedUnpriced.add(key);
       this.rec.diag.warn(
-        `no price for model "${model}": its calls are counted on genai_meter.client.unpriced_calls and carry no gen_ai.usage.cost; ` +
-          'add it with GENAI_METER_PRICING_FILE or the pricing option',
+        `no price for a call of "${model}" (${cost.reason}${cost.detail ? `: ${cost.detail}` : ''}): counted on genai_meter.client.unpriced_calls ` +
+          'without gen_ai.usage.cost; add the price with GENAI_METER_PRICING_FILE or the pricing option',
       );
     }
   }

@@ -1,4 +1,4 @@
-// When a rate-limit window described by a response's headers resets. Providers write it three ways:
+// Rate-limit response headers: their names per provider, and when the window they describe resets. Providers write it three ways:
 // a Go-style duration until the reset (OpenAI `6m0s`, `20ms`; Groq `2m59.56s`), plain seconds (`12`,
 // `0.5`), or an RFC 3339 instant (Anthropic `anthropic-ratelimit-*-reset`).
 
@@ -29,3 +29,27 @@ export function rateLimitResetAt(value: string | null, seenAt: number): number |
   const at = Date.parse(value);
   return Number.isFinite(at) ? at : undefined;
 }
+
+/** The headers describing one limit (requests or tokens) of a window. */
+export interface RateLimitHeaderNames {
+  remaining: string;
+  limit: string;
+  reset: string;
+}
+
+export interface RateLimitHeaders {
+  requests: RateLimitHeaderNames;
+  tokens: RateLimitHeaderNames;
+}
+
+/** OpenAI and most OpenAI-compatible providers and gateways (DeepSeek, Groq, xAI, Azure). */
+export const OPENAI_RATE_LIMIT_HEADERS: RateLimitHeaders = {
+  requests: { remaining: 'x-ratelimit-remaining-requests', limit: 'x-ratelimit-limit-requests', reset: 'x-ratelimit-reset-requests' },
+  tokens: { remaining: 'x-ratelimit-remaining-tokens', limit: 'x-ratelimit-limit-tokens', reset: 'x-ratelimit-reset-tokens' },
+};
+
+/** Anthropic's Messages API (`tokens` is the most restrictive of its input/output token limits). */
+export const ANTHROPIC_RATE_LIMIT_HEADERS: RateLimitHeaders = {
+  requests: { remaining: 'anthropic-ratelimit-requests-remaining', limit: 'anthropic-ratelimit-requests-limit', reset: 'anthropic-ratelimit-requests-reset' },
+  tokens: { remaining: 'anthropic-ratelimit-tokens-remaining', limit: 'anthropic-ratelimit-tokens-limit', reset: 'anthropic-ratelimit-tokens-reset' },
+};

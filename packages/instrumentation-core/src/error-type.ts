@@ -71,9 +71,21 @@ export function errorTypeForBody(body: unknown): ErrorType | undefined {
   return errorTypeForCode(b.code) ?? errorTypeForCode(b.type) ?? errorTypeForCode(b.status);
 }
 
+/**
+ * Billing exhaustion some providers send with a generic status and type, told apart only by the message:
+ * Anthropic's 400 "Your credit balance is too low", Gemini's 429 "...exceeded its monthly spending cap".
+ */
+const BILLING_MESSAGE = /credit balance is too low|spending cap|prepayment credits are depleted|insufficient (?:balance|credits?|funds)/i;
+
+const isBillingMessage = (body: unknown): boolean => {
+  const message = body !== null && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && BILLING_MESSAGE.test(message);
+};
+
 export function errorTypeForStatus(status: number, body?: unknown): ErrorType {
   // OpenAI sends quota exhaustion as a 429; DeepSeek and relays send 402 for an empty balance.
   if (status === 402) return ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA;
+  if ((status === 400 || status === 429) && isBillingMessage(body)) return ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA;
   if (status === 429) return errorTypeForBody(body) === ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA ? ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA : ERROR_TYPE_VALUES.RATE_LIMIT;
   if (status === 401 || status === 403) return ERROR_TYPE_VALUES.AUTH;
   if (status === 408) return ERROR_TYPE_VALUES.TIMEOUT;

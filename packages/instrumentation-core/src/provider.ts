@@ -1,4 +1,5 @@
 // gen_ai.provider.name and server.address/port from the client's base URL, cached per client object.
+// SDKs other than openai's keep their base URL elsewhere; `resolve` takes the URL string itself too.
 
 /** Host suffix -> gen_ai.provider.name (semconv well-known values). First match wins. */
 const HOST_PROVIDERS: ReadonlyArray<readonly [suffix: string, provider: string]> = [
@@ -26,7 +27,14 @@ export interface Endpoint {
   readonly provider: string;
   readonly address: string | undefined;
   readonly port: number | undefined;
+  /**
+   * The host is not a provider's own API (a gateway, relay or proxy), so a response may report its own
+   * cost (OpenRouter, LiteLLM proxy): only then are the cost headers read.
+   */
+  readonly viaGateway: boolean;
 }
+
+const baseURLProperty = (client: object): unknown => (client as { baseURL?: unknown }).baseURL;
 
 export type ProviderOverride = string | ((baseURL: URL) => string | undefined);
 
@@ -57,11 +65,11 @@ export class EndpointResolver {
     private readonly override: ProviderOverride | undefined,
     private readonly fallbackProvider: string,
   ) {
-    this.unknown = { provider: typeof override === 'string' ? override : fallbackProvider, address: undefined, port: undefined };
+    this.unknown = { provider: typeof override === 'string' ? override : fallbackProvider, address: undefined, port: undefined, viaGateway: false };
   }
 
-  resolve(client: object | undefined): Endpoint {
-    const baseURL = client ? (client as { baseURL?: unknown }).baseURL : undefined;
+  resolve(client: object | undefined, baseURLOf: (client: object) => unknown = baseURLProperty): Endpoint {
+    const baseURL = client ? baseURLOf(client) : undefined;
     if (!client || typeof baseURL !== 'string') return this.unknown;
     const hit = this.cache.get(client);
     if (hit && hit.baseURL === baseURL) return hit.endpoint;
@@ -81,11 +89,13 @@ export class EndpointResolver {
     } catch {
       return this.unknown;
     }
+    const byHost = providerForHost(url.hostname);
     let provider: string | undefined;
     if (typeof this.override === 'string') provider = this.override;
     else if (typeof this.override === 'function') provider = this.override(url);
-    provider ??= providerForHost(url.hostname) ?? this.fallbackProvider;
+    provider ??= byHost ?? this.fallbackProvider;
     const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
-    return { provider, address: url.hostname, port };
+    // openrouter.ai is in the host list but is a gateway that reports cost.
+    return { provider, address: url.hostname, port, viaGateway: byHost === undefined || byHost === 'openrouter' };
   }
 }

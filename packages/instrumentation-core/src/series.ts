@@ -4,7 +4,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { AttributeFilter, RecordedMetric, Recording, Sinks } from './aggregation.js';
 import type { Endpoint } from './provider.js';
-import { rateLimitResetAt } from './rate-limit.js';
+import { rateLimitResetAt, type RateLimitHeaderNames, type RateLimitHeaders } from './rate-limit.js';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -12,10 +12,12 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GENAI_METER_RATE_LIMIT_TYPE,
+  ATTR_GENAI_METER_COST_SOURCE,
   ATTR_GENAI_METER_TOKEN_DETAIL,
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  COST_SOURCE_VALUES,
   GEN_AI_TOKEN_TYPE_VALUES,
   MODEL_OVERFLOW_VALUE,
   RATE_LIMIT_TYPE_VALUES,
@@ -38,6 +40,7 @@ export const enum Slot {
   TimeToFirstChunk,
   TimePerOutputChunk,
   Cost,
+  ProviderCost,
   UnpricedCalls,
   InputTokens,
   OutputTokens,
@@ -50,6 +53,7 @@ const SLOT_METRIC: readonly RecordedMetric[] = [
   'duration',
   'timeToFirstChunk',
   'timePerOutputChunk',
+  'cost',
   'cost',
   'unpricedCalls',
   'tokenUsage',
@@ -64,7 +68,8 @@ const SLOT_ATTRIBUTES: readonly (Attributes | undefined)[] = [
   undefined,
   undefined,
   undefined,
-  undefined,
+  { [ATTR_GENAI_METER_COST_SOURCE]: COST_SOURCE_VALUES.CATALOG },
+  { [ATTR_GENAI_METER_COST_SOURCE]: COST_SOURCE_VALUES.PROVIDER },
   undefined,
   { [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.INPUT },
   { [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT },
@@ -139,14 +144,14 @@ export class RateLimitState {
   /** True when validUntil came from a reset header (the window refills), false for the age limit. */
   resets = false;
 
-  update(headers: HeadersLike, type: string, seenAt: number, maxAgeMillis: number): void {
-    const remaining = headerNumber(headers, `x-ratelimit-remaining-${type}`);
-    const limit = headerNumber(headers, `x-ratelimit-limit-${type}`);
+  update(headers: HeadersLike, names: RateLimitHeaderNames, seenAt: number, maxAgeMillis: number): void {
+    const remaining = headerNumber(headers, names.remaining);
+    const limit = headerNumber(headers, names.limit);
     // A response without these headers (a provider or gateway that sends none) keeps the last values.
     if (remaining === undefined && limit === undefined) return;
     this.remaining = remaining ?? this.remaining;
     this.limit = limit ?? this.limit;
-    const resetAt = rateLimitResetAt(headers.get(`x-ratelimit-reset-${type}`), seenAt);
+    const resetAt = rateLimitResetAt(headers.get(names.reset), seenAt);
     this.resets = resetAt !== undefined;
     this.validUntil = resetAt ?? seenAt + maxAgeMillis;
   }
@@ -227,12 +232,12 @@ export class Series {
   }
 
   /** Brings the rate-limit states up to the last headers seen (at collection time). */
-  refreshRateLimits(maxAgeMillis: number): void {
+  refreshRateLimits(names: RateLimitHeaders, maxAgeMillis: number): void {
     const headers = this.lastHeaders;
     if (headers === undefined || headers === this.parsedHeaders) return;
     this.parsedHeaders = headers;
-    this.requests.update(headers, RATE_LIMIT_TYPE_VALUES.REQUESTS, this.lastHeadersAt, maxAgeMillis);
-    this.tokens.update(headers, RATE_LIMIT_TYPE_VALUES.TOKENS, this.lastHeadersAt, maxAgeMillis);
+    this.requests.update(headers, names.requests, this.lastHeadersAt, maxAgeMillis);
+    this.tokens.update(headers, names.tokens, this.lastHeadersAt, maxAgeMillis);
   }
 }
 
@@ -253,7 +258,9 @@ export class SeriesRegistry {
   constructor(
     private readonly sinks: Sinks,
     private readonly maxSeries: number,
-    private readonly filter?: AttributeFilter,
+    private readonly filter: AttributeFilter | undefined,
+    /** The provider's rate-limit response headers. */
+    private readonly rateLimitHeaders: RateLimitHeaders,
     /** How long rate-limit headers without a reset time stay current (ms). */
     readonly rateLimitMaxAgeMillis = DEFAULT_RATE_LIMIT_MAX_AGE_MILLIS,
   ) {}
@@ -294,7 +301,7 @@ export class SeriesRegistry {
   observeRemaining(observe: Observe): void {
     const now = Date.now();
     for (const s of this.all) {
-      s.refreshRateLimits(this.rateLimitMaxAgeMillis);
+      s.refreshRateLimits(this.rateLimitHeaders, this.rateLimitMaxAgeMillis);
       const requests = s.requests.remainingAt(now);
       if (requests !== undefined) observe(requests, s.requestsAttributes);
       const tokens = s.tokens.remainingAt(now);
@@ -304,7 +311,7 @@ export class SeriesRegistry {
 
   observeLimit(observe: Observe): void {
     for (const s of this.all) {
-      s.refreshRateLimits(this.rateLimitMaxAgeMillis);
+      s.refreshRateLimits(this.rateLimitHeaders, this.rateLimitMaxAgeMillis);
       if (s.requests.limit !== undefined) observe(s.requests.limit, s.requestsAttributes);
       if (s.tokens.limit !== undefined) observe(s.tokens.limit, s.tokensAttributes);
     }
