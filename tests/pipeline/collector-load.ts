@@ -6,7 +6,7 @@
 // collectors' own refusal/failure counters, and the end-to-end count: every sample every SDK export
 // carried must be in Prometheus.
 //
-//   bash scripts/with-node.sh npx tsx tests/pipeline/collector-load.ts --services 200 --interval 1000 --duration 120
+//   bash scripts/with-node.sh npx tsx tests/pipeline/collector-load.ts --services 200 --interval 1000 --duration 120 [--outage 60]
 //
 // Figures from this machine are in docs/collector-gateway.md#measured. collector-load.test.ts runs a short
 // version in `npm test`.
@@ -41,6 +41,8 @@ export interface LoadOptions {
   warmupS: number;
   /** The measured window. */
   durationS: number;
+  /** After the window, the store hangs (SIGSTOP) this long under the same load, then resumes: the gateways queue and catch up. 0: no outage. */
+  outageS?: number;
 }
 
 export const DEFAULT_LOAD: LoadOptions = { services: 200, modelsPerService: 3, intervalMs: 1_000, callsPerInterval: 4, gateways: 2, warmupS: 20, durationS: 120 };
@@ -72,6 +74,8 @@ export interface LoadResult {
   foundSamples: number;
   /** Seconds from the last export until the store had everything. */
   drainS: number;
+  /** With outageS: the gateways' queued bytes when the store came back, and seconds until their queues were empty again. */
+  outage?: { backlogBytes: number; backlogPoints: number; catchUpS: number };
 }
 
 const MODELS = [
@@ -234,6 +238,24 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
     const selfCpu = (b.self.user - a.self.user + b.self.system - a.self.system) / 1e6;
     figures.push({ name: `SDKs (${options.services}, one Node process)`, cpuPercent: (selfCpu / seconds) * 100, rssMiB: process.memoryUsage().rss / 2 ** 20, peakRssMiB: NaN });
 
+    let outage: LoadResult['outage'];
+    if (options.outageS) {
+      const spool = { exporter: 'otlp_grpc/spool' };
+      const queued = async (): Promise<number> => (await Promise.all(tier.gateways.map((g) => counter(g.telemetryUrl, 'otelcol_exporter_queue_size', spool)))).reduce((x, y) => x + y, 0);
+      const before = await counter(tier.router.telemetryUrl, 'otelcol_receiver_accepted_metric_points', { receiver: 'otlp' });
+      process.kill(store.proc.pid, 'SIGSTOP');
+      log(`load: store hung for ${options.outageS} s`);
+      await new Promise((r) => setTimeout(r, options.outageS! * 1_000));
+      const backlogBytes = await queued();
+      const backlogPoints = (await counter(tier.router.telemetryUrl, 'otelcol_receiver_accepted_metric_points', { receiver: 'otlp' })) - before;
+      process.kill(store.proc.pid, 'SIGCONT');
+      const resumed = Date.now();
+      // A live batch or two is always in the queue; caught up means back to what one flush holds.
+      await waitFor(async () => (await queued()) < backlogBytes / 100, { what: 'the gateways to catch up', timeoutMs: 30 * 60_000, intervalMs: 1_000 });
+      outage = { backlogBytes, backlogPoints, catchUpS: (Date.now() - resumed) / 1_000 };
+      log(`load: caught up ${outage.catchUpS} s after the store came back`);
+    }
+
     // Stop calling; each SDK exports once more at shutdown. Then everything must arrive.
     for (const t of timers) clearInterval(t);
     await Promise.all(fleet.map((s) => s.provider.shutdown()));
@@ -274,6 +296,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
       expectedSamples: perJob.expected,
       foundSamples: perJob.found,
       drainS,
+      outage,
     };
   } finally {
     for (const t of timers) clearInterval(t);
@@ -295,6 +318,10 @@ export function formatLoad(r: LoadResult): string {
     '| --- | ---: | ---: | ---: |',
     ...r.processes.map((p) => `| ${p.name} | ${p.cpuPercent.toFixed(1)} | ${p.rssMiB.toFixed(0)} | ${Number.isNaN(p.peakRssMiB) ? '' : p.peakRssMiB.toFixed(0)} |`),
   ];
+  if (r.outage) {
+    const { backlogBytes, backlogPoints, catchUpS } = r.outage;
+    lines.push('', `store outage of ${o.outageS} s under load: ${backlogPoints} points (${(backlogBytes / 2 ** 20).toFixed(1)} MiB, ${(backlogBytes / backlogPoints).toFixed(0)} bytes/point) queued, caught up ${catchUpS.toFixed(0)} s after the store came back`);
+  }
   return lines.join('\n');
 }
 
@@ -308,6 +335,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       gateways: { type: 'string' },
       warmup: { type: 'string' },
       duration: { type: 'string' },
+      outage: { type: 'string' },
     },
   });
   const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
@@ -319,6 +347,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     gateways: num(values.gateways, DEFAULT_LOAD.gateways),
     warmupS: num(values.warmup, DEFAULT_LOAD.warmupS),
     durationS: num(values.duration, DEFAULT_LOAD.durationS),
+    outageS: num(values.outage, 0),
   };
   const result = await runLoad(options);
   console.log(formatLoad(result));
