@@ -1,6 +1,6 @@
 // How calls end, as apps end them (openai v7 over real HTTP to the simulator): a loop that stops at
-// finish_reason, a user pressing stop, a stream never read, several choices; quota and in-stream errors;
-// rate-limit headroom after its window resets.
+// finish_reason, a user pressing stop, a stream never read, several choices; quota, in-stream errors and
+// Responses calls that end failed or incomplete with HTTP 200; rate-limit headroom after its window resets.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -163,6 +163,66 @@ describe('rate-limit headroom', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
     expect(await remaining('requests')).toEqual([limit]);
     expect(await remaining('tokens')).toEqual([Number(response.headers.get('x-ratelimit-limit-tokens'))]);
+  });
+});
+
+describe('failures the provider reports (simulator faults, real HTTP)', () => {
+  async function fails(model: string, call: (c: typeof client) => Promise<unknown>) {
+    await call(client).catch(() => undefined);
+    return outcome(model);
+  }
+
+  it('quota exhausted (OpenAI insufficient_quota 429) is insufficient_quota, not rate_limit', async () => {
+    const model = 'quota-429';
+    expect(await fails(model, (c) => c.chat.completions.create({ model, messages: m }, { headers: { 'x-sim-fault': 'insufficient_quota' } }))).toEqual([[1, 'insufficient_quota']]);
+    const status = where(await h.histogram(METRICS.duration.name), byModel(model))[0]!.attributes['http.response.status_code'];
+    expect(status).toBe(429);
+  });
+
+  it('an empty balance (HTTP 402, DeepSeek and relays) is insufficient_quota', async () => {
+    const model = 'quota-402';
+    expect(await fails(model, (c) => c.chat.completions.create({ model, messages: m }, { headers: { 'x-sim-fault': 'payment_required' } }))).toEqual([[1, 'insufficient_quota']]);
+  });
+
+  it('an error event inside a chat stream is a failure classified by its body', async () => {
+    const model = 'chat-stream-error';
+    const stream = await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-fault': 'stream_error', 'x-sim-chunks': '6' } });
+    await expect((async () => { for await (const _ of stream); })()).rejects.toThrow();
+    expect(await outcome(model)).toEqual([[1, 'server_error']]);
+  });
+
+  it('a Responses stream ending in response.failed (HTTP 200) is a failure, with the usage it reported', async () => {
+    const model = 'responses-failed';
+    const stream = await client.responses.create({ model, input: 'x', stream: true }, { headers: { 'x-sim-fault': 'response_failed', 'x-sim-chunks': '6' } });
+    const events: string[] = [];
+    for await (const e of stream) events.push(e.type);
+    expect(events.at(-1)).toBe('response.failed');
+    expect(await outcome(model)).toEqual([[1, 'server_error']]);
+    expect((await tokens(model)).map(([type]) => type)).toEqual(['input', 'output']);
+  });
+
+  it('a Responses JSON answer with status failed (HTTP 200) is a failure', async () => {
+    const model = 'responses-failed-json';
+    const r = await client.responses.create({ model, input: 'x' }, { headers: { 'x-sim-fault': 'response_failed' } });
+    expect(r.status).toBe('failed');
+    expect(await outcome(model)).toEqual([[1, 'server_error']]);
+  });
+
+  it('a Responses call that ends incomplete (max_output_tokens) is incomplete, stream and JSON, with usage', async () => {
+    const model = 'responses-incomplete';
+    const stream = await client.responses.create({ model, input: 'x', stream: true }, { headers: { 'x-sim-fault': 'response_incomplete' } });
+    for await (const _ of stream);
+    const r = await client.responses.create({ model, input: 'x' }, { headers: { 'x-sim-fault': 'response_incomplete' } });
+    expect(r.status).toBe('incomplete');
+    expect(await outcome(model)).toEqual([[2, 'incomplete']]);
+    expect(where(await h.histogram(METRICS.tokenUsage.name), byModel(model)).map((t) => t.count)).toEqual([2, 2]);
+  });
+
+  it('an error event in a Responses stream is a failure classified by its code', async () => {
+    const model = 'responses-error-event';
+    const stream = await client.responses.create({ model, input: 'x', stream: true }, { headers: { 'x-sim-fault': 'stream_error' } });
+    await expect((async () => { for await (const _ of stream); })()).rejects.toThrow();
+    expect(await outcome(model)).toEqual([[1, 'server_error']]);
   });
 });
 
