@@ -96,7 +96,10 @@ describe('gateway tier: TLS and token, load-balanced by resource, delta to cumul
         advice: { explicitBucketBoundaries: [...METRICS.duration.buckets] },
       });
       const unpriced = meter.createCounter(METRICS.unpricedCalls.name, { unit: METRICS.unpricedCalls.unit });
-      return { provider, duration, unpriced };
+      // More metric names, so that routing by metric name (the wrong key) would split a resource.
+      const others = [METRICS.tokenUsage, METRICS.cost, METRICS.timeToFirstChunk].map((d) => meter.createHistogram(d.name, { unit: d.unit }));
+      const retries = meter.createCounter(METRICS.retries.name, { unit: METRICS.retries.unit });
+      return { provider, duration, unpriced, others, retries };
     });
     const attrs = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini' };
     for (const calls of [3, 4]) {
@@ -104,6 +107,8 @@ describe('gateway tier: TLS and token, load-balanced by resource, delta to cumul
         for (let c = 0; c < calls; c++) {
           p.duration.record(0.5, attrs);
           p.unpriced.add(1, attrs);
+          for (const h of p.others) h.record(1, attrs);
+          p.retries.add(1, attrs);
         }
       }
       await Promise.all(providers.map((p) => p.provider.forceFlush()));
