@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   collectorConfig,
   collectorEndpoints,
@@ -128,6 +129,18 @@ describe('collector configs', () => {
     for (const l of listeners) expect(l, `${l.variable}`).toEqual({ variable: l.variable, bind: '127.0.0.1' });
     // No literal (non-env) listener addresses that would escape the rule above.
     expect(yaml).not.toMatch(/^\s+endpoint: (?!\$\{env:)/m);
+  });
+
+  // The sidecar's remote-write path is the gateway's, by copy (a config file cannot include another):
+  // same queue (but its size), same spool hop, same remote-write settings.
+  it('sidecar-remote-write.yaml writes exactly as gateway.yaml does', async () => {
+    type Doc = { extensions: Record<string, unknown>; receivers: Record<string, unknown>; exporters: Record<string, Record<string, unknown>> };
+    const [sidecar, gateway] = await Promise.all(['sidecar-remote-write', 'gateway'].map(async (n) => parse(await readFile(collectorConfig(n as CollectorConfigName), 'utf8')) as Doc));
+    const withoutSize = (e: Record<string, unknown>) => ({ ...e, sending_queue: { ...(e.sending_queue as object), queue_size: undefined } });
+    expect(sidecar.extensions.file_storage).toEqual(gateway.extensions.file_storage);
+    expect(sidecar.receivers['otlp/spool']).toEqual(gateway.receivers['otlp/spool']);
+    expect(withoutSize(sidecar.exporters['otlp_grpc/spool']!)).toEqual(withoutSize(gateway.exporters['otlp_grpc/spool']!));
+    expect(sidecar.exporters.prometheus_remote_write).toEqual(gateway.exporters.prometheus_remote_write);
   });
 
   // Fail closed: no certificate or no token is a start-up error that names the file, never a plaintext or open receiver.
