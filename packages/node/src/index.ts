@@ -1,7 +1,7 @@
 // @genai-meter/node: programmatic API. The zero-code path is `node --require|--import @genai-meter/node/register`.
 export { start, shutdown, forceFlush, current, globalMeterProvider } from './sdk.js';
 export type { GenAIMeter, PipelineMode, StartOptions } from './sdk.js';
-export { createInstrumentation } from './instrumentation.js';
+export { createInstrumentation, createInstrumentations } from './instrumentation.js';
 export type { InstrumentationOptions } from './instrumentation.js';
 export { views, INSTRUMENTATION_SCOPE } from './views.js';
 export type { ViewsOptions } from './views.js';

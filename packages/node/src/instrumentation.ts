@@ -1,33 +1,54 @@
-// The OpenAIInstrumentation configured from genai-meter's options and environment.
-import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@genai-meter/instrumentation-openai';
+// The instrumentations the register entry runs, configured from genai-meter's options and environment:
+// one per SDK, sharing one price catalog and one attribution source.
+import type { GenAIInstrumentation, GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
+import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
+import { PriceCatalog } from '@genai-meter/pricing';
 import { createAttributeSource } from './attribution.js';
 import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './config.js';
+import { log } from './log.js';
 
 export type InstrumentationOptions = Pick<
   GenAIMeterOptions,
   'providerName' | 'pricing' | 'instrumentation' | 'baggageAttributes' | 'attributeValueMaxLength' | 'maxContextAttributes' | 'env'
 >;
 
-export function instrumentationFromConfig(
+type AttributeSource = ReturnType<typeof createAttributeSource>;
+
+/** Every SDK genai-meter instruments: its instrumentation, given the options all of them share. */
+const SDKS: readonly ((shared: GenAIInstrumentationConfig, options: Pick<GenAIMeterOptions, 'instrumentation'>) => GenAIInstrumentation)[] = [
+  (shared, options) => new OpenAIInstrumentation({ ...options.instrumentation, ...shared }),
+];
+
+/**
+ * The price catalog every instrumentation shares, loaded once. A bad GENAI_METER_PRICING_FILE is reported
+ * on stderr and loading goes on (unparseable: bundled prices; a bad entry: its models unpriced): the app
+ * is never stopped by it.
+ */
+function sharedPricing(pricing: GenAIMeterOptions['pricing']): GenAIInstrumentationConfig['pricing'] {
+  if (pricing === false || pricing instanceof PriceCatalog) return pricing;
+  return PriceCatalog.load(pricing ?? {}, { onProblem: (problem) => log.warn(problem.message) });
+}
+
+export function instrumentationsFromConfig(
   config: ResolvedConfig,
   options: Pick<GenAIMeterOptions, 'pricing' | 'instrumentation'>,
-  wrapAttributes?: (source: ReturnType<typeof createAttributeSource>) => ReturnType<typeof createAttributeSource>,
-  aggregation: OpenAIInstrumentationConfig['aggregation'] = 'sdk',
-): OpenAIInstrumentation {
+  wrapAttributes?: (source: AttributeSource) => AttributeSource,
+  aggregation: GenAIInstrumentationConfig['aggregation'] = 'sdk',
+): GenAIInstrumentation[] {
   const source = createAttributeSource(config);
-  // A bad GENAI_METER_PRICING_FILE is reported on stderr by the instrumentation and loading goes on
-  // (unparseable: bundled prices; a bad entry: its models unpriced): the app is never stopped by it.
-  return new OpenAIInstrumentation({
-    ...options.instrumentation,
+  const shared: GenAIInstrumentationConfig = {
+    ...(options.instrumentation?.maxModels !== undefined ? { maxModels: options.instrumentation.maxModels } : {}),
+    ...(options.instrumentation?.recordTimePerOutputChunk !== undefined ? { recordTimePerOutputChunk: options.instrumentation.recordTimePerOutputChunk } : {}),
     ...(config.providerName !== undefined ? { providerName: config.providerName } : {}),
-    ...(options.pricing !== undefined ? { pricing: options.pricing } : {}),
+    pricing: sharedPricing(options.pricing),
     // The same attribute lists and limit as the Views (views.ts): the own aggregation applies them itself.
     ...(config.allowAttributes ? { allowAttributes: config.allowAttributes } : {}),
     ...(config.dropAttributes.length > 0 ? { dropAttributes: config.dropAttributes } : {}),
     cardinalityLimit: config.cardinalityLimit,
     aggregation,
     extraAttributes: wrapAttributes ? wrapAttributes(source) : source,
-  });
+  };
+  return SDKS.map((create) => create(shared, options));
 }
 
 /**
@@ -37,5 +58,10 @@ export function instrumentationFromConfig(
  * MeterProvider unless you call `setMeterProvider`.
  */
 export function createInstrumentation(options: InstrumentationOptions = {}): OpenAIInstrumentation {
-  return instrumentationFromConfig(resolveConfig(options), options);
+  return instrumentationsFromConfig(resolveConfig(options), options)[0] as OpenAIInstrumentation;
+}
+
+/** Every genai-meter instrumentation (one per SDK), configured like the register entry, for `instrumentations: [...]`. */
+export function createInstrumentations(options: InstrumentationOptions = {}): GenAIInstrumentation[] {
+  return instrumentationsFromConfig(resolveConfig(options), options);
 }

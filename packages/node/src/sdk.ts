@@ -8,11 +8,12 @@
 // Where the metrics go beside an app's own MeterProvider is GENAI_METER_METER_PROVIDER (config.ts); it is
 // said on stderr at start and whenever it changes, so an operator always knows which endpoint to scrape.
 import { createNoopMeter, metrics, type Attributes, type MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
-import { MeterProvider, type IMetricReader, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type IMetricReader, type MetricProducer, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import type { GenAIInstrumentation, MetricProducerOptions } from '@genai-meter/instrumentation-core';
 import { METRICS, type OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
 import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './config.js';
 import { installExitHooks, withTimeout, type ExitHooks } from './exit.js';
-import { instrumentationFromConfig } from './instrumentation.js';
+import { instrumentationsFromConfig } from './instrumentation.js';
 import { log } from './log.js';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { createReaders, startPrometheus } from './readers.js';
@@ -43,8 +44,10 @@ export interface StartOptions extends GenAIMeterOptions {
 export interface GenAIMeter {
   readonly mode: PipelineMode;
   readonly config: ResolvedConfig;
-  /** The instrumentation (undefined when disabled). */
+  /** The openai instrumentation (undefined when disabled). */
   readonly instrumentation: OpenAIInstrumentation | undefined;
+  /** Every instrumentation running, one per SDK (empty when disabled). */
+  readonly instrumentations: readonly GenAIInstrumentation[];
   /** genai-meter's own MeterProvider (undefined when adopted or disabled). */
   readonly meterProvider: MeterProvider | undefined;
   /** Resolves when the Prometheus server listens (true) or failed to (false); true without Prometheus. */
@@ -68,13 +71,17 @@ export function globalMeterProvider(): ApiMeterProvider | undefined {
 
 class Pipeline implements GenAIMeter {
   mode: PipelineMode;
-  instrumentation: OpenAIInstrumentation | undefined;
+  instrumentations: GenAIInstrumentation[] = [];
   meterProvider: MeterProvider | undefined;
   ready: Promise<boolean> = Promise.resolve(true);
   private exitHooks: ExitHooks | undefined;
   /** genai-meter's Prometheus exporter, whose server starts once start-up is over (see start). */
   private prometheus: PrometheusExporter | undefined;
   private shutdownPromise: Promise<void> | undefined;
+
+  get instrumentation(): OpenAIInstrumentation | undefined {
+    return this.instrumentations[0] as OpenAIInstrumentation | undefined;
+  }
 
   constructor(
     readonly config: ResolvedConfig,
@@ -101,7 +108,7 @@ class Pipeline implements GenAIMeter {
       const late = globalMeterProvider();
       if (late) this.appProviderAppeared(late, choice, startingUp);
     };
-    this.instrumentation = instrumentationFromConfig(
+    this.instrumentations = instrumentationsFromConfig(
       this.config,
       this.options,
       (source) => () => {
@@ -120,7 +127,7 @@ class Pipeline implements GenAIMeter {
         if (lookForAppProvider && globalMeterProvider()) lookOnce();
         startingUp = false;
         if (this.mode !== 'own') return ready(true);
-        log.notice(`openai metrics: ${describeExporters(this.config)} (aggregation: ${this.instrumentation!.getConfig().aggregation})`);
+        log.notice(`LLM call metrics: ${describeExporters(this.config)} (aggregation: ${this.instrumentations[0]!.getConfig().aggregation})`);
         if (this.prometheus) void startPrometheus(this.prometheus, this.config).then(ready);
         else ready(true);
       });
@@ -146,11 +153,13 @@ class Pipeline implements GenAIMeter {
   }
 
   private startOwn(): void {
-    const instrumentation = this.instrumentation!;
-    const internal = instrumentation.getConfig().aggregation === 'internal';
+    const instrumentations = this.instrumentations;
+    const internal = instrumentations[0]!.getConfig().aggregation === 'internal';
     const { readers, prometheus } = createReaders(
       this.config,
-      internal ? (temporality) => instrumentation.createMetricProducer(temporality ? { aggregationTemporalitySelector: temporality } : {}) : undefined,
+      internal
+        ? (temporality) => combinedProducer(instrumentations, temporality ? { aggregationTemporalitySelector: temporality } : {})
+        : undefined,
     );
     const userViews = this.options.views ?? [];
     // A View of the app's that selects an instrument of ours replaces ours for it (two would make two streams).
@@ -163,7 +172,7 @@ class Pipeline implements GenAIMeter {
       readers: readers as IMetricReader[],
       views: [...ownViews, ...userViews],
     });
-    instrumentation.setMeterProvider(this.meterProvider);
+    for (const instrumentation of instrumentations) instrumentation.setMeterProvider(this.meterProvider);
     this.prometheus = prometheus;
   }
 
@@ -179,7 +188,7 @@ class Pipeline implements GenAIMeter {
     }
     log.notice(
       `the app registered a global MeterProvider after genai-meter started; genai-meter keeps its own exporters (${describeExporters(this.config)}). ` +
-        `GENAI_METER_METER_PROVIDER=app sends the openai metrics through the app's provider instead; own silences this line`,
+        `GENAI_METER_METER_PROVIDER=app sends genai-meter's metrics through the app's provider instead; own silences this line`,
     );
   }
 
@@ -187,15 +196,16 @@ class Pipeline implements GenAIMeter {
   private adopt(provider: ApiMeterProvider, why: string, ownRunning = false): void {
     const own = this.meterProvider;
     log.notice(
-      `openai metrics: through the app's MeterProvider (${why})` +
+      `LLM call metrics: through the app's MeterProvider (${why})` +
         (ownRunning ? `; genai-meter's own exporters stop (${describeExporters(this.config)})` : '; genai-meter runs no exporter of its own') +
         '. GENAI_METER_METER_PROVIDER=own keeps genai-meter\'s exporters',
     );
-    const instrumentation = this.instrumentation!;
     // Back to SDK instruments, so the app's pipeline (readers, Views) receives the metrics; the own
     // readers' producers report nothing from now on.
-    if (instrumentation.getConfig().aggregation !== 'sdk') instrumentation.setConfig({ ...instrumentation.getConfig(), aggregation: 'sdk' });
-    instrumentation.setMeterProvider(provider);
+    for (const instrumentation of this.instrumentations) {
+      if (instrumentation.getConfig().aggregation !== 'sdk') instrumentation.setConfig({ ...instrumentation.getConfig(), aggregation: 'sdk' });
+      instrumentation.setMeterProvider(provider);
+    }
     this.mode = 'adopted';
     this.meterProvider = undefined;
     if (own) void withTimeout(own.shutdown(), this.config.shutdownTimeoutMillis);
@@ -207,7 +217,7 @@ class Pipeline implements GenAIMeter {
 
   private async shutdownNow(): Promise<void> {
     this.exitHooks?.remove();
-    this.instrumentation?.disable();
+    for (const instrumentation of this.instrumentations) instrumentation.disable();
     await this.meterProvider?.shutdown();
   }
 
@@ -254,6 +264,23 @@ export async function shutdown(): Promise<void> {
 /** Exports what the running instance recorded so far (bounded by the shutdown timeout). */
 export async function forceFlush(): Promise<void> {
   await holder[INSTANCE_KEY]?.forceFlush();
+}
+
+/**
+ * One MetricProducer for a reader over every instrumentation's own: a reader takes a list, but the
+ * readers are built before the list of SDKs matters to them (readers.ts makes one producer per reader).
+ */
+function combinedProducer(instrumentations: readonly GenAIInstrumentation[], options: MetricProducerOptions): MetricProducer {
+  const producers = instrumentations.map((i) => i.createMetricProducer(options));
+  return {
+    async collect() {
+      const results = await Promise.all(producers.map((p) => p.collect()));
+      return {
+        resourceMetrics: { resource: results[0]!.resourceMetrics.resource, scopeMetrics: results.flatMap((r) => r.resourceMetrics.scopeMetrics) },
+        errors: results.flatMap((r) => r.errors),
+      };
+    },
+  };
 }
 
 /** Where genai-meter's own exporters send the metrics, for the stderr line at start. */

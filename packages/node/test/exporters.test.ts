@@ -198,7 +198,7 @@ describe('console and none', () => {
     expect(listeningAddresses(port)).toEqual([]);
     app.kill('SIGTERM');
     expect((await app.exit).signal).toBe('SIGTERM');
-    expect(app.stderr()).toBe('[genai-meter] openai metrics: no exporter (OTEL_METRICS_EXPORTER=none) (aggregation: internal)\n');
+    expect(app.stderr()).toBe('[genai-meter] LLM call metrics: no exporter (OTEL_METRICS_EXPORTER=none) (aggregation: internal)\n');
   });
 });
 

@@ -27,14 +27,14 @@ describe('an app with its own OTel SDK, started with the register entry', () => 
   type Where = 'app' | 'ours';
   // [when the app's SDK starts, delay, GENAI_METER_METER_PROVIDER, where genai-meter's metrics end up, the stderr line]
   const cases: [string, boolean, number, string, Where, RegExp][] = [
-    ['before genai-meter (a preload listed first)', true, 0, 'auto', 'app', /openai metrics: through the app's MeterProvider \(a global MeterProvider was registered before genai-meter started\); genai-meter runs no exporter of its own/],
-    ['before genai-meter, GENAI_METER_METER_PROVIDER=own', true, 0, 'own', 'ours', /openai metrics: prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics/],
+    ['before genai-meter (a preload listed first)', true, 0, 'auto', 'app', /LLM call metrics: through the app's MeterProvider \(a global MeterProvider was registered before genai-meter started\); genai-meter runs no exporter of its own/],
+    ['before genai-meter, GENAI_METER_METER_PROVIDER=own', true, 0, 'own', 'ours', /LLM call metrics: prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics/],
     // Start-up (preloads, the main module's first run) is over only when the event loop turns: an SDK the
     // app starts at the top of its main module is used as if it came first; no port of ours was opened.
-    ['at the top of its main module, after genai-meter', false, 0, 'auto', 'app', /openai metrics: through the app's MeterProvider \(the app registered a global MeterProvider while starting up, after genai-meter\); genai-meter runs no exporter of its own/],
+    ['at the top of its main module, after genai-meter', false, 0, 'auto', 'app', /LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider while starting up, after genai-meter\); genai-meter runs no exporter of its own/],
     // The default never moves a running pipeline: the port the operator scrapes stays, and stderr says why.
     ['once running, after genai-meter', false, 300, 'auto', 'ours', /the app registered a global MeterProvider after genai-meter started; genai-meter keeps its own exporters \(prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics\)/],
-    ['once running, after genai-meter, GENAI_METER_METER_PROVIDER=app', false, 300, 'app', 'app', /openai metrics: through the app's MeterProvider \(the app registered a global MeterProvider after genai-meter started \(GENAI_METER_METER_PROVIDER=app\)\); genai-meter's own exporters stop \(prometheus on/],
+    ['once running, after genai-meter, GENAI_METER_METER_PROVIDER=app', false, 300, 'app', 'app', /LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider after genai-meter started \(GENAI_METER_METER_PROVIDER=app\)\); genai-meter's own exporters stop \(prometheus on/],
   ];
   it.each(cases)('SDK started %s', async (_when, preload, delay, choice, where, notice) => {
     const [ours, theirs] = await freePorts(2);
@@ -71,7 +71,7 @@ describe('an app with its own OTel SDK, started with the register entry', () => 
     // nothing (expectExampleSeries above counts every call, the first one included).
     if (delay) expect(app.stderr()).toContain('(aggregation: internal)');
     // Each outcome is said once; a port of ours is never opened to be closed at start-up.
-    expect(app.stderr().match(/openai metrics:/g)?.length ?? 0).toBe(where === 'app' && delay ? 2 : 1);
+    expect(app.stderr().match(/LLM call metrics:/g)?.length ?? 0).toBe(where === 'app' && delay ? 2 : 1);
     app.kill('SIGTERM');
     expect((await app.exit).signal).toBe('SIGTERM');
   });

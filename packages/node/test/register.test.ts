@@ -56,7 +56,7 @@ describe.each([
     expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
     // One line says where the metrics go; nothing else (no warning).
     expect(app.stderr().trim().split('\n')).toEqual([
-      `[genai-meter] openai metrics: prometheus on http://127.0.0.1:${port}/metrics (aggregation: internal)`,
+      `[genai-meter] LLM call metrics: prometheus on http://127.0.0.1:${port}/metrics (aggregation: internal)`,
     ]);
   });
 });
@@ -114,7 +114,7 @@ describe('GENAI_METER_ESM_LOADER', () => {
     const { samples, app } = await runAndScrape(loader, ESM_APP, { GENAI_METER_ESM_LOADER: 'async' });
     expectExampleSeries(samples);
     // The hooks thread does not start a second pipeline: one start line, no port clash.
-    expect(app.stderr().match(/\[genai-meter\] openai metrics:/g)).toHaveLength(1);
+    expect(app.stderr().match(/\[genai-meter\] LLM call metrics:/g)).toHaveLength(1);
     expect(app.stderr()).not.toMatch(/EADDRINUSE|Warning/);
   });
 
