@@ -135,7 +135,8 @@ describe('collector configs', () => {
   // same queue (but its size), same spool hop, same remote-write settings.
   it('sidecar-remote-write.yaml writes exactly as gateway.yaml does', async () => {
     type Doc = { extensions: Record<string, unknown>; receivers: Record<string, unknown>; exporters: Record<string, Record<string, unknown>> };
-    const [sidecar, gateway] = await Promise.all(['sidecar-remote-write', 'gateway'].map(async (n) => parse(await readFile(collectorConfig(n as CollectorConfigName), 'utf8')) as Doc));
+    const load = async (name: CollectorConfigName): Promise<Doc> => parse(await readFile(collectorConfig(name), 'utf8')) as Doc;
+    const [sidecar, gateway] = [await load('sidecar-remote-write'), await load('gateway')];
     const withoutSize = (e: Record<string, unknown>) => ({ ...e, sending_queue: { ...(e.sending_queue as object), queue_size: undefined } });
     expect(sidecar.extensions.file_storage).toEqual(gateway.extensions.file_storage);
     expect(sidecar.receivers['otlp/spool']).toEqual(gateway.receivers['otlp/spool']);

@@ -6,46 +6,21 @@
 // cluster the router detected, and that a gateway refuses a plaintext sender and one without the token.
 
 import { credentials as grpcCredentials, Metadata } from '@grpc/grpc-js';
-import type { ExportResult } from '@opentelemetry/core';
 import { OTLPMetricExporter as OTLPGrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AggregationTemporality,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-  type ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '@genai-meter/instrumentation-openai/semconv';
-import { startGatewayTier, type GatewayTier } from '../support/collector.js';
+import { RecordingExporter, startGatewayTier, type GatewayTier } from '../support/collector.js';
 import { promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
 import { stopAll, waitFor } from '../support/tools.js';
 
 const SERVICES = ['search', 'checkout', 'support-bot', 'summarizer', 'translator', 'classifier', 'embedder', 'router'];
 const CLUSTER = 'eu-west-1a';
-
-/** Passes exports to the real exporter and keeps what it answered. */
-class RecordingExporter implements PushMetricExporter {
-  readonly results: ExportResult[] = [];
-  constructor(private readonly inner: PushMetricExporter) {}
-  export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
-    this.inner.export(metrics, (result) => {
-      this.results.push(result);
-      done(result);
-    });
-  }
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-}
 
 describe('gateway tier: TLS and token, load-balanced by resource, delta to cumulative, remote write', () => {
   const stores: PrometheusInstance[] = [];

@@ -12,10 +12,9 @@
 // version in `npm test`.
 
 import type { Attributes } from '@opentelemetry/api';
-import type { ExportResult } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { METRICS } from '@genai-meter/instrumentation-openai/semconv';
-import { startGatewayTier, type CollectorInstance } from '../support/collector.js';
+import { RecordingExporter, startGatewayTier, type CollectorInstance } from '../support/collector.js';
 import { parseExposition, promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
 import { httpGet, stopAll, waitFor } from '../support/tools.js';
 
@@ -88,37 +87,17 @@ const MODELS = [
 ];
 const OUTCOMES = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'rate_limit', 'timeout'] as const;
 
-/** Counts what the real exporter answered. */
-class CountingExporter implements PushMetricExporter {
-  ok = 0;
-  failed = 0;
-  constructor(private readonly inner: PushMetricExporter) {}
-  export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
-    this.inner.export(metrics, (result) => {
-      if (result.error) this.failed++;
-      else this.ok++;
-      done(result);
-    });
-  }
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-}
-
 interface SimulatedService {
   name: string;
   provider: MeterProvider;
-  exporter: CountingExporter;
+  exporter: RecordingExporter;
   /** Records one interval's calls. */
   tick(): void;
 }
 
 function simulatedService(index: number, options: LoadOptions, url: string): SimulatedService {
   const name = `svc-${String(index).padStart(3, '0')}`;
-  const exporter = new CountingExporter(new OTLPMetricExporter({ url }));
+  const exporter = new RecordingExporter(new OTLPMetricExporter({ url }));
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
       'service.name': name,
@@ -265,14 +244,14 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
       async () => {
         const series = new Map((await promQuery(store.url, `count by (job) (last_over_time(${metric}[1h]))`)).map((r) => [r.metric.job!, r.value]));
         const [found] = await promQuery(store.url, `sum(count_over_time(${metric}[1h]))`);
-        const expected = fleet.reduce((n, s) => n + s.exporter.ok * (series.get(`load/${s.name}`) ?? NaN), 0);
+        const expected = fleet.reduce((n, s) => n + s.exporter.count().ok * (series.get(`load/${s.name}`) ?? NaN), 0);
         return found?.value === expected && { expected, found: found.value };
       },
       { what: 'every exported sample in Prometheus', timeoutMs: 120_000, intervalMs: 1_000 },
     ).catch(async () => {
       const series = new Map((await promQuery(store.url, `count by (job) (last_over_time(${metric}[1h]))`)).map((r) => [r.metric.job!, r.value]));
       const found = new Map((await promQuery(store.url, `sum by (job) (count_over_time(${metric}[1h]))`)).map((r) => [r.metric.job!, r.value]));
-      for (const s of fleet.slice(0, 5)) log(`load: ${s.name}: exports ok ${s.exporter.ok}, series ${series.get(`load/${s.name}`)}, samples ${found.get(`load/${s.name}`)}`);
+      for (const s of fleet.slice(0, 5)) log(`load: ${s.name}: exports ok ${s.exporter.count().ok}, series ${series.get(`load/${s.name}`)}, samples ${found.get(`load/${s.name}`)}`);
       return { expected: NaN, found: [...found.values()].reduce((a, b) => a + b, 0) };
     });
     const drainS = (Date.now() - lastExport) / 1_000;
@@ -292,7 +271,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
       processes: figures,
       refused,
       sendFailed,
-      sdkExportFailures: fleet.reduce((n, s) => n + s.exporter.failed, 0),
+      sdkExportFailures: fleet.reduce((n, s) => n + s.exporter.count().failed, 0),
       expectedSamples: perJob.expected,
       foundSamples: perJob.found,
       drainS,

@@ -2,6 +2,8 @@
 // The configs read every address, file and directory from OTELCOL_* environment variables, so no file is
 // rewritten; only the router's DNS resolver is swapped for a static list (routerStaticResolver).
 
+import type { ExportResult } from '@opentelemetry/core';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -218,4 +220,27 @@ export async function startGatewayTier(options: GatewayTierOptions): Promise<Gat
     },
   };
   return tier;
+}
+
+/** An SDK metric exporter that passes every export to the real one and keeps what it answered. */
+export class RecordingExporter implements PushMetricExporter {
+  readonly results: ExportResult[] = [];
+  constructor(private readonly inner: PushMetricExporter) {}
+  export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
+    this.inner.export(metrics, (result) => {
+      this.results.push(result);
+      done(result);
+    });
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+  /** Exports the receiver accepted / refused so far. */
+  count(): { ok: number; failed: number } {
+    const failed = this.results.filter((r) => r.error).length;
+    return { ok: this.results.length - failed, failed };
+  }
 }
