@@ -41,6 +41,11 @@ export class Call {
   /** `service_tier` of the response (OpenAI and compatible providers), when it reported one. */
   serviceTier: string | undefined;
   /**
+   * The service tier the request asked for, from an API whose responses do not say which tier served them
+   * (Gemini's `config.serviceTier`): it prices the call when `serviceTier` is unset and is never an attribute.
+   */
+  requestedServiceTier: string | undefined;
+  /**
    * Usage as the provider reported it, in the convention of @genai-meter/pricing: input includes cache reads
    * and writes, output includes reasoning. Never estimated.
    */
@@ -188,7 +193,10 @@ export class Call {
     if ((u.cacheWriteTokens ?? 0) > 0) points.pointWith(Slot.CacheWriteTokens, extra).record(u.cacheWriteTokens!);
     if ((u.reasoningTokens ?? 0) > 0) points.pointWith(Slot.ReasoningTokens, extra).record(u.reasoningTokens!);
     if (!pricing) return;
-    const cost = pricing.priceCall([this.responseModel, this.requestModel], u, { serviceTier: this.serviceTier, reportedUsd: this.reportedCostUsd });
+    const cost = pricing.priceCall([this.responseModel, this.requestModel], u, {
+      serviceTier: this.serviceTier ?? this.requestedServiceTier,
+      reportedUsd: this.reportedCostUsd,
+    });
     if (cost.priced) {
       points.pointWith(cost.source === 'provider' ? Slot.ProviderCost : Slot.Cost, extra).record(cost.totalUsd);
       return;

@@ -26,6 +26,8 @@ const CODE_TYPES: ReadonlyMap<string, ErrorType> = new Map<string, ErrorType>([
   ['insufficient_balance', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
   ['billing_hard_limit_reached', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
   ['billing_not_active', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
+  // Google's ErrorInfo reason when billing is not enabled on the project (sent with 403 PERMISSION_DENIED).
+  ['billing_disabled', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
   ['payment_required', ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA],
   ['rate_limit_exceeded', ERROR_TYPE_VALUES.RATE_LIMIT],
   ['rate_limit_error', ERROR_TYPE_VALUES.RATE_LIMIT],
@@ -51,6 +53,8 @@ const CODE_TYPES: ReadonlyMap<string, ErrorType> = new Map<string, ErrorType>([
   ['permission_denied', ERROR_TYPE_VALUES.AUTH],
   ['unauthenticated', ERROR_TYPE_VALUES.AUTH],
   ['invalid_api_key', ERROR_TYPE_VALUES.AUTH],
+  // Google's ErrorInfo reason for a bad key: the Gemini API answers it with 400 INVALID_ARGUMENT.
+  ['api_key_invalid', ERROR_TYPE_VALUES.AUTH],
 ]);
 
 /** error.type for a provider's error code or type string; undefined when it is not one we know. */

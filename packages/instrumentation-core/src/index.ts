@@ -7,6 +7,6 @@ export type { GenAIInstrumentationConfig } from './config.js';
 export { Call, type Recorder } from './call.js';
 export { classifyError, errorTypeForBody, errorTypeForCode, errorTypeForStatus, type ClassifiedError } from './error-type.js';
 export { providerForHost, EndpointResolver, type Endpoint, type ProviderOverride } from './provider.js';
-export { HIDE, READ_AHEAD_MILLIS, isStreamLike, observeAsyncIterable, observeStream, type ChunkObserver, type StreamLike } from './stream.js';
+export { HIDE, READ_AHEAD_MILLIS, isStreamLike, observeAsyncGenerator, observeAsyncIterable, observeStream, type ChunkObserver, type StreamLike } from './stream.js';
 export { ANTHROPIC_RATE_LIMIT_HEADERS, OPENAI_RATE_LIMIT_HEADERS, parseResetDelayMillis, rateLimitResetAt, type RateLimitHeaders } from './rate-limit.js';
 export { GenAIMeterMetricProducer, type MetricProducerOptions, type ProducerScope } from './producer.js';

@@ -40,8 +40,8 @@ export function underOwnWrappers(fn: AnyFunction): AnyFunction {
 export interface SdkDefaults {
   /** gen_ai.provider.name when the host is not recognised (`openai`, `anthropic`, `gcp.gemini`). */
   defaultProviderName: string;
-  /** The provider's rate-limit response headers. */
-  rateLimitHeaders: RateLimitHeaders;
+  /** The provider's rate-limit response headers; undefined when it sends none (the Gemini API): no headroom gauges. */
+  rateLimitHeaders: RateLimitHeaders | undefined;
 }
 
 export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig = GenAIInstrumentationConfig> extends InstrumentationBase<C> {

@@ -38,6 +38,8 @@ export const ATTR_GENAI_METER_RATE_LIMIT_TYPE = 'genai_meter.rate_limit.type';
 
 export const GEN_AI_OPERATION_NAME_VALUES = {
   CHAT: 'chat',
+  /** Multimodal content generation (semconv's value for Gemini's generateContent). */
+  GENERATE_CONTENT: 'generate_content',
   TEXT_COMPLETION: 'text_completion',
   EMBEDDINGS: 'embeddings',
 } as const;

@@ -259,8 +259,8 @@ export class SeriesRegistry {
     private readonly sinks: Sinks,
     private readonly maxSeries: number,
     private readonly filter: AttributeFilter | undefined,
-    /** The provider's rate-limit response headers. */
-    private readonly rateLimitHeaders: RateLimitHeaders,
+    /** The provider's rate-limit response headers (undefined: it sends none). */
+    private readonly rateLimitHeaders: RateLimitHeaders | undefined,
     /** How long rate-limit headers without a reset time stay current (ms). */
     readonly rateLimitMaxAgeMillis = DEFAULT_RATE_LIMIT_MAX_AGE_MILLIS,
   ) {}
@@ -299,9 +299,11 @@ export class SeriesRegistry {
   }
 
   observeRemaining(observe: Observe): void {
+    const names = this.rateLimitHeaders;
+    if (names === undefined) return;
     const now = Date.now();
     for (const s of this.all) {
-      s.refreshRateLimits(this.rateLimitHeaders, this.rateLimitMaxAgeMillis);
+      s.refreshRateLimits(names, this.rateLimitMaxAgeMillis);
       const requests = s.requests.remainingAt(now);
       if (requests !== undefined) observe(requests, s.requestsAttributes);
       const tokens = s.tokens.remainingAt(now);
@@ -310,8 +312,10 @@ export class SeriesRegistry {
   }
 
   observeLimit(observe: Observe): void {
+    const names = this.rateLimitHeaders;
+    if (names === undefined) return;
     for (const s of this.all) {
-      s.refreshRateLimits(this.rateLimitHeaders, this.rateLimitMaxAgeMillis);
+      s.refreshRateLimits(names, this.rateLimitMaxAgeMillis);
       if (s.requests.limit !== undefined) observe(s.requests.limit, s.requestsAttributes);
       if (s.tokens.limit !== undefined) observe(s.tokens.limit, s.tokensAttributes);
     }

@@ -168,6 +168,44 @@ export function observeStream(stream: StreamLike, call: Call, observe: ChunkObse
   return true;
 }
 
+/** The iterator methods an async generator object carries (own, as tslib's, or from its prototype). */
+interface GeneratorLike {
+  next: (...args: unknown[]) => Promise<Result>;
+  return?: (...args: unknown[]) => Promise<Result>;
+  throw?: (...args: unknown[]) => Promise<Result>;
+}
+
+/**
+ * Observes an async generator object in place, for SDKs that hand the caller the generator itself
+ * (@google/genai): its `next`/`return`/`throw` become own properties that go through the observed iterator,
+ * so `for await` (whose Symbol.asyncIterator returns the object) and direct `next()` calls are both seen,
+ * and the caller holds the very object the SDK returned.
+ */
+export function observeAsyncGenerator(generator: object, call: Call, observe: ChunkObserver, diag: DiagLogger): boolean {
+  const g = generator as GeneratorLike;
+  const next = g.next as GeneratorLike['next'] & { [OBSERVED]?: true };
+  if (typeof next !== 'function' || next[OBSERVED]) return false;
+  const source: AsyncIterator<unknown> = {
+    next: next.bind(g),
+    return: typeof g.return === 'function' ? g.return.bind(g) : undefined,
+    throw: typeof g.throw === 'function' ? g.throw.bind(g) : undefined,
+  };
+  const observed = new ObservedIterator(source, call, observe, {}, diag);
+  // Bound functions pass on exactly the arguments they get (ObservedIterator.next tells next() from next(undefined)).
+  const observedNext = observed.next.bind(observed) as GeneratorLike['next'] & { [OBSERVED]?: true };
+  observedNext[OBSERVED] = true;
+  try {
+    // An existing own property keeps its enumerability; one from the prototype becomes a hidden own one.
+    Object.defineProperty(g, 'next', { value: observedNext, configurable: true, writable: true });
+    if (source.return) Object.defineProperty(g, 'return', { value: observed.return.bind(observed), configurable: true, writable: true });
+    if (source.throw) Object.defineProperty(g, 'throw', { value: observed.throw.bind(observed), configurable: true, writable: true });
+  } catch {
+    return false;
+  }
+  call.watch(generator);
+  return true;
+}
+
 /**
  * Observes an async iterable that is not the SDK's Stream (another library's wrapper returned its own, or an
  * SDK whose streams are async generators): timing, usage and outcome through its async iterator.
