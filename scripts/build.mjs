@@ -20,14 +20,21 @@ const readPackage = (name) => {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 };
 
-/** Workspace packages that `name` inlines into its bundle (its @genai-meter/* dependencies not left external). */
+/** Workspace packages that `name` inlines into its bundle: its @genai-meter/* dependencies, transitively, but those left external. */
 function inlinedWorkspacePackages(name) {
   const pkg = readPackage(name);
   if (!pkg?.genaiMeter?.bundle) return [];
   const external = new Set(pkg.genaiMeter.bundle.external ?? []);
-  return Object.keys(pkg.dependencies ?? {})
-    .filter((d) => d.startsWith('@genai-meter/') && !external.has(d))
-    .map((d) => d.slice('@genai-meter/'.length));
+  const inlined = new Set();
+  const visit = (deps) => {
+    for (const d of Object.keys(deps ?? {})) {
+      if (!d.startsWith('@genai-meter/') || external.has(d) || inlined.has(d)) continue;
+      inlined.add(d);
+      visit(readPackage(d.slice('@genai-meter/'.length))?.dependencies);
+    }
+  };
+  visit(pkg.dependencies);
+  return [...inlined].map((d) => d.slice('@genai-meter/'.length));
 }
 
 const asked = process.argv.slice(2);

@@ -18,14 +18,17 @@ import { resourceLabelPattern } from './resource.js';
 
 const load = createRequire(import.meta.url);
 
-/**
- * The Prometheus exporter (the default). The built package inlines it as a module initialised on first
- * use (scripts/build.mjs bundles a literal require() call): no file to find, and nothing evaluated when
- * another exporter is chosen. Run from the ES module sources, `require` is absent and it loads as a package.
- */
-function prometheusExporterModule(): typeof import('@opentelemetry/exporter-prometheus') {
-  return typeof require === 'function' ? require('@opentelemetry/exporter-prometheus') : load('@opentelemetry/exporter-prometheus');
-}
+// The Prometheus and OTLP http exporters: the built package inlines each as a module initialised on first
+// use (scripts/build.mjs bundles a literal require() call), sharing the bundle's copy of the SDK: no file
+// to find, nothing evaluated for an exporter that is not chosen. Run from the ES module sources, `require`
+// is absent and they load as packages. The gRPC exporter (@grpc/grpc-js, 0.6 MB) always loads as a package.
+const inlined = typeof require === 'function';
+const prometheusExporterModule = (): typeof import('@opentelemetry/exporter-prometheus') =>
+  inlined ? require('@opentelemetry/exporter-prometheus') : load('@opentelemetry/exporter-prometheus');
+const otlpHttpExporterModule = (): typeof import('@opentelemetry/exporter-metrics-otlp-http') =>
+  inlined ? require('@opentelemetry/exporter-metrics-otlp-http') : load('@opentelemetry/exporter-metrics-otlp-http');
+const otlpProtoExporterModule = (): typeof import('@opentelemetry/exporter-metrics-otlp-proto') =>
+  inlined ? require('@opentelemetry/exporter-metrics-otlp-proto') : load('@opentelemetry/exporter-metrics-otlp-proto');
 
 export interface Readers {
   readers: IMetricReader[];
@@ -43,11 +46,11 @@ function otlpExporter(config: ResolvedConfig): PushMetricExporter {
       return new OTLPMetricExporter() as unknown as PushMetricExporter;
     }
     case 'http/json': {
-      const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http');
+      const { OTLPMetricExporter } = otlpHttpExporterModule();
       return new OTLPMetricExporter() as unknown as PushMetricExporter;
     }
     case 'http/protobuf': {
-      const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto');
+      const { OTLPMetricExporter } = otlpProtoExporterModule();
       return new OTLPMetricExporter() as unknown as PushMetricExporter;
     }
   }
