@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark (about 3-4 minutes on 2 cores; --quick: under a minute) and prints the table.
+# Runs every benchmark (about 6 minutes on 2 cores; --quick: about a minute; --only a,b: those sections) and prints the
+# tables.
 # Installs bench/ dependencies when missing (they never enter the workspace install) and builds the
 # packages under test when their dist is missing or older than their sources.
 set -euo pipefail
@@ -16,12 +17,17 @@ install() { # dir
 install bench
 install bench/openai7
 
-for pkg in pricing instrumentation-openai; do
+# @genai-meter/node inlines the instrumentation packages into its bundle: its dist is stale when theirs is.
+stale=()
+for pkg in pricing simulator instrumentation-core instrumentation-openai node; do
   dist="packages/$pkg/dist/index.cjs"
-  if [ ! -f "$dist" ] || [ -n "$(find "packages/$pkg/src" -newer "$dist" -print -quit)" ]; then
-    echo "bench: building packages/$pkg" >&2
-    node scripts/build.mjs "$pkg" >&2
-  fi
+  sources=("packages/$pkg/src")
+  [ "$pkg" = node ] && sources+=(packages/instrumentation-core/src packages/instrumentation-openai/src)
+  if [ ! -f "$dist" ] || [ -n "$(find "${sources[@]}" -newer "$dist" -print -quit)" ]; then stale+=("$pkg"); fi
 done
+if [ "${#stale[@]}" -gt 0 ]; then
+  echo "bench: building ${stale[*]}" >&2
+  node scripts/build.mjs "${stale[@]}" >&2
+fi
 
 exec node --import tsx bench/src/main.ts "$@"

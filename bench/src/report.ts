@@ -1,6 +1,8 @@
 // Turns the collected results into the markdown report (also used to re-render a saved JSON).
 import type { MachineFacts } from './machine.js';
 import type { OverheadResult } from './overhead.js';
+import type { StartupResult } from './startup.js';
+import type { WholeResult } from './whole.js';
 import type { ProfileSummary } from './profile.js';
 import { SCENARIOS, STREAM_CHUNKS } from './scenarios.js';
 import { median, type Sample } from './stats.js';
@@ -84,14 +86,27 @@ export interface Results {
   seconds: number;
   machine: MachineFacts;
   loadAverageEnd: number;
-  overhead: OverheadResult;
-  scrape: ScrapeResult;
+  /** Sections not run (npm run bench -- --only ...) are absent. */
+  overhead?: OverheadResult;
+  scrape?: ScrapeResult;
   memory: MemoryResult[];
   /** Per-chunk cost split by mode (stream-split.ts), one per openai major. */
   streamSplit?: StreamSplitResult[];
   /** genai-meter's own per-chunk work, isolated from the SDK (chunk-own.ts). */
   chunkOwn?: ChunkOwnResult;
   profiles: Record<string, ProfileSummary & { calls: number; baselineByOwner?: ProfileSummary['byOwner'] }>;
+  /** What attribution adds to a call, in one process (attribution.ts). */
+  attribution?: AttributionResult;
+  /** Whole processes with and without the register entry: start-up (startup.ts). */
+  startup?: StartupResult;
+  /** Whole processes making calls: per-call cost seen from outside (whole.ts). */
+  whole?: WholeResult;
+}
+
+export interface AttributionResult {
+  rounds: number;
+  iterations: number;
+  modes: { name: string; cpuUsOff: number; cpuUsOn: number; addedUs: number; addedMin: number; addedMax: number }[];
 }
 
 
@@ -135,33 +150,11 @@ export interface Targets {
 }
 
 export function targets(r: Results): Targets {
-  const o = r.overhead;
-  const contrib = added(o, 'chat', 'contrib@openai6', 'cpuUs');
-  const floor = added(o, 'chat', 'floor', 'cpuUs');
-  const chunks50 = STREAM_CHUNKS.stream50 as number;
-  const chunks500 = STREAM_CHUNKS.stream500 as number;
-  const perChunk = (label: string) => (added(o, 'stream500', label, 'cpuUs') - added(o, 'stream50', label, 'cpuUs')) / (chunks500 - chunks50);
-  const floorChunk = perChunk('floor');
   const fixed = memoryPair(r, 'fixed').gm;
   const flood = memoryPair(r, 'flood').gm;
   const rows: Targets['rows'] = [];
-  // genai-meter as @genai-meter/node runs it (own aggregation), then with the SDK's instruments (library use).
-  for (const [variant, how] of [
-    ['genai-meter', 'own aggregation, as the register entry runs it'],
-    ['genai-meter-sdk', 'SDK instruments, as a library user wiring it into a MeterProvider'],
-  ] as const) {
-    const gm = added(o, 'chat', `${variant}@openai6`, 'cpuUs');
-    const gmChunk = perChunk(`${variant}@openai6`);
-    rows.push(
-      { target: `non-streaming: ${variant} (${how}) added CPU <= 0.4x contrib added CPU (openai 6)`, measured: `${f1(gm)} / ${f1(contrib)} µs = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
-      { target: `non-streaming: ${variant} added CPU <= 1.5x SDK-record floor (the same records through the SDK alone)`, measured: `${f1(gm)} / ${f1(floor)} µs = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
-      {
-        target: `streaming: ${variant} added CPU per chunk < 0.2 µs beyond the per-call records (all of it, slope 50 -> 500 chunks)`,
-        measured: `${f2(gmChunk)} µs/chunk (the per-chunk SDK record semconv asks for costs ${f2(floorChunk)} through the SDK)`,
-        met: gmChunk < 0.2,
-      },
-    );
-  }
+  if (r.overhead) rows.push(...overheadTargets(r.overhead));
+  rows.push(...attributionTargets(r), ...startupTargets(r));
   for (const m of r.chunkOwn?.modes ?? []) {
     rows.push({
       target: `streaming: genai-meter's own per-chunk CPU < 0.2 µs, ${m.name} (its iterator, chunk reading and per-chunk record, isolated from the SDK's SSE parsing)`,
@@ -198,6 +191,68 @@ export function targets(r: Results): Targets {
   return { rows };
 }
 
+function overheadTargets(o: OverheadResult): Targets['rows'] {
+  const contrib = added(o, 'chat', 'contrib@openai6', 'cpuUs');
+  const floor = added(o, 'chat', 'floor', 'cpuUs');
+  const chunks50 = STREAM_CHUNKS.stream50 as number;
+  const chunks500 = STREAM_CHUNKS.stream500 as number;
+  const perChunk = (label: string) => (added(o, 'stream500', label, 'cpuUs') - added(o, 'stream50', label, 'cpuUs')) / (chunks500 - chunks50);
+  const floorChunk = perChunk('floor');
+  const rows: Targets['rows'] = [];
+  // genai-meter as @genai-meter/node runs it (own aggregation), then with the SDK's instruments (library use).
+  for (const [variant, how] of [
+    ['genai-meter', 'own aggregation, as the register entry runs it'],
+    ['genai-meter-sdk', 'SDK instruments, as a library user wiring it into a MeterProvider'],
+  ] as const) {
+    const gm = added(o, 'chat', `${variant}@openai6`, 'cpuUs');
+    const gmChunk = perChunk(`${variant}@openai6`);
+    rows.push(
+      { target: `non-streaming: ${variant} (${how}) added CPU <= 0.4x contrib added CPU (openai 6)`, measured: `${f1(gm)} / ${f1(contrib)} µs = ${f2(gm / contrib)}x`, met: gm / contrib <= 0.4 },
+      { target: `non-streaming: ${variant} added CPU <= 1.5x SDK-record floor (the same records through the SDK alone)`, measured: `${f1(gm)} / ${f1(floor)} µs = ${f2(gm / floor)}x`, met: gm / floor <= 1.5 },
+      {
+        target: `streaming: ${variant} added CPU per chunk < 0.2 µs beyond the per-call records (all of it, slope 50 -> 500 chunks)`,
+        measured: `${f2(gmChunk)} µs/chunk (the per-chunk SDK record semconv asks for costs ${f2(floorChunk)} through the SDK)`,
+        met: gmChunk < 0.2,
+      },
+    );
+  }
+  return rows;
+}
+
+/** Attribution: one process, the instrumentation switched on and off between rounds. */
+function attributionTargets(r: Results): Targets['rows'] {
+  const rows: Targets['rows'] = [];
+  const a = r.attribution;
+  const plain = a?.modes.find((m) => m.name === 'plain');
+  for (const m of a?.modes ?? []) {
+    if (!plain || m === plain) continue;
+    const ratio = m.addedUs / plain.addedUs;
+    rows.push({
+      target: `attribution: calls with ${m.name} add at most 1.5x the CPU of the plain path (genai-meter on openai 6, one process, paired rounds)`,
+      measured: `${f2(m.addedUs)} / ${f2(plain.addedUs)} µs = ${f2(ratio)}x (median of ${a!.rounds} paired rounds of ${a!.iterations} calls)`,
+      met: Number.isFinite(ratio) ? ratio <= 1.5 : undefined,
+    });
+  }
+  return rows;
+}
+
+/** Start-up: whole processes with and without the register entry. */
+function startupTargets(r: Results): Targets['rows'] {
+  const rows: Targets['rows'] = [];
+  for (const sc of r.startup?.scenarios ?? []) {
+    const v = sc.variants[1];
+    if (!v?.added) continue;
+    const wall = v.added.wallMs.median;
+    const peak = v.added.peakMiB?.median;
+    rows.push({
+      target: `start-up, ${sc.name}: ${v.name} adds at most 100 ms of wall time and 10 MiB of peak RSS over bare node`,
+      measured: `+${f1(wall)} ms wall (min ${f1(v.added.wallMs.min)}), +${f1(v.added.cpuMs.median)} ms CPU, ${peak === undefined ? 'peak RSS n/a' : `+${f1(peak)} MiB peak RSS`} (medians of ${r.startup!.rounds} paired rounds)`,
+      met: peak === undefined ? undefined : wall <= 100 && peak <= 10,
+    });
+  }
+  return rows;
+}
+
 const SCENARIO_TITLES: Record<string, string> = {
   chat: 'Non-streaming chat completion',
   stream50: 'Streaming chat, 50 chunks (+ usage chunk)',
@@ -223,6 +278,112 @@ export function renderMarkdown(r: Results): string {
   out.push('| --- | --- | --- |');
   for (const t of targets(r).rows) out.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? '?' : t.met ? 'yes' : '**no**'} |`);
   out.push('');
+  if (o) renderOverhead(o, out);
+  if (r.chunkOwn) {
+    const c = r.chunkOwn;
+    out.push(`### genai-meter's own work per chunk, isolated (${c.chunks}-chunk streams of prebuilt chunks, ${c.streams} streams per round, median of ${c.rounds} paired rounds)\n`);
+    out.push("A source async generator yields the chunk objects openai's Stream yields after parsing; iterated bare and through genai-meter's observed iterator with a real Call (internal aggregation). The difference is genai-meter's own per-chunk cost, without the SSE parsing noise of the section below.\n");
+    out.push('| mode | µs per chunk | min | max |');
+    out.push('| --- | ---: | ---: | ---: |');
+    for (const m of c.modes) out.push(`| ${m.name} | ${f2(m.usPerChunk)} | ${f2(m.min)} | ${f2(m.max)} |`);
+    out.push('');
+  }
+  for (const split of r.streamSplit ?? []) {
+    out.push(`### Where a streamed chunk's cost goes (genai-meter on openai ${split.major}, ${split.chunks} chunks, median of ${split.rounds} rounds, mode order rotated, "added" = paired difference per round)\n`);
+    out.push('Each instrumented mode is compared with the SDK alone receiving the same bytes (with or without the usage chunk).\n');
+    out.push('| mode | CPU µs/stream | added µs/stream | added µs/chunk |');
+    out.push('| --- | ---: | ---: | ---: |');
+    for (const m of split.modes) {
+      out.push(`| ${m.name} | ${f1(m.cpuUsPerStream)} | ${m.addedUsPerStream === undefined ? '' : f1(m.addedUsPerStream)} | ${m.addedUsPerChunk === undefined ? '' : f2(m.addedUsPerChunk)} |`);
+    }
+  }
+
+  out.push('');
+  if (r.attribution) renderAttribution(r.attribution, out);
+  if (r.startup) renderStartup(r.startup, out);
+  if (r.whole) renderWhole(r, r.whole, out);
+  if (r.scrape) renderScrape(r.scrape, out);
+  if (r.memory.length > 0) renderMemory(r, out);
+  if (Object.keys(r.profiles).length > 0) out.push('## Where the time goes (V8 CPU profile of the steady state, genai-meter on openai 6; the baseline profiled the same way)');
+  for (const [scenario, p] of Object.entries(r.profiles)) {
+    out.push('');
+    out.push(`### ${SCENARIO_TITLES[scenario] ?? scenario}: ${p.calls.toLocaleString('en')} calls after warm-up, ${f1(p.totalMs)} ms sampled (profiler on; per-owner differences are between two processes and move with machine load)`);
+    out.push('');
+    const base = new Map((p.baselineByOwner ?? []).map((x) => [x.owner, x.selfMs]));
+    out.push('| owner | self ms | share | baseline self ms | added µs per call |');
+    out.push('| --- | ---: | ---: | ---: | ---: |');
+    for (const x of p.byOwner) {
+      const b = base.get(x.owner) ?? 0;
+      out.push(`| ${x.owner} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% | ${p.baselineByOwner ? f1(b) : ''} | ${p.baselineByOwner ? f2(((x.selfMs - b) * 1000) / p.calls) : ''} |`);
+    }
+    out.push('');
+    out.push('| genai-meter function | source | self ms | µs per call |');
+    out.push('| --- | --- | ---: | ---: |');
+    for (const x of p.genaiMeter) out.push(`| ${x.name} | ${x.location} | ${f1(x.selfMs)} | ${f2((x.selfMs * 1000) / p.calls)} |`);
+    out.push('');
+    out.push('| hottest functions overall | location | self ms | share |');
+    out.push('| --- | --- | ---: | ---: |');
+    for (const x of p.overall) out.push(`| ${x.name} | ${x.location} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+function renderAttribution(a: AttributionResult, out: string[]): void {
+  out.push(`## Attribution (genai-meter on openai 6 as @genai-meter/node runs it, one process, instrumentation off/on in ${a.rounds} interleaved rounds of ${a.iterations} calls)`);
+  out.push('');
+  out.push('Each mode runs with the instrumentation off and on; "added" is the paired difference on - off of the same mode, so the scope\'s own cost (AsyncLocalStorage, context.with) is in both sides.');
+  out.push('');
+  out.push('| calls | CPU µs/call off | CPU µs/call on | added µs/call (median) | min | max |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const m of a.modes) out.push(`| ${m.name} | ${f1(m.cpuUsOff)} | ${f1(m.cpuUsOn)} | ${f2(m.addedUs)} | ${f2(m.addedMin)} | ${f2(m.addedMax)} |`);
+  out.push('');
+}
+
+function renderStartup(st: StartupResult, out: string[]): void {
+  out.push(`## Start-up (whole processes timed from outside: bash \`time\` and GNU time; ${st.rounds} paired rounds, order rotated; register entry \`${st.register}\`)`);
+  out.push('');
+  out.push('"added" = median (and min) of the round-by-round differences with bare node running the same script. Files = JavaScript files the process loaded (CommonJS, and ES modules loaded through require; counted with a CommonJS preload, so not for --import); builtins = Node core modules.');
+  for (const sc of st.scenarios) {
+    out.push('');
+    out.push(`### ${sc.name}`);
+    out.push('');
+    out.push('| | wall ms | CPU ms | peak RSS MiB | added wall ms (min) | added CPU ms | added peak MiB | files / builtins |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const v of sc.variants) {
+      const a = v.added;
+      out.push(
+        `| ${v.name} | ${f1(v.wallMs.median)} | ${f1(v.cpuMs.median)} | ${v.peakMiB ? f1(v.peakMiB.median) : 'n/a'} | ${a ? `${sign(a.wallMs.median)} (${sign(a.wallMs.min)})` : ''} | ${a ? sign(a.cpuMs.median) : ''} | ${a?.peakMiB ? sign(a.peakMiB.median) : ''} | ${v.modules ? `${v.modules.files} / ${v.modules.builtins}` : ''} |`,
+      );
+    }
+  }
+  out.push('');
+}
+
+function renderWhole(r: Results, w: WholeResult, out: string[]): void {
+  out.push(`## Whole processes making calls (${w.openai}, non-streaming chat to the simulator over HTTP; ${w.callsLow.toLocaleString('en')} and ${w.callsHigh.toLocaleString('en')} calls; ${w.rounds} paired rounds, order rotated)`);
+  out.push('');
+  out.push(
+    'Per call (outside) = (CPU at the larger count - CPU at the smaller) / the difference in calls, start-up and exit excluded. ' +
+      'Per call (inside) = the call loop\'s own process.cpuUsage(). Naive = the CPU difference at the larger count divided by its calls, start-up included. ' +
+      'Fixed = start-up and exit (the smaller count\'s difference minus its calls\' share).',
+  );
+  out.push('');
+  out.push('| | CPU ms at ' + w.callsLow.toLocaleString('en') + ' / ' + w.callsHigh.toLocaleString('en') + ' calls | CPU µs/call | added per call, outside (median [min, max]) | added per call, inside | added fixed ms | naive added µs/call |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const v of w.variants) {
+    const a = v.added;
+    out.push(
+      `| ${v.name} | ${f1(v.cpuMsLow)} / ${f1(v.cpuMsHigh)} | ${f1(v.perCallUs)} | ${a ? `${sign(a.perCallUs.median)} [${sign(a.perCallUs.min)}, ${sign(a.perCallUs.max)}]` : ''} | ${a ? `${sign(a.loopPerCallUs.median)} [${sign(a.loopPerCallUs.min)}, ${sign(a.loopPerCallUs.max)}]` : ''} | ${a ? sign(a.fixedMs.median) : ''} | ${a ? sign(a.naivePerCallUs.median) : ''} |`,
+    );
+  }
+  const inProcess = r.overhead ? added(r.overhead, 'chat', 'genai-meter@openai6', 'cpuUs') : undefined;
+  out.push('');
+  if (inProcess !== undefined) out.push(`In-process (same run, stub fetch, non-streaming chat): genai-meter@openai6 adds ${f2(inProcess)} µs per call.`);
+  out.push('');
+}
+
+function renderOverhead(o: OverheadResult, out: string[]): void {
   out.push(`## Per-call cost (median of ${o.rounds} interleaved rounds; "added" = paired difference with the baseline on the same openai major)`);
   for (const scenario of SCENARIOS) {
     const s = o.scenarios[scenario];
@@ -264,33 +425,16 @@ export function renderMarkdown(r: Results): string {
     out.push(`| ${w.label} | ${list.join(', ') || '(none)'} |`);
   }
   out.push('');
-  if (r.chunkOwn) {
-    const c = r.chunkOwn;
-    out.push(`### genai-meter's own work per chunk, isolated (${c.chunks}-chunk streams of prebuilt chunks, ${c.streams} streams per round, median of ${c.rounds} paired rounds)\n`);
-    out.push("A source async generator yields the chunk objects openai's Stream yields after parsing; iterated bare and through genai-meter's observed iterator with a real Call (internal aggregation). The difference is genai-meter's own per-chunk cost, without the SSE parsing noise of the section below.\n");
-    out.push('| mode | µs per chunk | min | max |');
-    out.push('| --- | ---: | ---: | ---: |');
-    for (const m of c.modes) out.push(`| ${m.name} | ${f2(m.usPerChunk)} | ${f2(m.min)} | ${f2(m.max)} |`);
-    out.push('');
-  }
-  for (const split of r.streamSplit ?? []) {
-    out.push(`### Where a streamed chunk's cost goes (genai-meter on openai ${split.major}, ${split.chunks} chunks, median of ${split.rounds} rounds, mode order rotated, "added" = paired difference per round)\n`);
-    out.push('Each instrumented mode is compared with the SDK alone receiving the same bytes (with or without the usage chunk).\n');
-    out.push('| mode | CPU µs/stream | added µs/stream | added µs/chunk |');
-    out.push('| --- | ---: | ---: | ---: |');
-    for (const m of split.modes) {
-      out.push(`| ${m.name} | ${f1(m.cpuUsPerStream)} | ${m.addedUsPerStream === undefined ? '' : f1(m.addedUsPerStream)} | ${m.addedUsPerChunk === undefined ? '' : f2(m.addedUsPerChunk)} |`);
-    }
-  }
+}
 
-  out.push('');
+function renderScrape(scrape: ScrapeResult, out: string[]): void {
   out.push('## Reading the metrics out (genai-meter on openai 7; series = OTel data points across all instruments)');
   out.push('');
-  out.push(`Each model adds ${r.scrape.perModel} series (duration, 2 token usage, unpriced calls, in-flight, 2 + 2 rate-limit gauges).`);
+  out.push(`Each model adds ${scrape.perModel} series (duration, 2 token usage, unpriced calls, in-flight, 2 + 2 rate-limit gauges).`);
   out.push('');
   out.push('| series | models | /metrics CPU ms | /metrics wall ms | /metrics size | sample lines | OTLP proto CPU ms | wall ms | size | OTLP json CPU ms | wall ms | size |');
   out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const x of r.scrape.results) {
+  for (const x of scrape.results) {
     const p = x.otlp['otlp-proto'];
     const j = x.otlp['otlp-json'];
     out.push(
@@ -298,30 +442,6 @@ export function renderMarkdown(r: Results): string {
     );
   }
   out.push('');
-  renderMemory(r, out);
-  out.push('## Where the time goes (V8 CPU profile of the steady state, genai-meter on openai 6; the baseline profiled the same way)');
-  for (const [scenario, p] of Object.entries(r.profiles)) {
-    out.push('');
-    out.push(`### ${SCENARIO_TITLES[scenario] ?? scenario}: ${p.calls.toLocaleString('en')} calls after warm-up, ${f1(p.totalMs)} ms sampled (profiler on; per-owner differences are between two processes and move with machine load)`);
-    out.push('');
-    const base = new Map((p.baselineByOwner ?? []).map((x) => [x.owner, x.selfMs]));
-    out.push('| owner | self ms | share | baseline self ms | added µs per call |');
-    out.push('| --- | ---: | ---: | ---: | ---: |');
-    for (const x of p.byOwner) {
-      const b = base.get(x.owner) ?? 0;
-      out.push(`| ${x.owner} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% | ${p.baselineByOwner ? f1(b) : ''} | ${p.baselineByOwner ? f2(((x.selfMs - b) * 1000) / p.calls) : ''} |`);
-    }
-    out.push('');
-    out.push('| genai-meter function | source | self ms | µs per call |');
-    out.push('| --- | --- | ---: | ---: |');
-    for (const x of p.genaiMeter) out.push(`| ${x.name} | ${x.location} | ${f1(x.selfMs)} | ${f2((x.selfMs * 1000) / p.calls)} |`);
-    out.push('');
-    out.push('| hottest functions overall | location | self ms | share |');
-    out.push('| --- | --- | ---: | ---: |');
-    for (const x of p.overall) out.push(`| ${x.name} | ${x.location} | ${f1(x.selfMs)} | ${f1(x.selfPct)}% |`);
-  }
-  out.push('');
-  return out.join('\n');
 }
 
 function renderMemory(r: Results, out: string[]): void {

@@ -47,6 +47,8 @@ export interface GenaiMeterOptions {
    * `producers()` gives a reader its own MetricProducers (empty unless aggregation is internal).
    */
   readers?: (producers: () => MetricProducer[]) => InstanceType<typeof MetricReader>[];
+  /** The instrumentation's extraAttributes hook (@genai-meter/node's attribution source). */
+  extraAttributes?: () => Record<string, unknown> | undefined;
 }
 
 /** The MetricProducer interface of sdk-metrics (structural: exporters pin their own SDK copy). */
@@ -68,7 +70,9 @@ function loadOpenAI(major: Major): { OpenAI: OpenAIModule; version: string } {
   return { OpenAI, version };
 }
 
-const isWrapped = (fn: unknown): boolean => typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
+/** shimmer's marker (contrib, OpenLIT), or genai-meter's own wrapper, which carries no marker. */
+const isWrapped = (fn: unknown): boolean =>
+  typeof fn === 'function' && ((fn as { __wrapped?: boolean }).__wrapped === true || fn.name === 'genaiMeterCreate');
 
 export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOptions = {}): Setup {
   // tsx turns Node's source maps on. With them on, every require that require-in-the-middle resolves goes
@@ -87,6 +91,7 @@ export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOpt
       aggregation: variant === 'genai-meter' ? 'internal' : 'sdk',
       ...(opts.maxModels ? { maxModels: opts.maxModels } : {}),
       ...(opts.cardinalityLimit ? { cardinalityLimit: opts.cardinalityLimit } : {}),
+      ...(opts.extraAttributes ? { extraAttributes: opts.extraAttributes } : {}),
     });
   }
   const producers = (): MetricProducer[] => (variant === 'genai-meter' && genaiMeter ? [genaiMeter.createMetricProducer()] : []);

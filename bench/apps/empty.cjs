@@ -1,0 +1,1 @@
+// An empty CommonJS script: the start-up floor.

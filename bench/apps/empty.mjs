@@ -1,0 +1,1 @@
+// An empty ES module: the start-up floor.
