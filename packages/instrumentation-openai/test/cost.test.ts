@@ -95,3 +95,35 @@ describe('unpriced models', () => {
     expect(where(await h.points(METRICS.unpricedCalls.name), { [ATTR_GEN_AI_REQUEST_MODEL]: 'my-private-llm' }).map((u) => u.value)).toEqual([3]);
   });
 });
+
+describe('tiers and the cost a gateway reports', () => {
+  it('prices a call at the rates of the service tier its response reports', async () => {
+    // gpt-5-mini: input 0.25, output 2.00; flex is half of that.
+    await client.chat.completions.create({ model: 'gpt-5-mini', messages: m, service_tier: 'flex' }, { headers: { 'x-sim-usage': 'prompt=1000,completion=100', 'x-sim-response-model': 'gpt-5-mini-flex-test' } });
+    const [p] = (await costOf('gpt-5-mini')).filter((x) => x.attributes['openai.response.service_tier'] === 'flex');
+    relClose(p!.sum, ((1000 * 0.25 + 100 * 2.0) * 0.5) / 1e6);
+  });
+
+  it('prices a long prompt at the long-context rates for the whole call', async () => {
+    // gpt-5.4: above 272k input tokens, input 5.00 and output 22.50 instead of 2.50 / 15.00.
+    await client.chat.completions.create({ model: 'gpt-5.4', messages: m }, { headers: { 'x-sim-usage': 'prompt=300000,completion=100', 'x-sim-response-model': 'gpt-5.4' } });
+    relClose((await costOf('gpt-5.4'))[0]!.sum, (300000 * 5.0 + 100 * 22.5) / 1e6);
+  });
+
+  it("records a gateway's own figure (usage.cost, x-litellm-response-cost), marked genai_meter.cost.source=provider", async () => {
+    await client.chat.completions.create({ model: 'via-openrouter', messages: m }, { headers: { 'x-sim-usage': 'prompt=10,completion=10', 'x-sim-reported-cost': 'usage=0.0042' } });
+    await client.chat.completions.create({ model: 'via-litellm', messages: m }, { headers: { 'x-sim-usage': 'prompt=10,completion=10', 'x-sim-reported-cost': 'header=0.0017' } });
+    const stream = await client.chat.completions.create(
+      { model: 'via-openrouter-stream', messages: m, stream: true },
+      { headers: { 'x-sim-usage': 'prompt=10,completion=10', 'x-sim-reported-cost': 'usage=0.003' } },
+    );
+    for await (const _ of stream);
+    for (const [model, usd] of [['via-openrouter', 0.0042], ['via-litellm', 0.0017], ['via-openrouter-stream', 0.003]] as const) {
+      const points = await costOf(model);
+      expect(points.map((p) => [p.count, p.attributes['genai_meter.cost.source']])).toEqual([[1, 'provider']]);
+      relClose(points[0]!.sum, usd);
+    }
+    // Unknown to the catalog, but priced by the gateway: not an unpriced call.
+    expect(where(await h.points(METRICS.unpricedCalls.name), { [ATTR_GEN_AI_REQUEST_MODEL]: 'via-openrouter' })).toEqual([]);
+  });
+});

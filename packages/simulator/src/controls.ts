@@ -28,6 +28,11 @@ export interface RequestControls {
   retryAfter?: string;
   /** Value of x-stainless-retry-count (0 on the first attempt), when the SDK sends it. */
   retryCount?: number;
+  /**
+   * A gateway's report of what it billed (x-sim-reported-cost): `usage=USD` puts OpenRouter's `usage.cost`
+   * in the usage object, `header=USD` sends LiteLLM proxy's `x-litellm-response-cost` header.
+   */
+  reportedCost?: { where: 'usage' | 'header'; usd: number };
 }
 
 export class ControlHeaderError extends Error {}
@@ -109,5 +114,12 @@ export function parseControls(headers: IncomingHttpHeaders): RequestControls {
 
   const retryAfter = header(headers, 'x-sim-retry-after');
   if (retryAfter !== undefined) controls.retryAfter = retryAfter;
+
+  const reported = header(headers, 'x-sim-reported-cost');
+  if (reported !== undefined) {
+    const match = /^(usage|header)=(\d+(?:\.\d+)?)$/.exec(reported);
+    if (!match) throw new ControlHeaderError(`x-sim-reported-cost: expected usage=USD or header=USD, got '${reported}'`);
+    controls.reportedCost = { where: match[1] as 'usage' | 'header', usd: Number(match[2]) };
+  }
   return controls;
 }

@@ -187,7 +187,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     plan.answered?.();
     const latency = planLatency(plan.latency ?? ctx.traits.latency, plan.chunks, scale, controls, latencyRng);
-    const headers = { ...base, ...limitHeaders };
+    const headers: Record<string, string> = { ...base, ...limitHeaders };
+    if (controls.reportedCost?.where === 'header') headers['x-litellm-response-cost'] = String(controls.reportedCost.usd);
     if (plan.stream) return sendStream(res, dialect, headers, plan, latency, fault, signal);
 
     await sleep(totalMs(latency), signal);

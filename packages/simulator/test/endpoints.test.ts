@@ -1,7 +1,7 @@
 // Every endpoint, JSON and streaming, parsed by the real openai v7 SDK (and its helpers).
 import OpenAI, { AzureOpenAI } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.js';
+import { startSimulator, type Simulator } from '../src/index.js';
 import { rawPost, setup, USER_HELLO, USER_HELLO_TOKENS } from './helpers.js';
 
 let sim: Simulator;
@@ -371,3 +371,25 @@ describe('prompt caching', () => {
   });
 });
 
+
+describe('service tier and a reported cost', () => {
+  it('answers with the service tier the request asked for, and reports a gateway cost when told', async () => {
+    const sim = await startSimulator({ seed: 1, latencyScale: 0 });
+    try {
+      const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+        fetch(`${sim.baseURL}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer k', ...headers }, body: JSON.stringify(body) });
+      const flex = await (await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], service_tier: 'flex' })).json();
+      expect(flex.service_tier).toBe('flex');
+      const auto = await (await post('/responses', { model: 'gpt-4o-mini', input: 'x', service_tier: 'auto' })).json();
+      expect(auto.service_tier).toBe('default');
+      const usage = await (await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }, { 'x-sim-reported-cost': 'usage=0.0042' })).json();
+      expect(usage.usage.cost).toBe(0.0042);
+      const header = await post('/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }, { 'x-sim-reported-cost': 'header=0.0017' });
+      expect(header.headers.get('x-litellm-response-cost')).toBe('0.0017');
+      expect((await header.json()).usage.cost).toBeUndefined();
+      expect((await post('/chat/completions', { model: 'gpt-4o-mini', messages: [] }, { 'x-sim-reported-cost': 'lots' })).status).toBe(400);
+    } finally {
+      await sim.close();
+    }
+  });
+});

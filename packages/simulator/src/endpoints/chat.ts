@@ -3,7 +3,7 @@
 import { generateText, splitIntoChunks, splitString, valueForSchema } from '../content.js';
 import { badRequest, streamErrorPayload } from '../dialects/openai.js';
 import { chatPromptTokens, generationUsage, type Usage } from '../tokens.js';
-import { chunkCount, dataFrame, maxTokensOf, RequestError, type Frame, type Plan, type RequestContext } from './plan.js';
+import { answeredServiceTier, chunkCount, dataFrame, maxTokensOf, RequestError, withReportedCost, type Frame, type Plan, type RequestContext } from './plan.js';
 
 interface ForcedTool {
   name: string;
@@ -71,7 +71,8 @@ export function planChat(ctx: RequestContext): Plan {
   const id = `chatcmpl-${ctx.ids.base62(29)}`;
   const fingerprint = `fp_${ctx.ids.hex(10)}`;
   const toolCallIds = Array.from({ length: n }, () => `call_${ctx.ids.base62(24)}`);
-  const head = { id, object: 'chat.completion.chunk', created: ctx.created, model: ctx.responseModel, service_tier: 'default', system_fingerprint: fingerprint };
+  const serviceTier = answeredServiceTier(body);
+  const head = { id, object: 'chat.completion.chunk', created: ctx.created, model: ctx.responseModel, service_tier: serviceTier, system_fingerprint: fingerprint };
   const indexes = Array.from({ length: n }, (_, i) => i);
 
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({ ...head, choices, ...(includeUsage ? { usage: null } : {}), ...extra });
@@ -100,8 +101,8 @@ export function planChat(ctx: RequestContext): Plan {
         logprobs: null,
         finish_reason: finishReason,
       })),
-      usage: chatUsageJson(usage, n),
-      service_tier: 'default',
+      usage: withReportedCost(chatUsageJson(usage, n), controls),
+      service_tier: serviceTier,
       system_fingerprint: fingerprint,
     }),
     frames: () => {
@@ -125,7 +126,7 @@ export function planChat(ctx: RequestContext): Plan {
         frames.push(dataFrame(chunk(indexes.map((index) => ({ index, delta, logprobs: null, finish_reason: null }))), true));
       }
       frames.push(dataFrame(chunk(indexes.map((index) => ({ index, delta: {}, logprobs: null, finish_reason: finishReason })))));
-      if (includeUsage) frames.push(dataFrame({ ...head, choices: [], usage: chatUsageJson(usage, n) }));
+      if (includeUsage) frames.push(dataFrame({ ...head, choices: [], usage: withReportedCost(chatUsageJson(usage, n), controls) }));
       frames.push({ data: '[DONE]' });
       return frames;
     },

@@ -99,3 +99,17 @@ export function chunksBeforeFailure(chunks: number): number {
 export function chunkCount(controls: RequestControls, visibleTokens: number): number {
   return controls.chunks ?? Math.max(1, Math.ceil(visibleTokens / 4));
 }
+
+/**
+ * The service tier an OpenAI answer reports: the one the request asked for (`auto` runs at `default`),
+ * as OpenAI does.
+ */
+export function answeredServiceTier(body: Record<string, unknown>): string {
+  const asked = body.service_tier;
+  return typeof asked === 'string' && ['default', 'flex', 'priority', 'scale'].includes(asked) ? asked : 'default';
+}
+
+/** A usage object with OpenRouter's `cost` when the request asked for a reported cost in the usage. */
+export function withReportedCost<T extends object>(usage: T, controls: RequestControls): T {
+  return controls.reportedCost?.where === 'usage' ? { ...usage, cost: controls.reportedCost.usd } : usage;
+}

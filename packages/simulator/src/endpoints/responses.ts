@@ -6,7 +6,7 @@
 import { generateText, splitIntoChunks, splitString, valueForSchema } from '../content.js';
 import { responseFailedError, streamErrorPayload } from '../dialects/openai.js';
 import { generationUsage, responsesInputTokens, type Usage } from '../tokens.js';
-import { chunkCount, chunksBeforeFailure, maxTokensOf, type Frame, type Plan, type RequestContext } from './plan.js';
+import { answeredServiceTier, chunkCount, chunksBeforeFailure, maxTokensOf, withReportedCost, type Frame, type Plan, type RequestContext } from './plan.js';
 
 export function responsesUsageJson(u: Usage) {
   return {
@@ -82,7 +82,7 @@ export function planResponses(ctx: RequestContext): Plan {
     parallel_tool_calls: body.parallel_tool_calls ?? true,
     previous_response_id: body.previous_response_id ?? null,
     reasoning: { effort: ctx.traits.reasoning ? ((body.reasoning as any)?.effort ?? 'medium') : null, summary: null },
-    service_tier: 'default',
+    service_tier: answeredServiceTier(body),
     store: body.store ?? true,
     temperature: body.temperature ?? 1,
     text: { format: format ?? { type: 'text' }, verbosity: 'medium' },
@@ -90,7 +90,7 @@ export function planResponses(ctx: RequestContext): Plan {
     tools: body.tools ?? [],
     top_p: body.top_p ?? 1,
     truncation: 'disabled',
-    usage: withOutput ? responsesUsageJson(usage) : null,
+    usage: withOutput ? withReportedCost(responsesUsageJson(usage), ctx.controls) : null,
     user: null,
     metadata: body.metadata ?? {},
   });
