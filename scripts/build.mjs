@@ -6,7 +6,8 @@
 // entry becomes one CommonJS file with its dependencies inlined (except `bundle.external`), the other entries
 // are small CommonJS files that require that one, and each .js is an ES module re-exporting its .cjs. Node
 // then reads a handful of files instead of a few hundred, and CommonJS and ES module users share one copy.
-// Such a package is rebuilt whenever a workspace package it inlines is.
+// Such a package is rebuilt whenever a workspace package it inlines is. `bundle.dedupe` and `bundle.alias`
+// are described where they are applied.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, existsSync, chmodSync, writeFileSync } from 'node:fs';
@@ -115,6 +116,8 @@ async function buildBundled(dir, entries, bundle) {
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     external: bundle.external ?? [],
+    // Stand-ins for dependencies of bundled packages, resolved from the package directory.
+    alias: bundle.alias ?? {},
     logLevel: 'warning',
     ...cjsImportMetaUrl,
   };

@@ -9,6 +9,7 @@ const PROBE = join(SUPPORT, '../fixtures/startup-probe.cjs');
 
 interface Probe {
   loaded: string[];
+  builtins: string[];
   unrelatedResolutions: number;
   patched: boolean;
 }
@@ -22,8 +23,19 @@ async function probe(preload: string[], env: Record<string, string> = {}): Promi
 }
 
 describe('start-up of the register entry', () => {
-  it.each([['none'], ['prometheus']])('OTEL_METRICS_EXPORTER=%s: its code comes from its own bundle, no OpenTelemetry package is read from node_modules', async (exporter) => {
-    const { loaded } = await probe(['--require', '@genai-meter/node/register'], { OTEL_METRICS_EXPORTER: exporter, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) });
+  it.each([
+    ['none', {}],
+    ['prometheus', {}],
+    ['otlp', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }],
+    ['otlp', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }],
+  ] as const)('OTEL_METRICS_EXPORTER=%s %o: its code comes from its own bundle, no OpenTelemetry package is read from node_modules', async (exporter, env) => {
+    const { loaded } = await probe(['--require', '@genai-meter/node/register'], {
+      OTEL_METRICS_EXPORTER: exporter,
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      GENAI_METER_SHUTDOWN_TIMEOUT_MS: '0',
+      ...env,
+    });
     expect(loaded).toContain('packages/node/dist/register.cjs');
     expect(loaded).toContain('packages/node/dist/index.cjs');
     expect(loaded.filter((f) => f.includes('node_modules/@opentelemetry/'))).toEqual([]);
@@ -35,15 +47,22 @@ describe('start-up of the register entry', () => {
     ]);
   });
 
-  it('an exporter that is configured is loaded when chosen (OTLP http/json)', async () => {
+  it("require-in-the-middle's `debug` is a stand-in: no tty at start, DEBUG still prints its lines", async () => {
+    const quiet = await probe(['--require', '@genai-meter/node/register']);
+    expect(quiet.builtins).not.toContain('tty');
+    const r = await run(['--require', '@genai-meter/node/register', PROBE], appEnv({ OTEL_METRICS_EXPORTER: 'none', DEBUG: 'require-in-the-*' }));
+    expect(r.stderr).toContain('require-in-the-middle registering require hook');
+  });
+
+  it('the gRPC exporter (with @grpc/grpc-js) is loaded from node_modules, and only when chosen', async () => {
     const { loaded } = await probe(['--require', '@genai-meter/node/register'], {
       OTEL_METRICS_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
       GENAI_METER_SHUTDOWN_TIMEOUT_MS: '0',
     });
-    expect(loaded.some((f) => f.includes('node_modules/@opentelemetry/exporter-metrics-otlp-http/'))).toBe(true);
-    expect(loaded.some((f) => f.includes('exporter-metrics-otlp-proto') || f.includes('exporter-metrics-otlp-grpc'))).toBe(false);
+    expect(loaded.some((f) => f.includes('node_modules/@opentelemetry/exporter-metrics-otlp-grpc/'))).toBe(true);
+    expect(loaded.some((f) => f.includes('node_modules/@grpc/grpc-js/'))).toBe(true);
   });
 
   it("the app's require() of other modules does not go through the instrumentation's require hook; openai is still patched", async () => {
