@@ -1,0 +1,56 @@
+// What a GenerateContentResponse (a JSON answer, or one chunk of a stream) carries for a call: the model
+// version, usage (running totals in every chunk; the last one is final), output and finish reasons.
+import type { Call } from '@genai-meter/instrumentation-core';
+import { readReportedCost } from '@genai-meter/pricing';
+import { usageFromEmbeddings, usageFromMetadata } from './usage.js';
+
+interface Candidate {
+  content?: { parts?: unknown[] } | null;
+  finishReason?: unknown;
+  index?: unknown;
+}
+
+interface GenerateContentResponseLike {
+  modelVersion?: unknown;
+  usageMetadata?: unknown;
+  candidates?: (Candidate | null | undefined)[] | null;
+  sdkHttpResponse?: { headers?: Record<string, string> } | null;
+}
+
+/** ChunkObserver for generateContentStream: each chunk with output is an output chunk; a finishReason completes its candidate. */
+export function observeGenerateContentChunk(call: Call, chunk: unknown): unknown {
+  if (chunk === null || typeof chunk !== 'object') return chunk;
+  const c = chunk as GenerateContentResponseLike;
+  // The model first: the first chunk's timing is recorded under it.
+  if (typeof c.modelVersion === 'string') call.responseModel = c.modelVersion;
+  if (c.usageMetadata != null) {
+    const usage = usageFromMetadata(c.usageMetadata);
+    if (usage) call.usage = usage;
+  }
+  const candidates = c.candidates;
+  if (Array.isArray(candidates)) {
+    let output = false;
+    for (let i = 0; i < candidates.length; i++) {
+      const candidate = candidates[i];
+      if (!candidate) continue;
+      const parts = candidate.content?.parts;
+      if (Array.isArray(parts) && parts.length > 0) output = true;
+      if (candidate.finishReason != null) call.choiceFinished(candidate.index);
+    }
+    if (output) call.onChunk();
+  }
+  return chunk;
+}
+
+/** Records a JSON answer (generateContent or embedContent) and finishes the call as a success. */
+export function finishWithResponse(call: Call, response: unknown, embeddings: boolean): void {
+  if (response !== null && typeof response === 'object') {
+    const r = response as GenerateContentResponseLike & Record<string, unknown>;
+    if (typeof r.modelVersion === 'string') call.responseModel = r.modelVersion;
+    call.usage = embeddings ? usageFromEmbeddings(r) : usageFromMetadata(r.usageMetadata);
+    // A gateway in front of the API may say what it billed in a header (LiteLLM proxy).
+    const headers = r.sdkHttpResponse?.headers;
+    if (call.endpoint.viaGateway && headers) call.reportedCostUsd = readReportedCost({ headers })?.usd;
+  }
+  call.finish();
+}
