@@ -1,10 +1,16 @@
 // @genai-meter/mixin: Prometheus recording rules, alert rules, scrape and Alertmanager configs (and
 // later Grafana dashboards) generated from the metric definitions in @genai-meter/instrumentation-openai.
-export { settings, validateSettings, type MixinSettings, type Severity } from './config.js';
+export { settings, validateSettings, rateWindow, REASONING_MODELS, type MixinSettings, type Severity, type BurnRate, type LatencyTargets } from './config.js';
+export { loadBudgets, parseBudgets, budgetFor, BudgetsFileError, BUDGET_KINDS, DEFAULT_BUDGETS_PATH, type Budgets, type BudgetKind } from './budgets.js';
+export { budgetRules, BUDGETS_GROUP } from './budget-rules.js';
+export { sel, levels, GENAI_METER_SCOPE, SCOPE_LABEL, errorClass, type Matchers } from './promql.js';
+export { increaseSinceLastEvaluation, sumOfSteps, stepRange } from './increments.js';
+export { LATENCY_SLIS, SLI_LABEL, targetSelections } from './slo.js';
 export type { AlertCategory, AlertDefinition, Inhibition, QueryEntry, RecordingRule, Template, TemplateRefs, ValueFormat } from './model.js';
 export { PROM, L, promName, directScrapeName, directScrapeRelabelConfigs, labelName, seriesNames, unitSuffix, type RelabelConfig } from './promnames.js';
-export { recordingRules, recordNames, errorRatioWindows, QUANTILES, type RecordNames } from './recording.js';
-export { alertDefinitions } from './alerts.js';
+export { recordingRules, recordNames, errorRatioWindows, QUANTILES, GROUPS, type RecordNames } from './recording.js';
+export { alertDefinitions, ALERT_GROUP } from './alerts.js';
+export { stackAlerts, COLLECTOR_EXPORTER_JOB, STACK_ALERT_GROUP } from './alerts-stack.js';
 export {
   renderAlertRules,
   renderPrometheusConfig,
@@ -46,6 +52,7 @@ export {
 export { EXAMPLE_NOTIFY_ENV } from './notifications/example.js';
 export { renderRunbook } from './render-runbook.js';
 export { renderRuleTests, ruleTestFiles, refRate, refIncrease, refQuantile, type PromtoolTestGroup, type RuleTestFile } from './rule-tests.js';
+export { sawToothGroup } from './rule-tests-field.js';
 export { generateFiles, PATHS, dashboardPath } from './files.js';
 export {
   substituteVariables,

@@ -32,7 +32,11 @@ export interface TemplateRefs {
 
 export type Template = (t: TemplateRefs) => string;
 
-export type AlertCategory = 'rate_limit' | 'errors' | 'latency' | 'spend' | 'tokens' | 'telemetry';
+/**
+ * What an alert is about. `billing`: quota or balance exhausted; `telemetry`: the metrics path and the
+ * monitoring stack itself; `heartbeat`: the always-firing dead man's switch.
+ */
+export type AlertCategory = 'rate_limit' | 'errors' | 'billing' | 'latency' | 'spend' | 'tokens' | 'telemetry' | 'heartbeat';
 
 /** An alert that another one silences while it fires, and why (rendered into the runbook). */
 export interface Inhibition {

@@ -1,15 +1,18 @@
 // Recording rules: the rates, ratios, quantiles and spend that dashboards and alerts read, so a
 // panel over 30 days touches one pre-aggregated series per service instead of every raw bucket.
 // Names follow `level:metric:operations` (https://prometheus.io/docs/practices/rules/).
-import type { MixinSettings } from './config.js';
+import { rateWindow, type MixinSettings } from './config.js';
+import { stepOperation } from './increments.js';
 import type { RecordingRule } from './model.js';
 import { L, PROM } from './promnames.js';
-import { DURATION, FAILED, LEVELS, leMatcher, sel, sumBy, withoutTotal, type Level, type Matchers } from './promql.js';
-import { ERROR_TYPE_VALUES } from '@genai-meter/instrumentation-openai/semconv';
+import { durationSeconds, levels, sel, sumBy, withoutTotal, DURATION, leMatcher, type Level } from './promql.js';
+import { callRules, latencySliRules, LATENCY_SLIS } from './slo.js';
+import { spendRules } from './spend.js';
 
 export const QUANTILES = [0.5, 0.95, 0.99] as const;
 
-const GROUPS = {
+/** Rule groups. A chain of per-step increments and the windows summed from them share a group, so they see the same evaluation. */
+export const GROUPS = {
   requests: 'genai-meter.requests',
   latency: 'genai-meter.latency',
   tokens: 'genai-meter.tokens',
@@ -20,41 +23,88 @@ const GROUPS = {
 
 const rec = (level: Level, metric: string, operations: string): string => `${level}:${metric}:${operations}`;
 
-/** Windows whose error ratio the SLO burn-rate alerts need, plus 5m for dashboards, shortest first. */
+const uniqueWindows = (windows: readonly string[]): string[] => [...new Set(windows)].sort((a, b) => durationSeconds(a) - durationSeconds(b));
+
+/** Windows of the availability error ratio: the rate window (dashboards, GenAIErrorRatioHigh) and every burn-rate window. */
 export function errorRatioWindows(s: MixinSettings): string[] {
-  const seen = new Set<string>(['5m']);
-  for (const b of s.slo.burnRates) seen.add(b.short).add(b.long);
-  const order = (d: string) => ({ m: 60, h: 3600, d: 86400, w: 604800 })[d.slice(-1) as 'm'] * Number(d.slice(0, -1));
-  return [...seen].sort((a, b) => order(a) - order(b));
+  return uniqueWindows([rateWindow(s), ...s.slo.burnRates.flatMap((b) => [b.short, b.long])]);
 }
+
+/** Windows over which calls are counted per error type: the error ratios', the 5-minute count alerts', quota and client errors'. */
+export function callWindows(s: MixinSettings): string[] {
+  return uniqueWindows([...errorRatioWindows(s), '5m', s.quota.window, s.clientErrors.window]);
+}
+
+/** Windows of the latency SLO ratios. */
+export function latencyWindows(s: MixinSettings): string[] {
+  return uniqueWindows(s.latency.burnRates.flatMap((b) => [b.short, b.long]));
+}
+
+/** Windows of the rolling spend series: the hour, the day, and the paces of the two forecasts. */
+export function spendWindows(s: MixinSettings): string[] {
+  const f = [s.spend.dailyForecast, s.spend.monthlyForecast];
+  return uniqueWindows(['1h', '1d', ...f.flatMap((x) => [x.long, x.short])]);
+}
+
+const byWindow = (windows: readonly string[], name: (w: string) => string): Record<string, string> =>
+  Object.fromEntries(windows.map((w) => [w, name(w)]));
 
 /** Names of every recorded series, so alerts and dashboards never retype them. */
 export function recordNames(s: MixinSettings) {
-  const errorRatio = Object.fromEntries(
-    errorRatioWindows(s).map((w) => [w, rec('service', 'gen_ai_errors', `ratio_rate${w}`)]),
-  ) as Record<string, string>;
+  const rw = rateWindow(s);
+  const step = stepOperation(s);
   return {
-    requestsRate: rec('service', 'gen_ai_requests', 'rate5m'),
-    modelRequestsRate: rec('service_model', 'gen_ai_requests', 'rate5m'),
-    errorsRate: rec('service_provider_error_type', 'gen_ai_errors', 'rate5m'),
-    errorRatio,
-    rateLimitedRatio: rec('service', 'gen_ai_rate_limited', 'ratio_rate5m'),
-    withinLatencyTarget: rec('service', 'gen_ai_requests_within_latency_target', 'ratio_rate5m'),
-    durationBucketRate: rec('service_model', `${PROM.duration}_bucket`, 'rate5m'),
-    durationQuantile: rec('service_model', PROM.duration, 'histogram_quantile_rate5m'),
-    ttfcBucketRate: rec('service_model', `${PROM.timeToFirstChunk}_bucket`, 'rate5m'),
-    ttfcQuantile: rec('service_model', PROM.timeToFirstChunk, 'histogram_quantile_rate5m'),
-    chunkBucketRate: rec('service_model', `${PROM.timePerOutputChunk}_bucket`, 'rate5m'),
-    tokenRate: rec('service_model_token_type', PROM.tokenUsage, 'rate5m'),
+    // ---- calls and errors (exact per-step increments, see increments.ts) ----
+    callsStep: rec('service_model_error_type', 'gen_ai_calls', step),
+    calls: byWindow(callWindows(s), (w) => rec('service_provider_error_type', 'gen_ai_calls', `increase${w}`)),
+    errorsIncrease5m: rec('service_provider_error_type', 'gen_ai_errors', 'increase5m'),
+    errorsRate: rec('service_provider_error_type', 'gen_ai_errors', `rate${rw}`),
+    requestsRate: rec('service', 'gen_ai_requests', `rate${rw}`),
+    modelRequestsRate: rec('service_model', 'gen_ai_requests', `rate${rw}`),
+    sloCalls: byWindow(errorRatioWindows(s), (w) => rec('service', 'gen_ai_slo_calls', `increase${w}`)),
+    errorRatio: byWindow(errorRatioWindows(s), (w) => rec('service', 'gen_ai_errors', `ratio_rate${w}`)),
+    rateLimitedRatio: rec('service', 'gen_ai_rate_limited', `ratio_rate${rw}`),
+    clientErrorRatio: rec('service', 'gen_ai_client_errors', `ratio_rate${s.clientErrors.window}`),
+    // ---- latency ----
+    withinLatencyTarget: rec('service', 'gen_ai_requests_within_latency_target', `ratio_rate${rw}`),
+    durationBucketRate: rec('service_model', `${PROM.duration}_bucket`, `rate${rw}`),
+    durationQuantile: rec('service_model', PROM.duration, `histogram_quantile_rate${rw}`),
+    ttfcBucketRate: rec('service_model', `${PROM.timeToFirstChunk}_bucket`, `rate${rw}`),
+    ttfcQuantile: rec('service_model', PROM.timeToFirstChunk, `histogram_quantile_rate${rw}`),
+    chunkBucketRate: rec('service_model', `${PROM.timePerOutputChunk}_bucket`, `rate${rw}`),
+    latencyWithinTargetStep: rec('service_model', 'gen_ai_latency_within_target', step),
+    latencyCallsStep: rec('service_model', 'gen_ai_latency_calls', step),
+    latencyCalls: byWindow(latencyWindows(s), (w) => rec('service_model', 'gen_ai_latency_calls', `increase${w}`)),
+    latencySlowRatio: byWindow(latencyWindows(s), (w) => rec('service_model', 'gen_ai_latency_slow', `ratio_rate${w}`)),
+    // ---- tokens ----
+    tokenRate: rec('service_model_token_type', PROM.tokenUsage, `rate${rw}`),
     serviceTokenRate1h: rec('service', PROM.tokenUsage, 'rate1h'),
-    tokenDetailRate: rec('service_model_token_detail', withoutTotal(PROM.tokenDetails), 'rate5m'),
+    tokenDetailRate: rec('service_model_token_detail', withoutTotal(PROM.tokenDetails), `rate${rw}`),
+    // ---- cost (exact) ----
+    modelCostStep: rec('service_model', PROM.cost, step),
+    serviceCostStep: rec('service', PROM.cost, step),
     modelCost1h: rec('service_model', PROM.cost, 'increase1h'),
+    serviceCost: byWindow(spendWindows(s), (w) => rec('service', PROM.cost, `increase${w}`)),
     serviceCost1h: rec('service', PROM.cost, 'increase1h'),
     serviceCost1d: rec('service', PROM.cost, 'increase1d'),
+    serviceCostToday: rec('service', PROM.cost, 'increase_today_utc'),
+    serviceCostTodayDay: rec('service', PROM.cost, 'increase_today_utc_day_number'),
+    serviceCostThisMonth: rec('service', PROM.cost, 'increase_this_month_utc'),
+    serviceCostThisMonthMonth: rec('service', PROM.cost, 'increase_this_month_utc_month_number'),
+    serviceCostForecastToday: rec('service', PROM.cost, 'forecast_today_utc'),
+    serviceCostForecastThisMonth: rec('service', PROM.cost, 'forecast_this_month_utc'),
     serviceCostProjectedMonth: rec('service', PROM.cost, 'projected_month_from_1d'),
+    budget: {
+      hourly: rec('service', 'genai_meter_budget_USD', 'hourly'),
+      daily: rec('service', 'genai_meter_budget_USD', 'daily'),
+      monthly: rec('service', 'genai_meter_budget_USD', 'monthly'),
+    },
+    expensiveCallsStep: rec('service_model', 'gen_ai_expensive_calls', step),
     expensiveCalls: rec('service_model', 'gen_ai_expensive_calls', `increase${s.expensiveCall.window}`),
+    unpricedCallsStep: rec('service_model', withoutTotal(PROM.unpricedCalls), step),
     unpricedCalls: rec('service_model', withoutTotal(PROM.unpricedCalls), `increase${s.unpriced.window}`),
-    retriesRate: rec('service_model', withoutTotal(PROM.retries), 'rate5m'),
+    // ---- capacity and presence ----
+    retriesRate: rec('service_model', withoutTotal(PROM.retries), `rate${rw}`),
     activeRequests: rec('service', PROM.activeRequests, 'sum'),
     rateLimitUsed: rec('service_model_rate_limit_type', 'genai_meter_client_rate_limit_used', 'ratio'),
     telemetryUp: rec('service', 'genai_meter_telemetry', 'up'),
@@ -63,178 +113,90 @@ export function recordNames(s: MixinSettings) {
 
 export type RecordNames = ReturnType<typeof recordNames>;
 
-/** `errors / requests`, 0 (not absent) when a service had requests and no errors. */
-function ratio(level: readonly string[], errors: Matchers, window: string): string {
-  const all = sumBy(level, `rate(${DURATION.count}[${window}])`);
-  return `(${sumBy(level, `rate(${sel(DURATION.count, errors)}[${window}])`)} or ${all} * 0) / ${all}`;
-}
-
 export function recordingRules(s: MixinSettings): RecordingRule[] {
   const n = recordNames(s);
-  const svc = LEVELS.service;
-  const model = LEVELS.service_model;
-  const rules: RecordingRule[] = [
-    // ---- requests and errors ----
-    {
-      group: GROUPS.requests,
-      record: n.requestsRate,
-      expr: sumBy(svc, `rate(${DURATION.count}[5m])`),
-      help: 'Calls per second per service (every finished call, failed or not).',
-    },
-    {
-      group: GROUPS.requests,
-      record: n.modelRequestsRate,
-      expr: sumBy(model, `rate(${DURATION.count}[5m])`),
-      help: 'Calls per second per service, provider and requested model.',
-    },
-    {
-      group: GROUPS.requests,
-      record: n.errorsRate,
-      expr: sumBy(LEVELS.service_provider_error_type, `rate(${sel(DURATION.count, FAILED)}[5m])`),
-      help: 'Failed calls per second by error.type (rate_limit, server_error, timeout, ...).',
-    },
-    ...errorRatioWindows(s).map(
-      (w): RecordingRule => ({
-        group: GROUPS.requests,
-        record: n.errorRatio[w]!,
-        expr: ratio(svc, FAILED, w),
-        help: `Share of calls that failed over ${w}: the SLO error ratio the burn-rate alerts compare.`,
-      }),
-    ),
-    {
-      group: GROUPS.requests,
-      record: n.rateLimitedRatio,
-      expr: ratio(svc, { [L.errorType]: ERROR_TYPE_VALUES.RATE_LIMIT }, '5m'),
-      help: 'Share of calls that ended in HTTP 429 after the SDK retries.',
-    },
-    {
-      group: GROUPS.requests,
-      record: n.withinLatencyTarget,
-      expr: `${sumBy(svc, `rate(${sel(DURATION.bucket, { le: leMatcher(s.latency.sloTargetSeconds) })}[5m])`)} / ${sumBy(svc, `rate(${DURATION.count}[5m])`)}`,
-      labels: { latency_target_seconds: String(s.latency.sloTargetSeconds) },
-      help: `Share of calls that finished within the latency SLO target (${s.latency.sloTargetSeconds}s).`,
-    },
+  const lv = levels(s);
+  const svc = lv.service;
+  const model = lv.service_model;
+  const rw = rateWindow(s);
+  const rate = (selector: string) => `rate(${selector}[${rw}])`;
+  const bucketRateRule = (record: string, bucket: string, help: string): RecordingRule => ({
+    group: GROUPS.latency,
+    record,
+    expr: sumBy([...model, L.le], rate(sel(bucket))),
+    help,
+  });
+  const quantileRules = (record: string, bucketRate: string, what: string): RecordingRule[] =>
+    QUANTILES.map((q) => ({
+      group: GROUPS.latency,
+      record,
+      expr: `histogram_quantile(${q}, ${bucketRate})`,
+      labels: { quantile: String(q) },
+      help: `P${q * 100} ${what} per model over ${rw}.`,
+    }));
+  return [
+    ...callRules(s, n, GROUPS.requests),
     // ---- latency ----
     {
       group: GROUPS.latency,
-      record: n.durationBucketRate,
-      expr: sumBy([...model, L.le], `rate(${DURATION.bucket}[5m])`),
-      help: 'Duration histogram buckets per model: the input of latency quantiles and heatmaps.',
+      record: n.withinLatencyTarget,
+      expr: `${sumBy(svc, rate(sel(DURATION.bucket, { le: leMatcher(s.latency.sloTargetSeconds) })))} / (${sumBy(svc, rate(sel(DURATION.count)))} > 0)`,
+      labels: { latency_target_seconds: String(s.latency.sloTargetSeconds) },
+      help: `Share of calls that finished within ${s.latency.sloTargetSeconds}s (one target for every operation; the latency SLO uses per-model targets).`,
     },
-    ...QUANTILES.map(
-      (q): RecordingRule => ({
-        group: GROUPS.latency,
-        record: n.durationQuantile,
-        expr: `histogram_quantile(${q}, ${n.durationBucketRate})`,
-        labels: { quantile: String(q) },
-        help: `P${q * 100} call duration per model over 5m.`,
-      }),
-    ),
-    {
-      group: GROUPS.latency,
-      record: n.ttfcBucketRate,
-      expr: sumBy([...model, L.le], `rate(${PROM.timeToFirstChunk}_bucket[5m])`),
-      help: 'Time-to-first-chunk histogram buckets per model (streaming calls only).',
-    },
-    ...QUANTILES.map(
-      (q): RecordingRule => ({
-        group: GROUPS.latency,
-        record: n.ttfcQuantile,
-        expr: `histogram_quantile(${q}, ${n.ttfcBucketRate})`,
-        labels: { quantile: String(q) },
-        help: `P${q * 100} time to first chunk per model over 5m.`,
-      }),
-    ),
-    {
-      group: GROUPS.latency,
-      record: n.chunkBucketRate,
-      expr: sumBy([...model, L.le], `rate(${PROM.timePerOutputChunk}_bucket[5m])`),
-      help: 'Time-per-output-chunk histogram buckets per model (streaming calls only).',
-    },
+    bucketRateRule(n.durationBucketRate, DURATION.bucket, 'Duration histogram buckets per model: the input of latency quantiles and heatmaps.'),
+    ...quantileRules(n.durationQuantile, n.durationBucketRate, 'call duration'),
+    bucketRateRule(n.ttfcBucketRate, `${PROM.timeToFirstChunk}_bucket`, 'Time-to-first-chunk histogram buckets per model (streaming calls only).'),
+    ...quantileRules(n.ttfcQuantile, n.ttfcBucketRate, 'time to first chunk'),
+    bucketRateRule(n.chunkBucketRate, `${PROM.timePerOutputChunk}_bucket`, 'Time-per-output-chunk histogram buckets per model (streaming calls only).'),
+    ...latencySliRules(s, n, GROUPS.latency),
     // ---- tokens ----
     {
       group: GROUPS.tokens,
       record: n.tokenRate,
-      expr: sumBy(LEVELS.service_model_token_type, `rate(${PROM.tokenUsage}_sum[5m])`),
+      expr: sumBy(lv.service_model_token_type, rate(sel(`${PROM.tokenUsage}_sum`))),
       help: 'Tokens per second by token type (input, output) per model.',
     },
     {
       group: GROUPS.tokens,
       record: n.serviceTokenRate1h,
-      expr: sumBy(svc, `rate(${PROM.tokenUsage}_sum[1h])`),
+      expr: sumBy(svc, `rate(${sel(`${PROM.tokenUsage}_sum`)}[1h])`),
       help: 'Tokens per second per service over the last hour: the token-spike alert compares it with history.',
     },
     {
       group: GROUPS.tokens,
       record: n.tokenDetailRate,
-      expr: sumBy(LEVELS.service_model_token_detail, `rate(${PROM.tokenDetails}[5m])`),
+      expr: sumBy(lv.service_model_token_detail, rate(sel(PROM.tokenDetails))),
       help: 'Cached (read/write) and reasoning tokens per second per model.',
     },
-    // ---- cost ----
-    {
-      group: GROUPS.cost,
-      record: n.modelCost1h,
-      expr: sumBy(model, `increase(${PROM.cost}_sum[1h])`),
-      help: 'USD spent in the last hour per model.',
-    },
-    {
-      group: GROUPS.cost,
-      record: n.serviceCost1h,
-      expr: sumBy(svc, `increase(${PROM.cost}_sum[1h])`),
-      help: 'USD spent in the last hour per service.',
-    },
-    {
-      group: GROUPS.cost,
-      record: n.serviceCost1d,
-      expr: sumBy(svc, `increase(${PROM.cost}_sum[1d])`),
-      help: 'USD spent in the last 24 hours per service.',
-    },
-    {
-      group: GROUPS.cost,
-      record: n.serviceCostProjectedMonth,
-      expr: `${n.serviceCost1d} * ${s.spend.daysPerMonth}`,
-      help: `Projected monthly spend per service: the last 24 hours times ${s.spend.daysPerMonth} days.`,
-    },
-    {
-      group: GROUPS.cost,
-      record: n.expensiveCalls,
-      // Calls above the threshold = all calls minus those in buckets up to it.
-      expr: `${sumBy(model, `increase(${PROM.cost}_count[${s.expensiveCall.window}])`)} - ${sumBy(model, `increase(${sel(`${PROM.cost}_bucket`, { le: leMatcher(s.expensiveCall.thresholdUSD) })}[${s.expensiveCall.window}])`)}`,
-      labels: { threshold_usd: String(s.expensiveCall.thresholdUSD) },
-      help: `Calls that cost more than $${s.expensiveCall.thresholdUSD} each in the last ${s.expensiveCall.window}.`,
-    },
-    {
-      group: GROUPS.cost,
-      record: n.unpricedCalls,
-      expr: sumBy(model, `increase(${PROM.unpricedCalls}[${s.unpriced.window}])`),
-      help: `Calls in the last ${s.unpriced.window} for models the price catalog does not know (no cost recorded).`,
-    },
+    ...spendRules(s, n, GROUPS.cost),
     // ---- capacity ----
     {
       group: GROUPS.capacity,
       record: n.retriesRate,
-      expr: sumBy(model, `rate(${PROM.retries}[5m])`),
+      expr: sumBy(model, rate(sel(PROM.retries))),
       help: 'Retries per second made inside the openai SDK per model.',
     },
     {
       group: GROUPS.capacity,
       record: n.activeRequests,
-      expr: sumBy(svc, PROM.activeRequests),
+      expr: sumBy(svc, sel(PROM.activeRequests)),
       help: 'Calls in flight per service.',
     },
     {
       group: GROUPS.capacity,
       record: n.rateLimitUsed,
-      expr: `1 - ${`min by (${LEVELS.service_model_rate_limit_type.join(', ')}) (${PROM.rateLimitRemaining})`} / ${`max by (${LEVELS.service_model_rate_limit_type.join(', ')}) (${PROM.rateLimitLimit})`}`,
+      expr: `1 - min by (${lv.service_model_rate_limit_type.join(', ')}) (${sel(PROM.rateLimitRemaining)}) / max by (${lv.service_model_rate_limit_type.join(', ')}) (${sel(PROM.rateLimitLimit)})`,
       help: 'Used share of the provider rate limit (requests or tokens) from the last response headers.',
     },
     // ---- presence ----
     {
       group: GROUPS.presence,
       record: n.telemetryUp,
-      expr: `group by (${svc.join(', ')}) (${DURATION.count})`,
+      expr: `group by (${svc.join(', ')}) (${sel(DURATION.count)})`,
       help: 'One series (value 1) per service whose call metrics Prometheus currently has.',
     },
   ];
-  return rules;
 }
+
+export { LATENCY_SLIS };

@@ -1,28 +1,32 @@
-// promtool unit tests for the generated rules, built from scenarios: per-minute increments of the
-// raw series of a few services. Expected values are derived from those increments with plain
-// arithmetic (Prometheus' documented rate/increase/histogram_quantile formulas), never by running
-// PromQL, so a wrong rule expression fails `promtool test rules`.
-import { ERROR_TYPE_VALUES, GEN_AI_TOKEN_TYPE_VALUES, TOKEN_DETAIL_VALUES, RATE_LIMIT_TYPE_VALUES } from '@genai-meter/instrumentation-openai/semconv';
+// promtool unit tests for the generated rules, built from scenarios. Expected values are derived from
+// the scenarios' samples with plain arithmetic (the documented formulas, and for spend and call counts
+// the true sum of what every sample added), never by running PromQL, so a wrong rule expression fails
+// `promtool test rules`. Two kinds of scenario: per-minute linear counters of a few services (every
+// recording rule and every alert, exact), and field cases on a 15 s grid with 60 s exports, series born
+// non-zero, restarts, staleness, cancellations, long answers, budgets (rule-tests-field.ts).
+import { ERROR_TYPE_CLASSES, ERROR_TYPE_VALUES, GEN_AI_TOKEN_TYPE_VALUES, TOKEN_DETAIL_VALUES, RATE_LIMIT_TYPE_VALUES } from '@genai-meter/instrumentation-openai/semconv';
 import { stringify } from 'yaml';
 import { alertDefinitions } from './alerts.js';
-import type { MixinSettings } from './config.js';
+import { rateWindow, type MixinSettings } from './config.js';
 import type { AlertDefinition, TemplateRefs, ValueFormat } from './model.js';
 import { L, PROM } from './promnames.js';
 import { DURATION, durationSeconds } from './promql.js';
 import { QUANTILES, recordNames } from './recording.js';
 import { GENERATED_HEADER, runbookUrl } from './render-prometheus.js';
-
-type Labels = Record<string, string>;
+import { fieldGroups, longFieldGroups } from './rule-tests-field.js';
+import { resource, SCOPE_LABELS, seriesText, type Labels } from './rule-tests-series.js';
+import { SLI_LABEL } from './slo.js';
+import { SECONDS_PER_DAY, utcMonthNumber } from './rule-tests-time.js';
 
 interface InputSeries {
   series: string;
   values: string;
 }
-interface ExpSample {
+export interface ExpSample {
   labels: string;
   value: number;
 }
-interface ExpAlert {
+export interface ExpAlert {
   exp_labels: Labels;
   exp_annotations: Labels;
 }
@@ -34,7 +38,7 @@ export interface PromtoolTestGroup {
   alert_rule_test: { eval_time: string; alertname: string; exp_alerts: ExpAlert[] }[];
 }
 
-// ---------- reference arithmetic (mirrors Prometheus 2.42's functions for fully covered windows) ----------
+// ---------- reference arithmetic (Prometheus' documented formulas for fully covered windows) ----------
 
 /** rate() of a counter growing `perMin` every minute, window fully covered: delta * (1/window). */
 export function refRate(perMin: number, window: string): number {
@@ -72,7 +76,7 @@ function goG4(v: number): string {
   if (exp < -4 || exp >= 4) throw new Error(`goG4: ${v} out of the supported range`);
   return String(Number(v.toPrecision(4)));
 }
-/** Prometheus' humanizePercentage for ratios between 1% and 100%. */
+/** Prometheus' humanizePercentage for ratios between 1% and 1000%. */
 function humanizePercentage(v: number): string {
   const p = v * 100;
   if (p < 1 || p >= 1000) throw new Error(`humanizePercentage: ${v} out of the supported range`);
@@ -88,31 +92,42 @@ const FORMATTERS: Record<ValueFormat, (v: number) => string> = {
   tokensPerSecond: (v) => v.toFixed(0),
 };
 
-function expectedRefs(labels: Labels, value: number): TemplateRefs {
+export function alertExpectation(settings: MixinSettings, alert: AlertDefinition, labels: Labels, value: number): ExpAlert {
+  const refs: TemplateRefs = { label: (name) => labels[name] ?? '', value: (format) => FORMATTERS[format](value) };
   return {
-    label: (name) => labels[name] ?? '',
-    value: (format) => FORMATTERS[format](value),
+    exp_labels: { ...labels, severity: alert.severity, category: alert.category },
+    exp_annotations: { summary: alert.summary(refs), description: alert.description(refs), runbook_url: runbookUrl(settings, alert.name) },
   };
 }
 
-// ---------- scenario model ----------
+export function byName(alerts: readonly AlertDefinition[]): (name: string) => AlertDefinition {
+  return (name) => {
+    const a = alerts.find((x) => x.name === name);
+    if (!a) throw new Error(`rule-tests: no alert named ${name}`);
+    return a;
+  };
+}
 
-const seriesText = (name: string, labels: Labels) =>
-  `${name}{${Object.entries(labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(', ')}}`;
+/** Series labels of a recorded sample: the record name plus the given labels. */
+export const sample = (record: string, labels: Labels, value: number): ExpSample => ({ labels: seriesText(record, labels), value });
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+// ---------- per-minute scenarios ----------
 
 /** `0+<perMin>x<points>`: a counter starting at 0 that grows perMin each minute. */
 const linear = (perMin: number, points: number) => `0+${perMin}x${points}`;
 
 interface ServiceScenario {
   service: string;
+  environment: string;
   provider: string;
   model: string;
   /** Finished calls per minute by error.type ('' = success). */
   callsPerMin: Partial<Record<string, number>>;
   /** Cumulative duration bucket increments per minute of the successful calls (upper bound -> calls). */
   durationBuckets: readonly (readonly [number, number])[];
+  /** The same for time to first chunk (successful streams); the +Inf bucket is their count. */
   ttfcBuckets: readonly (readonly [number, number])[];
   chunkBuckets: readonly (readonly [number, number])[];
   tokensPerMin: { input: number; output: number };
@@ -130,9 +145,10 @@ interface ServiceScenario {
 
 function baseLabels(s: ServiceScenario): Labels {
   return {
-    job: 'demo-app',
-    instance: `${s.service}:9464`,
-    [L.service]: s.service,
+    job: `shop/${s.service}`,
+    instance: `${s.service}-7d9f`,
+    ...resource(s.service, s.environment),
+    ...SCOPE_LABELS,
     [L.provider]: s.provider,
     [L.requestModel]: s.model,
     [L.operation]: 'chat',
@@ -140,85 +156,66 @@ function baseLabels(s: ServiceScenario): Labels {
 }
 
 const le = (bound: number) => (bound === Infinity ? '+Inf' : String(bound));
+const inf = (buckets: ServiceScenario['ttfcBuckets']) => buckets.find(([b]) => b === Infinity)![1];
 
-function scenarioSeries(s: ServiceScenario, points: number): InputSeries[] {
+function scenarioSeries(s: ServiceScenario, points: number, expensiveLe: number): InputSeries[] {
   const base = baseLabels(s);
   const out: InputSeries[] = [];
   const add = (name: string, labels: Labels, values: string) => out.push({ series: seriesText(name, labels), values });
-  for (const [errorType, perMin] of Object.entries(s.callsPerMin)) {
-    const labels = errorType ? { ...base, [L.errorType]: errorType } : base;
-    add(DURATION.count, labels, linear(perMin!, points));
-  }
+  for (const [errorType, perMin] of Object.entries(s.callsPerMin)) add(DURATION.count, errorType ? { ...base, [L.errorType]: errorType } : base, linear(perMin!, points));
   for (const [bound, perMin] of s.durationBuckets) add(DURATION.bucket, { ...base, le: le(bound) }, linear(perMin, points));
   for (const [bound, perMin] of s.ttfcBuckets) add(`${PROM.timeToFirstChunk}_bucket`, { ...base, le: le(bound) }, linear(perMin, points));
+  add(`${PROM.timeToFirstChunk}_count`, base, linear(inf(s.ttfcBuckets), points));
   for (const [bound, perMin] of s.chunkBuckets) add(`${PROM.timePerOutputChunk}_bucket`, { ...base, le: le(bound) }, linear(perMin, points));
   add(`${PROM.tokenUsage}_sum`, { ...base, [L.tokenType]: GEN_AI_TOKEN_TYPE_VALUES.INPUT }, linear(s.tokensPerMin.input, points));
   add(`${PROM.tokenUsage}_sum`, { ...base, [L.tokenType]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT }, linear(s.tokensPerMin.output, points));
   add(PROM.tokenDetails, { ...base, [L.tokenDetail]: TOKEN_DETAIL_VALUES.CACHE_READ }, linear(s.cacheReadPerMin, points));
   add(`${PROM.cost}_sum`, base, linear(s.costUSDPerMin, points));
   add(`${PROM.cost}_count`, base, linear(s.pricedCallsPerMin, points));
-  return out;
-}
-
-function scenarioExtraSeries(s: ServiceScenario, points: number, expensiveLe: number): InputSeries[] {
-  const base = baseLabels(s);
-  const out: InputSeries[] = [
-    { series: seriesText(`${PROM.cost}_bucket`, { ...base, le: le(expensiveLe) }), values: linear(s.cheapCallsPerMin, points) },
-    { series: seriesText(PROM.unpricedCalls, base), values: linear(s.unpricedPerMin, points) },
-    { series: seriesText(PROM.retries, base), values: linear(s.retriesPerMin, points) },
-  ];
-  s.active.forEach((v, i) =>
-    out.push({ series: seriesText(PROM.activeRequests, { ...base, instance: `${s.service}-${i}:9464` }), values: `${v}+0x${points}` }),
-  );
+  add(`${PROM.cost}_bucket`, { ...base, le: le(expensiveLe) }, linear(s.cheapCallsPerMin, points));
+  add(PROM.unpricedCalls, base, linear(s.unpricedPerMin, points));
+  add(PROM.retries, base, linear(s.retriesPerMin, points));
+  s.active.forEach((v, i) => add(PROM.activeRequests, { ...base, instance: `${s.service}-${i}` }, `${v}+0x${points}`));
   const rl = { ...base, [L.rateLimitType]: RATE_LIMIT_TYPE_VALUES.REQUESTS };
-  out.push({ series: seriesText(PROM.rateLimitRemaining, rl), values: `${s.rateLimit.remaining}+0x${points}` });
-  out.push({ series: seriesText(PROM.rateLimitLimit, rl), values: `${s.rateLimit.limit}+0x${points}` });
+  add(PROM.rateLimitRemaining, rl, `${s.rateLimit.remaining}+0x${points}`);
+  add(PROM.rateLimitLimit, rl, `${s.rateLimit.limit}+0x${points}`);
   return out;
 }
 
-/** Series labels of a recorded sample: the record name plus the given labels. */
-const sample = (record: string, labels: Labels, value: number): ExpSample => ({ labels: seriesText(record, labels), value });
+const isProvider = (t: string) => (ERROR_TYPE_CLASSES.provider as readonly string[]).includes(t);
+const isClient = (t: string) => (ERROR_TYPE_CLASSES.client as readonly string[]).includes(t);
 
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-
-function callsRate(s: ServiceScenario, window: string, filter: (errorType: string) => boolean): number {
-  return sum(
-    Object.entries(s.callsPerMin)
-      .filter(([t]) => filter(t))
-      .map(([, perMin]) => refRate(perMin!, window)),
-  );
+/** Calls per minute of the error types `keep` accepts ('' = success). */
+function perMin(s: ServiceScenario, keep: (errorType: string) => boolean): number {
+  return sum(Object.entries(s.callsPerMin).filter(([t]) => keep(t)).map(([, v]) => v!));
 }
 
-/** Error ratio as the recording rule computes it: failed rate / all rate (0 with no failures). */
-function errorRatio(s: ServiceScenario, window: string, filter: (errorType: string) => boolean = (t) => t !== ''): number {
-  const all = callsRate(s, window, () => true);
-  const failed = Object.keys(s.callsPerMin).some((t) => t !== '' && filter(t)) ? callsRate(s, window, (t) => t !== '' && filter(t)) : 0;
-  return failed / all;
-}
+/** `part / whole` the way the ratio rules compute it over any window (both grow linearly). */
+const ratio = (s: ServiceScenario, part: (t: string) => boolean, whole: (t: string) => boolean) => perMin(s, part) / perMin(s, whole);
+const sloEvent = (t: string) => t === '' || isProvider(t);
 
-function alertExpectation(settings: MixinSettings, alert: AlertDefinition, labels: Labels, value: number): ExpAlert {
-  const refs = expectedRefs(labels, value);
-  return {
-    exp_labels: { ...labels, severity: alert.severity, category: alert.category },
-    exp_annotations: {
-      summary: alert.summary(refs),
-      description: alert.description(refs),
-      runbook_url: runbookUrl(settings, alert.name),
-    },
-  };
-}
-
-// ---------- the scenarios ----------
+/** Minutes of steps a window of `w` holds at `evalMinute` when the counters start at minute 0. */
+const covered = (w: string, evalMinute: number) => Math.min(durationSeconds(w) / 60, evalMinute);
 
 const SHORT_POINTS = 100; // minutes of data in the short groups
-const SHORT_EVAL = '70m'; // every window up to 1h is fully covered; 1d windows see all 70 minutes
+const SHORT_EVAL_MINUTE = 70; // every window up to 1h is fully covered; longer windows see all 70 minutes
+const SHORT_EVAL = `${SHORT_EVAL_MINUTE}m`;
 
-/** A service in trouble: every short-window alert should fire for it. */
+/** A service in trouble in production: every short-window alert fires for it. */
 const troubled: ServiceScenario = {
   service: 'chat-api',
+  environment: 'production',
   provider: 'openai',
   model: 'gpt-4o-mini',
-  callsPerMin: { '': 60, [ERROR_TYPE_VALUES.RATE_LIMIT]: 15, [ERROR_TYPE_VALUES.SERVER_ERROR]: 15, [ERROR_TYPE_VALUES.TIMEOUT]: 15 },
+  callsPerMin: {
+    '': 60,
+    [ERROR_TYPE_VALUES.RATE_LIMIT]: 15,
+    [ERROR_TYPE_VALUES.SERVER_ERROR]: 15,
+    [ERROR_TYPE_VALUES.TIMEOUT]: 15,
+    [ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA]: 1,
+    [ERROR_TYPE_VALUES.BAD_REQUEST]: 15,
+    [ERROR_TYPE_VALUES.CANCELLED]: 12,
+  },
   durationBuckets: [
     [1.28, 0],
     [2.56, 0],
@@ -241,7 +238,7 @@ const troubled: ServiceScenario = {
   ],
   tokensPerMin: { input: 6000, output: 1500 },
   cacheReadPerMin: 3000,
-  costUSDPerMin: 4,
+  costUSDPerMin: 16,
   pricedCallsPerMin: 60,
   cheapCallsPerMin: 45,
   unpricedPerMin: 1,
@@ -250,22 +247,25 @@ const troubled: ServiceScenario = {
   rateLimit: { remaining: 250, limit: 1000 },
 };
 
-/** A healthy service next to it: none of its alerts may fire. */
+/** A healthy service next to it, 20% of its streams stopped by users: none of its alerts may fire. */
 const healthy: ServiceScenario = {
   service: 'batch-job',
+  environment: 'production',
   provider: 'openai',
   model: 'gpt-4o',
-  callsPerMin: { '': 60, [ERROR_TYPE_VALUES.RATE_LIMIT]: 0.46875 },
+  callsPerMin: { '': 60, [ERROR_TYPE_VALUES.RATE_LIMIT]: 0.46875, [ERROR_TYPE_VALUES.CANCELLED]: 15 },
   durationBuckets: [
     [0.32, 0],
     [0.64, 30],
     [1.28, 60],
     [2.56, 60],
+    [40.96, 60],
     [Infinity, 60],
   ],
   ttfcBuckets: [
     [0.32, 0],
     [0.64, 15],
+    [5.12, 15],
     [Infinity, 15],
   ],
   chunkBuckets: [
@@ -283,126 +283,158 @@ const healthy: ServiceScenario = {
   rateLimit: { remaining: 1000, limit: 1000 },
 };
 
-function svcLabels(s: ServiceScenario): Labels {
-  return { [L.service]: s.service };
-}
-function modelLabels(s: ServiceScenario): Labels {
-  return { [L.service]: s.service, [L.provider]: s.provider, [L.requestModel]: s.model };
-}
+const svcLabels = (s: ServiceScenario): Labels => ({ [L.service]: s.service, [L.environment]: s.environment });
+const modelLabels = (s: ServiceScenario): Labels => ({ ...svcLabels(s), [L.provider]: s.provider, [L.requestModel]: s.model });
 
-/** Expected values of every short-window recording rule for one service. */
+/** Expected values of every recording rule for one service, at SHORT_EVAL. */
 function shortWindowSamples(settings: MixinSettings, s: ServiceScenario): { expr: string; samples: ExpSample[] }[] {
   const n = recordNames(settings);
+  const rw = rateWindow(settings);
+  const T = SHORT_EVAL_MINUTE;
   const out: { expr: string; samples: ExpSample[] }[] = [];
-  const one = (record: string, labels: Labels, value: number) => out.push({ expr: seriesText(record, labels), samples: [sample(record, labels, value)] });
+  // Series without error_type are selected with error_type="" (else the failed ones would match too).
+  const one = (record: string, labels: Labels, value: number) =>
+    out.push({ expr: seriesText(record, record.includes('error_type:') && !(L.errorType in labels) ? { ...labels, [L.errorType]: '' } : labels), samples: [sample(record, labels, value)] });
   const svc = svcLabels(s);
   const model = modelLabels(s);
-  const rate5 = (perMin: number) => refRate(perMin, '5m');
+  const rate = (pm: number) => refRate(pm, rw);
+  const withError = (t: string): Labels => (t ? { [L.errorType]: t } : {});
+  const providerLevel = (t: string): Labels => ({ ...svc, [L.provider]: s.provider, ...withError(t) });
 
-  one(n.requestsRate, svc, callsRate(s, '5m', () => true));
-  one(n.modelRequestsRate, model, callsRate(s, '5m', () => true));
-  for (const [t, perMin] of Object.entries(s.callsPerMin)) {
+  // Calls and errors: per-step increments, every window, the ratios.
+  one(n.callsStep, { ...model, ...withError('') }, s.callsPerMin['']!);
+  for (const w of Object.keys(n.calls)) for (const [t, pm] of Object.entries(s.callsPerMin)) one(n.calls[w]!, providerLevel(t), pm! * covered(w, T));
+  for (const [t, pm] of Object.entries(s.callsPerMin)) {
     if (t === '') continue;
-    one(n.errorsRate, { [L.service]: s.service, [L.provider]: s.provider, [L.errorType]: t }, rate5(perMin!));
+    one(n.errorsIncrease5m, providerLevel(t), pm! * 5);
+    one(n.errorsRate, providerLevel(t), rate(pm!));
   }
-  for (const w of ['5m', '30m', '1h']) one(n.errorRatio[w]!, svc, errorRatio(s, w));
-  one(n.rateLimitedRatio, svc, errorRatio(s, '5m', (t) => t === ERROR_TYPE_VALUES.RATE_LIMIT));
+  one(n.requestsRate, svc, rate(perMin(s, () => true)));
+  one(n.modelRequestsRate, model, rate(perMin(s, () => true)));
+  for (const w of Object.keys(n.sloCalls)) one(n.sloCalls[w]!, svc, perMin(s, sloEvent) * covered(w, T));
+  for (const w of Object.keys(n.errorRatio)) one(n.errorRatio[w]!, svc, ratio(s, isProvider, sloEvent));
+  one(n.rateLimitedRatio, svc, ratio(s, (t) => t === ERROR_TYPE_VALUES.RATE_LIMIT, sloEvent));
+  one(n.clientErrorRatio, svc, ratio(s, isClient, (t) => t !== ERROR_TYPE_VALUES.CANCELLED));
+
+  // Latency.
   const target = s.durationBuckets.find(([b]) => b === settings.latency.sloTargetSeconds);
-  if (target) {
-    one(n.withinLatencyTarget, { ...svc, latency_target_seconds: String(settings.latency.sloTargetSeconds) }, rate5(target[1]) / callsRate(s, '5m', () => true));
-  }
-  for (const [bound, perMin] of s.durationBuckets) one(n.durationBucketRate, { ...model, le: le(bound) }, rate5(perMin));
-  const durationRates = s.durationBuckets.map(([b, c]) => [b, rate5(c)] as const);
+  if (target) one(n.withinLatencyTarget, { ...svc, latency_target_seconds: String(settings.latency.sloTargetSeconds) }, rate(target[1]) / rate(perMin(s, () => true)));
+  for (const [bound, pm] of s.durationBuckets) one(n.durationBucketRate, { ...model, le: le(bound) }, rate(pm));
+  const durationRates = s.durationBuckets.map(([b, c]) => [b, rate(c)] as const);
   for (const q of QUANTILES) one(n.durationQuantile, { ...model, quantile: String(q) }, refQuantile(q, durationRates));
-  for (const [bound, perMin] of s.ttfcBuckets) one(n.ttfcBucketRate, { ...model, le: le(bound) }, rate5(perMin));
-  const ttfcRates = s.ttfcBuckets.map(([b, c]) => [b, rate5(c)] as const);
+  for (const [bound, pm] of s.ttfcBuckets) one(n.ttfcBucketRate, { ...model, le: le(bound) }, rate(pm));
+  const ttfcRates = s.ttfcBuckets.map(([b, c]) => [b, rate(c)] as const);
   for (const q of QUANTILES) one(n.ttfcQuantile, { ...model, quantile: String(q) }, refQuantile(q, ttfcRates));
-  for (const [bound, perMin] of s.chunkBuckets) one(n.chunkBucketRate, { ...model, le: le(bound) }, rate5(perMin));
-  one(n.tokenRate, { ...model, [L.tokenType]: 'input' }, rate5(s.tokensPerMin.input));
-  one(n.tokenRate, { ...model, [L.tokenType]: 'output' }, rate5(s.tokensPerMin.output));
+  for (const [bound, pm] of s.chunkBuckets) one(n.chunkBucketRate, { ...model, le: le(bound) }, rate(pm));
+  const sli = {
+    duration: { within: s.durationBuckets.find(([b]) => b === settings.latency.targets.duration.otherwise)![1], calls: s.callsPerMin['']! },
+    time_to_first_chunk: { within: s.ttfcBuckets.find(([b]) => b === settings.latency.targets.timeToFirstChunk.otherwise)![1], calls: inf(s.ttfcBuckets) },
+  };
+  for (const [name, v] of Object.entries(sli)) {
+    const labels = { ...model, [SLI_LABEL]: name };
+    one(n.latencyWithinTargetStep, labels, v.within);
+    one(n.latencyCallsStep, labels, v.calls);
+    for (const w of Object.keys(n.latencyCalls)) one(n.latencyCalls[w]!, labels, v.calls * covered(w, T));
+    for (const w of Object.keys(n.latencySlowRatio)) one(n.latencySlowRatio[w]!, labels, 1 - v.within / v.calls);
+  }
+
+  // Tokens.
+  one(n.tokenRate, { ...model, [L.tokenType]: 'input' }, rate(s.tokensPerMin.input));
+  one(n.tokenRate, { ...model, [L.tokenType]: 'output' }, rate(s.tokensPerMin.output));
   one(n.serviceTokenRate1h, svc, refRate(s.tokensPerMin.input, '1h') + refRate(s.tokensPerMin.output, '1h'));
-  one(n.tokenDetailRate, { ...model, [L.tokenDetail]: TOKEN_DETAIL_VALUES.CACHE_READ }, rate5(s.cacheReadPerMin));
-  one(n.modelCost1h, model, refIncrease(s.costUSDPerMin, '1h'));
-  one(n.serviceCost1h, svc, refIncrease(s.costUSDPerMin, '1h'));
-  // 1d windows at 70m: the counters start at 0, so Prometheus does not extrapolate before the first sample.
-  const cost1d = refIncrease(s.costUSDPerMin, SHORT_EVAL);
-  one(n.serviceCost1d, svc, cost1d);
-  one(n.serviceCostProjectedMonth, svc, cost1d * settings.spend.daysPerMonth);
-  const ew = settings.expensiveCall.window;
-  one(n.expensiveCalls, { ...model, threshold_usd: String(settings.expensiveCall.thresholdUSD) }, refIncrease(s.pricedCallsPerMin, ew) - refIncrease(s.cheapCallsPerMin, ew));
-  one(n.unpricedCalls, model, refIncrease(s.unpricedPerMin, settings.unpriced.window));
-  one(n.retriesRate, model, rate5(s.retriesPerMin));
+  one(n.tokenDetailRate, { ...model, [L.tokenDetail]: TOKEN_DETAIL_VALUES.CACHE_READ }, rate(s.cacheReadPerMin));
+
+  // Spend: the counters start at 0 at minute 0, so every window holds `covered` minutes of steps.
+  const c = s.costUSDPerMin;
+  one(n.modelCostStep, model, c);
+  one(n.serviceCostStep, svc, c);
+  one(n.modelCost1h, model, c * covered('1h', T));
+  for (const w of Object.keys(n.serviceCost)) one(n.serviceCost[w]!, svc, c * covered(w, T));
+  const t = T * 60;
+  const today = c * T;
+  one(n.serviceCostToday, svc, today);
+  one(n.serviceCostTodayDay, svc, 0);
+  one(n.serviceCostThisMonth, svc, today);
+  one(n.serviceCostThisMonthMonth, svc, utcMonthNumber(t));
+  const { long: dLong } = settings.spend.dailyForecast;
+  const { long: mLong } = settings.spend.monthlyForecast;
+  one(n.serviceCostForecastToday, svc, today + ((c * covered(dLong, T)) / durationSeconds(dLong)) * (SECONDS_PER_DAY - (t % SECONDS_PER_DAY)));
+  one(n.serviceCostForecastThisMonth, svc, today + ((c * covered(mLong, T)) / durationSeconds(mLong)) * (31 * SECONDS_PER_DAY - (t % SECONDS_PER_DAY)));
+  one(n.serviceCostProjectedMonth, svc, c * covered('1d', T) * settings.spend.daysPerMonth);
+  for (const kind of ['hourly', 'daily', 'monthly'] as const) one(n.budget[kind], svc, settings.budgets.defaults[kind]);
+  const expensivePerMin = s.pricedCallsPerMin - s.cheapCallsPerMin;
+  one(n.expensiveCallsStep, model, expensivePerMin);
+  one(n.expensiveCalls, { ...model, threshold_usd: String(settings.expensiveCall.thresholdUSD) }, expensivePerMin * covered(settings.expensiveCall.window, T));
+  one(n.unpricedCallsStep, model, s.unpricedPerMin);
+  one(n.unpricedCalls, model, s.unpricedPerMin * covered(settings.unpriced.window, T));
+
+  // Capacity and presence.
+  one(n.retriesRate, model, rate(s.retriesPerMin));
   one(n.activeRequests, svc, sum(s.active));
   one(n.rateLimitUsed, { ...model, [L.rateLimitType]: RATE_LIMIT_TYPE_VALUES.REQUESTS }, 1 - s.rateLimit.remaining / s.rateLimit.limit);
   one(n.telemetryUp, svc, 1);
   return out;
 }
 
-function byName(alerts: readonly AlertDefinition[]): (name: string) => AlertDefinition {
-  return (name) => {
-    const a = alerts.find((x) => x.name === name);
-    if (!a) throw new Error(`rule-tests: no alert named ${name}`);
-    return a;
-  };
-}
-
 function shortWindowGroup(settings: MixinSettings): PromtoolTestGroup {
   const alerts = alertDefinitions(settings);
   const alert = byName(alerts);
   const s = troubled;
+  const T = SHORT_EVAL_MINUTE;
   const svc = svcLabels(s);
   const model = modelLabels(s);
-  const withErr = (t: string) => ({ [L.service]: s.service, [L.provider]: s.provider, [L.errorType]: t });
-  const cost1dTotal = refIncrease(troubled.costUSDPerMin, SHORT_EVAL) + refIncrease(healthy.costUSDPerMin, SHORT_EVAL);
-  const ratio5m = errorRatio(s, '5m');
+  const withErr = (t: string) => ({ ...svc, [L.provider]: s.provider, [L.errorType]: t });
+  const cost = (w: string) => s.costUSDPerMin * covered(w, T);
+  const providerRatio = ratio(s, isProvider, sloEvent);
   const firing: Record<string, ExpAlert[]> = {
-    GenAIRateLimited: [alertExpectation(settings, alert('GenAIRateLimited'), withErr(ERROR_TYPE_VALUES.RATE_LIMIT), refRate(s.callsPerMin.rate_limit!, '5m') * 300)],
-    GenAIRateLimitShareHigh: [alertExpectation(settings, alert('GenAIRateLimitShareHigh'), svc, errorRatio(s, '5m', (t) => t === ERROR_TYPE_VALUES.RATE_LIMIT))],
-    GenAIServerErrors: [alertExpectation(settings, alert('GenAIServerErrors'), withErr(ERROR_TYPE_VALUES.SERVER_ERROR), refRate(s.callsPerMin.server_error!, '5m') * 60)],
-    GenAITimeouts: [alertExpectation(settings, alert('GenAITimeouts'), withErr(ERROR_TYPE_VALUES.TIMEOUT), refRate(s.callsPerMin.timeout!, '5m') * 300)],
-    GenAIErrorRatioHigh: [alertExpectation(settings, alert('GenAIErrorRatioHigh'), svc, ratio5m)],
-    GenAIErrorBudgetBurnFast: [alertExpectation(settings, alert('GenAIErrorBudgetBurnFast'), svc, errorRatio(s, '1h'))],
-    GenAILatencyP99High: [
-      alertExpectation(settings, alert('GenAILatencyP99High'), { ...model, quantile: '0.99' }, refQuantile(0.99, s.durationBuckets.map(([b, c]) => [b, refRate(c, '5m')]))),
+    GenAIRateLimited: [alertExpectation(settings, alert('GenAIRateLimited'), withErr(ERROR_TYPE_VALUES.RATE_LIMIT), s.callsPerMin.rate_limit! * 5)],
+    GenAIRateLimitShareHigh: [alertExpectation(settings, alert('GenAIRateLimitShareHigh'), svc, ratio(s, (t) => t === ERROR_TYPE_VALUES.RATE_LIMIT, sloEvent))],
+    GenAIServerErrors: [alertExpectation(settings, alert('GenAIServerErrors'), withErr(ERROR_TYPE_VALUES.SERVER_ERROR), s.callsPerMin.server_error!)],
+    GenAITimeouts: [alertExpectation(settings, alert('GenAITimeouts'), withErr(ERROR_TYPE_VALUES.TIMEOUT), s.callsPerMin.timeout! * 5)],
+    GenAIErrorRatioHigh: [alertExpectation(settings, alert('GenAIErrorRatioHigh'), svc, providerRatio)],
+    GenAIErrorBudgetBurnFast: [alertExpectation(settings, alert('GenAIErrorBudgetBurnFast'), svc, providerRatio)],
+    // At 70 minutes the 1d and 2h windows hold the same 70 minutes of errors: the slow burn fires too.
+    GenAIErrorBudgetBurnSlow: [alertExpectation(settings, alert('GenAIErrorBudgetBurnSlow'), svc, providerRatio)],
+    GenAIQuotaExhausted: [
+      alertExpectation(settings, alert('GenAIQuotaExhausted'), withErr(ERROR_TYPE_VALUES.INSUFFICIENT_QUOTA), s.callsPerMin.insufficient_quota! * covered(settings.quota.window, T)),
     ],
-    GenAILatencyP95High: [
-      alertExpectation(settings, alert('GenAILatencyP95High'), { ...model, quantile: '0.95' }, refQuantile(0.95, s.durationBuckets.map(([b, c]) => [b, refRate(c, '5m')]))),
-    ],
-    GenAITimeToFirstChunkHigh: [
-      alertExpectation(settings, alert('GenAITimeToFirstChunkHigh'), { ...model, quantile: '0.95' }, refQuantile(0.95, s.ttfcBuckets.map(([b, c]) => [b, refRate(c, '5m')]))),
-    ],
-    GenAIHourlySpendHigh: [alertExpectation(settings, alert('GenAIHourlySpendHigh'), svc, refIncrease(s.costUSDPerMin, '1h'))],
-    GenAIDailySpendOverBudget: [alertExpectation(settings, alert('GenAIDailySpendOverBudget'), {}, cost1dTotal)],
-    GenAIProjectedMonthlySpendOverBudget: [
-      alertExpectation(settings, alert('GenAIProjectedMonthlySpendOverBudget'), {}, cost1dTotal * settings.spend.daysPerMonth),
-    ],
+    GenAIClientErrorsHigh: [alertExpectation(settings, alert('GenAIClientErrorsHigh'), svc, ratio(s, isClient, (t) => t !== ERROR_TYPE_VALUES.CANCELLED))],
+    // Every call within its latency targets (the slow provider is a field case).
+    GenAILatencyBudgetBurnFast: [],
+    GenAILatencyBudgetBurnSlow: [],
+    GenAIHourlySpendHigh: [alertExpectation(settings, alert('GenAIHourlySpendHigh'), svc, cost('1h'))],
+    GenAIDailySpendOverBudget: [alertExpectation(settings, alert('GenAIDailySpendOverBudget'), svc, s.costUSDPerMin * T)],
+    // Over budget already: the forecast alerts give way to the over-budget ones.
+    GenAIProjectedDailySpendOverBudget: [],
+    GenAIMonthlySpendOverBudget: [alertExpectation(settings, alert('GenAIMonthlySpendOverBudget'), svc, s.costUSDPerMin * T)],
+    GenAIProjectedMonthlySpendOverBudget: [],
     GenAIExpensiveCalls: [
       alertExpectation(
         settings,
         alert('GenAIExpensiveCalls'),
         { ...model, threshold_usd: String(settings.expensiveCall.thresholdUSD) },
-        refIncrease(s.pricedCallsPerMin, settings.expensiveCall.window) - refIncrease(s.cheapCallsPerMin, settings.expensiveCall.window),
+        (s.pricedCallsPerMin - s.cheapCallsPerMin) * covered(settings.expensiveCall.window, T),
       ),
     ],
-    GenAIUnpricedCalls: [alertExpectation(settings, alert('GenAIUnpricedCalls'), model, refIncrease(s.unpricedPerMin, settings.unpriced.window))],
-    // At 70 minutes the 1d and 2h windows hold the same 70 minutes of errors: the slow burn fires too.
-    GenAIErrorBudgetBurnSlow: [alertExpectation(settings, alert('GenAIErrorBudgetBurnSlow'), svc, errorRatio(s, '5m'))],
+    GenAIUnpricedCalls: [alertExpectation(settings, alert('GenAIUnpricedCalls'), model, s.unpricedPerMin * covered(settings.unpriced.window, T))],
     // No history a week or a day ago, and nothing went missing.
     GenAITokenRateAbnormal: [],
     GenAITelemetryAbsent: [],
+    GenAIMeterWatchdog: [alertExpectation(settings, alert('GenAIMeterWatchdog'), {}, 1)],
+    GenAIMeterRuleEvaluationFailures: [],
+    GenAIMeterRuleEvaluationsMissed: [],
+    GenAIMeterCollectorDown: [],
+    GenAIMeterCollectorDroppingData: [],
+    GenAIMeterCollectorQueueFilling: [],
   };
   return {
-    name: 'short windows: chat-api in trouble fires every short-window alert, batch-job next to it fires none',
+    name: 'short windows: chat-api in trouble fires every short-window alert, batch-job next to it (20% of its streams cancelled) fires none',
     interval: '1m',
     input_series: [
-      ...scenarioSeries(troubled, SHORT_POINTS),
-      ...scenarioExtraSeries(troubled, SHORT_POINTS, settings.expensiveCall.thresholdUSD),
-      ...scenarioSeries(healthy, SHORT_POINTS),
-      ...scenarioExtraSeries(healthy, SHORT_POINTS, settings.expensiveCall.thresholdUSD),
+      ...scenarioSeries(troubled, SHORT_POINTS, settings.expensiveCall.thresholdUSD),
+      ...scenarioSeries(healthy, SHORT_POINTS, settings.expensiveCall.thresholdUSD),
     ],
-    promql_expr_test: [troubled, healthy].flatMap((sc) =>
-      shortWindowSamples(settings, sc).map(({ expr, samples }) => ({ expr, eval_time: SHORT_EVAL, exp_samples: samples })),
-    ),
+    promql_expr_test: [troubled, healthy].flatMap((sc) => shortWindowSamples(settings, sc).map(({ expr, samples }) => ({ expr, eval_time: SHORT_EVAL, exp_samples: samples }))),
     alert_rule_test: alerts.map((a) => {
       const exp = firing[a.name];
       if (!exp) throw new Error(`rule-tests: short-window group has no expectation for ${a.name}`);
@@ -411,47 +443,72 @@ function shortWindowGroup(settings: MixinSettings): PromtoolTestGroup {
   };
 }
 
-/** Only the healthy service: no alert fires at all. */
+/** The healthy service and an idle one: no alert fires at all but the dead man's switch, and no ratio divides by zero. */
 function quietGroup(settings: MixinSettings): PromtoolTestGroup {
   const alerts = alertDefinitions(settings);
+  const alert = byName(alerts);
+  const n = recordNames(settings);
+  const rw = rateWindow(settings);
+  // Up and exporting, but no call for the whole test: its counters stay where they were.
+  const idle: Labels = { ...baseLabels({ ...healthy, service: 'idle' }) };
+  const idleSvc = { [L.service]: 'idle', [L.environment]: healthy.environment };
   return {
-    name: 'quiet: healthy traffic below every threshold fires nothing',
+    name: 'quiet: healthy traffic below every threshold fires nothing but the watchdog; an idle service has no ratios rather than NaN',
     interval: '1m',
-    input_series: [...scenarioSeries(healthy, SHORT_POINTS), ...scenarioExtraSeries(healthy, SHORT_POINTS, settings.expensiveCall.thresholdUSD)],
-    promql_expr_test: [],
-    alert_rule_test: alerts.map((a) => ({ eval_time: SHORT_EVAL, alertname: a.name, exp_alerts: [] })),
+    input_series: [
+      ...scenarioSeries(healthy, SHORT_POINTS, settings.expensiveCall.thresholdUSD),
+      { series: seriesText(DURATION.count, idle), values: `7+0x${SHORT_POINTS}` },
+      { series: seriesText(DURATION.count, { ...idle, [L.errorType]: ERROR_TYPE_VALUES.SERVER_ERROR }), values: `1+0x${SHORT_POINTS}` },
+    ],
+    promql_expr_test: [
+      { expr: seriesText(n.sloCalls[rw]!, idleSvc), eval_time: SHORT_EVAL, exp_samples: [sample(n.sloCalls[rw]!, idleSvc, 0)] },
+      ...[n.errorRatio[rw]!, n.rateLimitedRatio, n.clientErrorRatio].map((record) => ({
+        expr: `absent(${seriesText(record, idleSvc)})`,
+        eval_time: SHORT_EVAL,
+        exp_samples: [{ labels: seriesText('', idleSvc), value: 1 }],
+      })),
+    ],
+    alert_rule_test: alerts.map((a) => ({
+      eval_time: SHORT_EVAL,
+      alertname: a.name,
+      exp_alerts: a.name === 'GenAIMeterWatchdog' ? [alertExpectation(settings, alert(a.name), {}, 1)] : [],
+    })),
   };
 }
 
-/** Three days of steady errors: exact ratios for every SLO window, the slow burn fires, the fast one does not. */
+/**
+ * Hours of steady errors: exact ratios for every SLO window, the slow burn fires, the fast one does not.
+ * The ratio is the same over every window of a steady service, so the longest short window (not the
+ * 3 days of the longest long one) is enough data, and keeps the test minutes rather than hours.
+ */
 function burnRateGroup(settings: MixinSettings): PromtoolTestGroup {
   const alerts = alertDefinitions(settings);
   const alert = byName(alerts);
   const n = recordNames(settings);
-  const longest = Math.max(...settings.slo.burnRates.map((b) => durationSeconds(b.long)));
-  const evalMinutes = longest / 60;
+  const evalMinutes = Math.max(...settings.slo.burnRates.map((b) => durationSeconds(b.short))) / 60 + 10;
   const mk = (service: string, callsPerMin: Partial<Record<string, number>>): ServiceScenario => ({ ...healthy, service, callsPerMin });
   // 1.5% errors: above the 1x budget (1%), below 3x: only the 3d/6h pair fires.
   const leaky = mk('leaky', { '': 60, [ERROR_TYPE_VALUES.SERVER_ERROR]: 0.9375 });
   // 4% errors: above 3x (1d/2h) and below 6x: slow burn, not fast.
   const bursty = mk('bursty', { '': 60, [ERROR_TYPE_VALUES.SERVER_ERROR]: 2.5 });
-  const clean = mk('clean', { '': 60 });
-  const services = [leaky, bursty, clean];
-  const windows = Object.keys(n.errorRatio);
+  // 50% of its calls rejected as bad requests, 30% cancelled: no provider failure, no burn.
+  const clumsy = mk('clumsy', { '': 60, [ERROR_TYPE_VALUES.BAD_REQUEST]: 60, [ERROR_TYPE_VALUES.CANCELLED]: 36 });
+  const services = [leaky, bursty, clumsy];
+  const budget = 1 - settings.slo.objective;
   return {
-    name: `burn rates: ${evalMinutes / 1440} days of steady error ratios`,
+    name: `burn rates: ${evalMinutes} minutes of steady error ratios; client errors and cancellations burn nothing`,
     interval: '1m',
     input_series: services.flatMap((sc) =>
-      Object.entries(sc.callsPerMin).map(([t, perMin]) => ({
+      Object.entries(sc.callsPerMin).map(([t, pm]) => ({
         series: seriesText(DURATION.count, t ? { ...baseLabels(sc), [L.errorType]: t } : baseLabels(sc)),
-        values: linear(perMin!, evalMinutes + 10),
+        values: linear(pm!, evalMinutes + 10),
       })),
     ),
     promql_expr_test: services.flatMap((sc) =>
-      windows.map((w) => ({
+      Object.keys(n.errorRatio).map((w) => ({
         expr: seriesText(n.errorRatio[w]!, svcLabels(sc)),
         eval_time: `${evalMinutes}m`,
-        exp_samples: [sample(n.errorRatio[w]!, svcLabels(sc), errorRatio(sc, w))],
+        exp_samples: [sample(n.errorRatio[w]!, svcLabels(sc), ratio(sc, isProvider, sloEvent))],
       })),
     ),
     alert_rule_test: [
@@ -460,20 +517,23 @@ function burnRateGroup(settings: MixinSettings): PromtoolTestGroup {
         alertname: 'GenAIErrorBudgetBurnSlow',
         // The value is the long window's ratio of the first pair that matches.
         exp_alerts: [leaky, bursty].map((sc) => {
-          const pair = settings.slo.burnRates.find(
-            (b) => b.severity === 'ticket' && errorRatio(sc, b.long) > b.factor * (1 - settings.slo.objective) && errorRatio(sc, b.short) > b.factor * (1 - settings.slo.objective),
-          );
-          if (!pair) throw new Error(`burn-rate scenario ${sc.service} matches no ticket pair`);
-          return alertExpectation(settings, alert('GenAIErrorBudgetBurnSlow'), svcLabels(sc), errorRatio(sc, pair.long));
+          const r = ratio(sc, isProvider, sloEvent);
+          if (!settings.slo.burnRates.some((b) => b.severity === 'ticket' && r > b.factor * budget)) throw new Error(`burn-rate scenario ${sc.service} matches no ticket pair`);
+          return alertExpectation(settings, alert('GenAIErrorBudgetBurnSlow'), svcLabels(sc), r);
         }),
       },
       { eval_time: `${evalMinutes}m`, alertname: 'GenAIErrorBudgetBurnFast', exp_alerts: [] },
       { eval_time: `${evalMinutes}m`, alertname: 'GenAIErrorRatioHigh', exp_alerts: [] },
+      {
+        eval_time: `${evalMinutes}m`,
+        alertname: 'GenAIClientErrorsHigh',
+        exp_alerts: [alertExpectation(settings, alert('GenAIClientErrorsHigh'), svcLabels(clumsy), ratio(clumsy, isClient, (t) => t !== ERROR_TYPE_VALUES.CANCELLED))],
+      },
     ],
   };
 }
 
-/** A week of history, then a spike: compares with the same hour last week, or yesterday for a young service. */
+/** A week of history, then a spike: compares with the same hour last week, yesterday, or the hours before. */
 function tokenSpikeGroup(settings: MixinSettings): PromtoolTestGroup {
   const alert = byName(alertDefinitions(settings))('GenAITokenRateAbnormal');
   const n = recordNames(settings);
@@ -483,8 +543,9 @@ function tokenSpikeGroup(settings: MixinSettings): PromtoolTestGroup {
   const evalAt = spikeAt + 60 + durationSeconds(ts.for) / 60 + 5;
   const tail = evalAt + 10 - spikeAt;
   const spikyRate = ts.minTokensPerSecond * 2; // tokens/s during the spike: above the floor
+  const labels = (service: string): Labels => ({ ...resource(service, 'production'), ...SCOPE_LABELS, [L.provider]: 'openai', [L.requestModel]: 'gpt-4o-mini', [L.tokenType]: 'input' });
   const series = (service: string, beforePerMin: number, afterPerMin: number, startMinute = 0) => ({
-    series: seriesText(`${PROM.tokenUsage}_sum`, { [L.service]: service, [L.provider]: 'openai', [L.requestModel]: 'gpt-4o-mini', [L.tokenType]: 'input' }),
+    series: seriesText(`${PROM.tokenUsage}_sum`, labels(service)),
     values: `${startMinute > 0 ? `_x${startMinute} ` : ''}${linear(beforePerMin, spikeAt - startMinute)} ${beforePerMin * (spikeAt - startMinute) + afterPerMin}+${afterPerMin}x${tail - 1}`,
   });
   // Baseline 1 token/s -> spike: more than factor x baseline and above the floor.
@@ -494,23 +555,25 @@ function tokenSpikeGroup(settings: MixinSettings): PromtoolTestGroup {
   // 10x its baseline but below the floor: no alert.
   const quiet = series('quiet', 6, (ts.minTokensPerSecond / 2) * 60);
   // No data a week ago; yesterday's same hour is the baseline.
-  const youngStart = spikeAt - 24 * 60 - 120;
-  const young = series('young', 60, spikyRate * 60, youngStart);
-  const firing = (service: string) => alertExpectation(settings, alert, { [L.service]: service }, refRate(spikyRate * 60, '1h'));
+  const young = series('young', 60, spikyRate * 60, spikeAt - 24 * 60 - 120);
+  // Only hours old: the hours before the last one are the baseline.
+  const newborn = series('newborn', 60, spikyRate * 60, spikeAt - durationSeconds(ts.recentBaseline) / 60 - 60);
+  const svc = (service: string): Labels => ({ [L.service]: service, [L.environment]: 'production' });
+  const firing = (service: string) => alertExpectation(settings, alert, svc(service), refRate(spikyRate * 60, '1h'));
   return {
-    name: 'token spike: same hour last week (or yesterday) as the baseline, with a floor',
+    name: 'token spike: same hour last week, yesterday, or the hours before as the baseline, with a floor',
     interval: '1m',
-    input_series: [spiky, steady, quiet, young],
+    input_series: [spiky, steady, quiet, young, newborn],
     promql_expr_test: [
       {
-        expr: seriesText(n.serviceTokenRate1h, { [L.service]: 'spiky' }),
+        expr: seriesText(n.serviceTokenRate1h, svc('spiky')),
         eval_time: `${evalAt}m`,
-        exp_samples: [sample(n.serviceTokenRate1h, { [L.service]: 'spiky' }, refRate(spikyRate * 60, '1h'))],
+        exp_samples: [sample(n.serviceTokenRate1h, svc('spiky'), refRate(spikyRate * 60, '1h'))],
       },
     ],
     alert_rule_test: [
-      { eval_time: `${spikeAt}m`, alertname: 'GenAITokenRateAbnormal', exp_alerts: [] },
-      { eval_time: `${evalAt}m`, alertname: 'GenAITokenRateAbnormal', exp_alerts: [firing('spiky'), firing('young')] },
+      { eval_time: `${spikeAt}m`, alertname: alert.name, exp_alerts: [] },
+      { eval_time: `${evalAt}m`, alertname: alert.name, exp_alerts: [firing('newborn'), firing('spiky'), firing('young')] },
     ],
   };
 }
@@ -521,7 +584,8 @@ function telemetryGroup(settings: MixinSettings): PromtoolTestGroup {
   const n = recordNames(settings);
   const stopsAt = 30;
   const forMin = durationSeconds(settings.telemetryAbsent.for) / 60;
-  const labels = (service: string) => ({ ...baseLabels({ ...healthy, service }) });
+  const labels = (service: string) => baseLabels({ ...healthy, service });
+  const svc = (service: string): Labels => ({ [L.service]: service, [L.environment]: healthy.environment });
   return {
     name: 'telemetry absent: a service that was reporting goes silent',
     interval: '1m',
@@ -530,29 +594,33 @@ function telemetryGroup(settings: MixinSettings): PromtoolTestGroup {
       { series: seriesText(DURATION.count, labels('alive')), values: linear(60, 120) },
     ],
     promql_expr_test: [
-      { expr: n.telemetryUp, eval_time: '20m', exp_samples: [sample(n.telemetryUp, { [L.service]: 'alive' }, 1), sample(n.telemetryUp, { [L.service]: 'gone' }, 1)] },
-      { expr: n.telemetryUp, eval_time: '60m', exp_samples: [sample(n.telemetryUp, { [L.service]: 'alive' }, 1)] },
+      { expr: n.telemetryUp, eval_time: '20m', exp_samples: [sample(n.telemetryUp, svc('alive'), 1), sample(n.telemetryUp, svc('gone'), 1)] },
+      { expr: n.telemetryUp, eval_time: '60m', exp_samples: [sample(n.telemetryUp, svc('alive'), 1)] },
     ],
     alert_rule_test: [
       { eval_time: '20m', alertname: alert.name, exp_alerts: [] },
       // Stale after 5m without samples, then pending for `for`: still silent just before.
       { eval_time: `${stopsAt + 5 + forMin - 1}m`, alertname: alert.name, exp_alerts: [] },
-      { eval_time: '60m', alertname: alert.name, exp_alerts: [alertExpectation(settings, alert, { [L.service]: 'gone' }, 1)] },
+      { eval_time: '60m', alertname: alert.name, exp_alerts: [alertExpectation(settings, alert, svc('gone'), 1)] },
     ],
   };
 }
 
 export interface RuleTestFile {
-  /** Rules are evaluated every this often; the week-long groups use a coarser step to stay fast. */
+  /** Rules are evaluated every this often (the exact increments need the production interval). */
   evaluationInterval: string;
   groups: PromtoolTestGroup[];
 }
 
-/** Short scenarios at the production evaluation interval, long ones (days of history) every 5m. */
-export function ruleTestFiles(settings: MixinSettings): { short: RuleTestFile; long: RuleTestFile } {
+/**
+ * Three files: minutes to hours at the production evaluation interval; days (burn rates, a budget over a
+ * UTC day) at the same interval; the week-long token baseline every 5m (it reads only raw rates).
+ */
+export function ruleTestFiles(settings: MixinSettings): { short: RuleTestFile; long: RuleTestFile; week: RuleTestFile } {
   return {
-    short: { evaluationInterval: settings.evaluationInterval, groups: [shortWindowGroup(settings), quietGroup(settings), telemetryGroup(settings)] },
-    long: { evaluationInterval: '5m', groups: [burnRateGroup(settings), tokenSpikeGroup(settings)] },
+    short: { evaluationInterval: settings.evaluationInterval, groups: [shortWindowGroup(settings), quietGroup(settings), telemetryGroup(settings), ...fieldGroups(settings)] },
+    long: { evaluationInterval: settings.evaluationInterval, groups: [burnRateGroup(settings), ...longFieldGroups(settings)] },
+    week: { evaluationInterval: '5m', groups: [tokenSpikeGroup(settings)] },
   };
 }
 

@@ -180,7 +180,7 @@ describe('docker-compose.yml', () => {
         ...prom.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets)),
         ...prom.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)),
       ];
-      expect(targets.sort()).toEqual(['alertmanager:9093', 'demo-app-direct:9464', 'localhost:9090', 'otel-collector:8889']);
+      expect(targets.sort()).toEqual(['alertmanager:9093', 'demo-app-direct:9464', 'localhost:9090', 'otel-collector:8888', 'otel-collector:8889']);
       // Both demo apps declare the same environment as a resource attribute; each path turns it into the
       // deployment_environment_name label itself, so the direct job has no target label competing with it.
       expect(real.services['demo-app-direct']!.environment!.OTEL_RESOURCE_ATTRIBUTES).toBe('deployment.environment.name=compose');

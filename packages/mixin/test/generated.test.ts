@@ -15,9 +15,10 @@ import {
   PATHS,
   PROVISIONING_PATHS,
   recordingRules,
+  budgetRules,
   settings,
 } from '../src/index.js';
-import { findBinary, run } from './tools.js';
+import { findBinary, promtools, run } from './tools.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const files = generateFiles();
@@ -54,9 +55,7 @@ describe('generated files', () => {
   });
 });
 
-describe('promtool and amtool on the generated files', () => {
-  const promtool = findBinary('PROMTOOL_BIN', 'promtool');
-  const amtool = findBinary('AMTOOL_BIN', 'amtool');
+describe.each(promtools())('$label on the generated files', ({ bin: promtool }) => {
   const promDir = join(repoRoot, 'prometheus');
 
   it('promtool check config accepts prometheus.yml and its rule files', () => {
@@ -65,24 +64,23 @@ describe('promtool and amtool on the generated files', () => {
     expect(r.status).toBe(0);
   });
 
-  it('promtool check rules counts every recording and alert rule', () => {
-    const r = run(promtool, ['check', 'rules', 'rules/genai-recording.rules.yml', 'rules/genai-alerts.rules.yml'], promDir);
+  it('promtool check rules counts every recording, budget and alert rule', () => {
+    const r = run(promtool, ['check', 'rules', 'rules/genai-recording.rules.yml', 'rules/genai-budgets.rules.yml', 'rules/genai-alerts.rules.yml'], promDir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`SUCCESS: ${recordingRules(settings).length} rules found`);
+    expect(r.stdout).toContain(`SUCCESS: ${budgetRules(settings).length} rules found`);
     expect(r.stdout).toContain(`SUCCESS: ${alertDefinitions(settings).length} rules found`);
   });
 
-  it('promtool test rules passes the short-window tests', () => {
-    const r = run(promtool, ['test', 'rules', 'tests/genai-rules.test.yml'], promDir);
+  it.each([
+    ['minutes to hours', PATHS.ruleTests],
+    ['hours to days (burn rates, a budget over a UTC day)', PATHS.longRuleTests],
+    ['a week (token baseline)', PATHS.weekRuleTests],
+  ])('promtool test rules passes the %s tests', (_, path) => {
+    const r = run(promtool, ['test', 'rules', path.slice('prometheus/'.length)], promDir);
     expect(r.stdout + r.stderr).toContain('SUCCESS');
     expect(r.status).toBe(0);
-  });
-
-  it('promtool test rules passes the multi-day tests (burn rates, token baseline)', () => {
-    const r = run(promtool, ['test', 'rules', 'tests/genai-rules-long.test.yml'], promDir);
-    expect(r.stdout + r.stderr).toContain('SUCCESS');
-    expect(r.status).toBe(0);
-  }, 180_000);
+  }, 300_000);
 
   it('promtool test rules fails when a rule is wrong (the tests can fail)', () => {
     // Same tests against an alert file whose 429 threshold was raised tenfold.
@@ -90,11 +88,9 @@ describe('promtool and amtool on the generated files', () => {
     try {
       cpSync(promDir, join(dir, 'prometheus'), { recursive: true });
       const alertsPath = join(dir, PATHS.alertRules);
-      const mutated = readFileSync(alertsPath, 'utf8').replace(
-        `* 300 > ${settings.rateLimit.maxIn5m}\n`,
-        `* 300 > ${settings.rateLimit.maxIn5m * 10}\n`,
-      );
-      expect(mutated).not.toBe(readFileSync(alertsPath, 'utf8'));
+      const original = readFileSync(alertsPath, 'utf8');
+      const mutated = original.replace(`{error_type="rate_limit"} > ${settings.rateLimit.maxIn5m}\n`, `{error_type="rate_limit"} > ${settings.rateLimit.maxIn5m * 10}\n`);
+      expect(mutated).not.toBe(original);
       writeFileSync(alertsPath, mutated);
       const r = run(promtool, ['test', 'rules', 'tests/genai-rules.test.yml'], join(dir, 'prometheus'));
       expect(r.status).toBe(1);
@@ -102,7 +98,11 @@ describe('promtool and amtool on the generated files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
+});
+
+describe('amtool on the generated files', () => {
+  const amtool = findBinary('AMTOOL_BIN', 'amtool');
 
   it('amtool check-config accepts alertmanager.yml with one inhibit rule per page and its six receivers', () => {
     const r = run(amtool, ['check-config', 'alertmanager/alertmanager.yml'], repoRoot);
@@ -126,12 +126,12 @@ describe('rule test coverage', () => {
   type TestFile = {
     tests: { promql_expr_test?: { expr: string; exp_samples: unknown[] }[]; alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
   };
-  const testFiles = [PATHS.ruleTests, PATHS.longRuleTests].map((p) => parse(files[p]!) as TestFile);
+  const testFiles = [PATHS.ruleTests, PATHS.longRuleTests, PATHS.weekRuleTests].map((p) => parse(files[p]!) as TestFile);
   const exprTests = testFiles.flatMap((f) => f.tests.flatMap((t) => t.promql_expr_test ?? []));
   const alertTests = testFiles.flatMap((f) => f.tests.flatMap((t) => t.alert_rule_test ?? []));
 
   it('asserts an exact sample of every recording rule', () => {
-    const records = [...new Set(recordingRules(settings).map((r) => r.record))];
+    const records = [...new Set([...recordingRules(settings), ...budgetRules(settings)].map((r) => r.record))];
     const untested = records.filter((rec) => !exprTests.some((t) => t.expr.startsWith(`${rec}{`) || t.expr === rec) || false);
     expect(untested).toEqual([]);
     // Every expression test expects at least one sample: "nothing" is never the expected value here.

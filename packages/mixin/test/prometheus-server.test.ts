@@ -15,25 +15,26 @@ import { findBinary } from './tools.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 // What @genai-meter/node's exporter-prometheus 0.301 serves for one chat call (abridged to the series the
-// test reads): the resource's service.name and deployment.environment.name are labels on every series.
+// test reads): the resource's service.name and deployment.environment.name and the instrumentation scope
+// are labels on every series.
 const APP_METRICS = `# TYPE gen_ai_client_operation_duration histogram
-gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.64"} 0
-gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="1.28"} 1
-gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
-gen_ai_client_operation_duration_sum{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.9
-gen_ai_client_operation_duration_count{service_name="checkout",deployment_environment_name="staging",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
+gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.64"} 0
+gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="1.28"} 1
+gen_ai_client_operation_duration_bucket{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
+gen_ai_client_operation_duration_sum{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.9
+gen_ai_client_operation_duration_count{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
 # TYPE gen_ai_usage_cost histogram
-gen_ai_usage_cost_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.5"} 1
-gen_ai_usage_cost_bucket{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
-gen_ai_usage_cost_sum{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.00042
-gen_ai_usage_cost_count{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
+gen_ai_usage_cost_bucket{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="0.5"} 1
+gen_ai_usage_cost_bucket{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",le="+Inf"} 1
+gen_ai_usage_cost_sum{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0.00042
+gen_ai_usage_cost_count{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 1
 # TYPE genai_meter_client_retries_total counter
-genai_meter_client_retries_total{service_name="checkout",deployment_environment_name="staging",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0
+genai_meter_client_retries_total{service_name="checkout",deployment_environment_name="staging",otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0
 `;
 
 // An exporter-prometheus set up without resource labels (an app's own SDK): service_name comes from the job.
 const BARE_METRICS = `# TYPE genai_meter_client_retries_total counter
-genai_meter_client_retries_total{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0
+genai_meter_client_retries_total{otel_scope_name="@genai-meter/instrumentation-openai",otel_scope_version="0.1.0",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"} 0
 `;
 
 async function freePort(): Promise<number> {
@@ -95,7 +96,7 @@ describe('Prometheus with the generated config', () => {
         ],
         alertmanagerTarget: '127.0.0.1:1',
         selfTarget: `127.0.0.1:${promPort}`,
-        ruleFiles: [join(repoRoot, PATHS.recordingRules), join(repoRoot, PATHS.alertRules)],
+        ruleFiles: [join(repoRoot, PATHS.recordingRules), join(repoRoot, PATHS.budgetRules), join(repoRoot, PATHS.alertRules)],
       },
     );
     writeFileSync(join(dir, 'prometheus.yml'), config);
@@ -145,6 +146,8 @@ describe('Prometheus with the generated config', () => {
       gen_ai_operation_name: 'chat',
       gen_ai_provider_name: 'openai',
       gen_ai_request_model: 'gpt-4o-mini',
+      otel_scope_name: '@genai-meter/instrumentation-openai',
+      otel_scope_version: '0.1.0',
     });
     expect(count[0]!.value[1]).toBe('1');
   }, 60_000);
@@ -171,16 +174,22 @@ describe('Prometheus with the generated config', () => {
     });
     // Every recording level keeps the environment next to the service.
     expect(up.map((s) => [s.metric, s.value[1]])).toEqual([[{ __name__: n.telemetryUp, service_name: 'checkout', deployment_environment_name: 'staging' }, '1']]);
-    // The counter does not move, so the request rate is exactly 0 once two scrapes exist.
-    const rate = await until('request rate rule', async () => {
-      const r = await query(base, n.requestsRate);
+    // The app's one call was in its series' first sample: counted, exactly once, by the exact per-step
+    // increments (increase() would show 0), and its cost with it.
+    const calls = await until('calls counted', async () => {
+      const r = await query(base, n.calls['5m']!);
       return r.length ? r : undefined;
     });
-    expect(rate.map((s) => [s.metric.service_name, s.metric.deployment_environment_name, s.value[1]])).toEqual([['checkout', 'staging', '0']]);
+    expect(calls.map((s) => [s.metric.service_name, s.metric.deployment_environment_name, s.value[1]])).toEqual([['checkout', 'staging', '1']]);
+    const today = await until('spend today', async () => {
+      const r = await query(base, n.serviceCostToday);
+      return r.length ? r : undefined;
+    });
+    expect(today.map((s) => s.value[1])).toEqual(['0.00042']);
     const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { health: string }[] }[] } };
     const unhealthy = rules.data.groups.flatMap((g) => g.rules.filter((r) => r.health === 'err').map(() => g.name));
     expect(rules.data.groups.map((g) => g.name).sort()).toEqual(
-      ['genai-meter.alerts', 'genai-meter.capacity', 'genai-meter.cost', 'genai-meter.latency', 'genai-meter.presence', 'genai-meter.requests', 'genai-meter.tokens'].sort(),
+      ['genai-meter.alerts', 'genai-meter.budgets', 'genai-meter.capacity', 'genai-meter.cost', 'genai-meter.latency', 'genai-meter.presence', 'genai-meter.requests', 'genai-meter.stack', 'genai-meter.tokens'].sort(),
     );
     expect(unhealthy).toEqual([]);
     expect(promLog).not.toMatch(/level=error.*rule/i);
