@@ -17,6 +17,7 @@ COPY packages/pricing/package.json packages/pricing/
 COPY packages/simulator/package.json packages/simulator/
 COPY packages/instrumentation-core/package.json packages/instrumentation-core/
 COPY packages/instrumentation-openai/package.json packages/instrumentation-openai/
+COPY packages/instrumentation-google-genai/package.json packages/instrumentation-google-genai/
 COPY packages/openai-compat/v4/package.json packages/openai-compat/v4/
 COPY packages/openai-compat/v5/package.json packages/openai-compat/v5/
 COPY packages/openai-compat/v6/package.json packages/openai-compat/v6/
