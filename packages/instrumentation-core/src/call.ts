@@ -6,6 +6,7 @@ import { classifyError } from './error-type.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { Endpoint } from './provider.js';
 import type { AttributeInterner } from './interner.js';
+import { claimOuterCall } from './layers.js';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ERROR_TYPE_VALUES, GEN_AI_OPERATION_NAME_VALUES, type ErrorType } from './semconv.js';
 import { Slot, type ResponsePoints, type Series, type SeriesRegistry, type ServiceTierLimiter } from './series.js';
 
@@ -82,6 +83,8 @@ export class Call {
     readonly requestModel: string | undefined,
     readonly stream: boolean,
   ) {
+    // A layer above this one (the AI SDK's model call) started the same HTTP call: this one records it.
+    claimOuterCall();
     // Attribution first: its hook may reconfigure the recorder (a late-found app MeterProvider).
     const extra = extraAttributes(rec);
     this.extra = extra === undefined ? undefined : rec.interner.intern(extra);

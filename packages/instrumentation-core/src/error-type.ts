@@ -98,30 +98,41 @@ export function errorTypeForStatus(status: number, body?: unknown): ErrorType {
   return ERROR_TYPE_VALUES.OTHER;
 }
 
-/** The provider's error body an SDK error carries (openai's APIError keeps it as `error`, and its code/type). */
+/**
+ * The provider's error body an SDK error carries: openai's APIError keeps it as `error` (and its code/type),
+ * the AI SDK's APICallError as `data` (the parsed response body).
+ */
 function errorBody(err: object): unknown {
-  const e = err as { error?: unknown; code?: unknown; type?: unknown };
-  if (e.error !== null && typeof e.error === 'object') {
-    // Some providers nest once more: { error: { error: {...} } }.
-    const inner = (e.error as { error?: unknown }).error;
-    return inner !== null && typeof inner === 'object' ? inner : e.error;
+  const e = err as { error?: unknown; data?: unknown; code?: unknown; type?: unknown };
+  const body = e.error !== null && typeof e.error === 'object' ? e.error : e.data !== null && typeof e.data === 'object' ? e.data : undefined;
+  if (body !== undefined) {
+    // Bodies nest once more: { error: { error: {...} } }, the AI SDK's { error: {...} }, Anthropic's { type: 'error', error: {...} }.
+    const inner = (body as { error?: unknown }).error;
+    return inner !== null && typeof inner === 'object' ? inner : body;
   }
   return { code: e.code, type: e.type };
 }
 
+/** The AI SDK's errors for a response that arrived but could not be read (APICallError's cause, or thrown as such). */
+const PARSE_ERRORS = ['SyntaxError', 'JSONParseError', 'TypeValidationError'];
+
 export function classifyError(err: unknown): ClassifiedError {
   if (err === null || typeof err !== 'object') return { type: ERROR_TYPE_VALUES.OTHER, status: undefined };
-  const status = (err as { status?: unknown }).status;
+  // openai/Anthropic/Google SDKs say `status`; the AI SDK's APICallError says `statusCode`.
+  const e = err as { status?: unknown; statusCode?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof status === 'number' && status >= 400) return { type: errorTypeForStatus(status, errorBody(err)), status };
+  // A 2xx answer the SDK threw on (the AI SDK's APICallError for a body it could not parse or validate).
+  if (typeof status === 'number' && status >= 200 && status < 300) return { type: ERROR_TYPE_VALUES.INVALID_RESPONSE, status: undefined };
   const names = classNames(err);
   const name = (err as { name?: unknown }).name;
   if (names.includes('APIUserAbortError') || name === 'AbortError') return { type: ERROR_TYPE_VALUES.CANCELLED, status: undefined };
   if (names.includes('APIConnectionTimeoutError') || name === 'TimeoutError') return { type: ERROR_TYPE_VALUES.TIMEOUT, status: undefined };
   if (names.includes('APIConnectionError')) return { type: ERROR_TYPE_VALUES.CONNECTION, status: undefined };
-  if (names.includes('SyntaxError')) return { type: ERROR_TYPE_VALUES.INVALID_RESPONSE, status: undefined };
+  if (names.some((n) => PARSE_ERRORS.includes(n))) return { type: ERROR_TYPE_VALUES.INVALID_RESPONSE, status: undefined };
   // An error the provider sent inside a 200 stream (an `error` event, or a chunk with `error`): APIError
-  // without a status, carrying the provider's body.
-  if (names.includes('APIError')) {
+  // without a status, carrying the provider's body (or the AI SDK's APICallError without a status).
+  if (names.includes('APIError') || names.includes('APICallError')) {
     const fromBody = errorTypeForBody(errorBody(err));
     if (fromBody) return { type: fromBody, status: undefined };
   }

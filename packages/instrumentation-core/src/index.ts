@@ -10,3 +10,4 @@ export { providerForHost, EndpointResolver, type Endpoint, type ProviderOverride
 export { HIDE, READ_AHEAD_MILLIS, isStreamLike, observeAsyncGenerator, observeAsyncIterable, observeStream, type ChunkObserver, type StreamLike } from './stream.js';
 export { ANTHROPIC_RATE_LIMIT_HEADERS, OPENAI_RATE_LIMIT_HEADERS, parseResetDelayMillis, rateLimitResetAt, type RateLimitHeaders } from './rate-limit.js';
 export { GenAIMeterMetricProducer, type MetricProducerOptions, type ProducerScope } from './producer.js';
+export { OuterCallScope, runAsOuterCall } from './layers.js';

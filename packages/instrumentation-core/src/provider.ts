@@ -1,5 +1,6 @@
 // gen_ai.provider.name and server.address/port from the client's base URL, cached per client object.
 // SDKs other than openai's keep their base URL elsewhere; `resolve` takes the URL string itself too.
+import type { RateLimitHeaders } from './rate-limit.js';
 
 /** Host suffix -> gen_ai.provider.name (semconv well-known values). First match wins. */
 const HOST_PROVIDERS: ReadonlyArray<readonly [suffix: string, provider: string]> = [
@@ -32,6 +33,11 @@ export interface Endpoint {
    * cost (OpenRouter, LiteLLM proxy): only then are the cost headers read.
    */
   readonly viaGateway: boolean;
+  /**
+   * The rate-limit headers of this endpoint's provider, when they differ from the instrumentation's (an SDK
+   * that reaches several providers: the AI SDK). Undefined: the instrumentation's.
+   */
+  readonly rateLimitHeaders?: RateLimitHeaders | undefined;
 }
 
 const baseURLProperty = (client: object): unknown => (client as { baseURL?: unknown }).baseURL;

@@ -202,6 +202,8 @@ export class Series {
     private readonly sinks: Sinks,
     base: Attributes,
     filter: AttributeFilter | undefined,
+    /** The rate-limit headers this series' responses carry (undefined: its provider sends none). */
+    readonly rateLimitHeaders?: RateLimitHeaders | undefined,
   ) {
     this.base = sortedAttributes(base);
     this.noResponse = new ResponsePoints(sinks, base);
@@ -259,7 +261,7 @@ export class SeriesRegistry {
     private readonly sinks: Sinks,
     private readonly maxSeries: number,
     private readonly filter: AttributeFilter | undefined,
-    /** The provider's rate-limit response headers (undefined: it sends none). */
+    /** The provider's rate-limit response headers (undefined: it sends none), unless an endpoint names its own. */
     private readonly rateLimitHeaders: RateLimitHeaders | undefined,
     /** How long rate-limit headers without a reset time stay current (ms). */
     readonly rateLimitMaxAgeMillis = DEFAULT_RATE_LIMIT_MAX_AGE_MILLIS,
@@ -284,7 +286,7 @@ export class SeriesRegistry {
         base[ATTR_SERVER_ADDRESS] = endpoint.address;
         base[ATTR_SERVER_PORT] = endpoint.port;
       }
-      series = new Series(this.sinks, base, this.filter);
+      series = new Series(this.sinks, base, this.filter, endpoint.rateLimitHeaders ?? this.rateLimitHeaders);
       // Past the bound a series still works for the call but is not kept (nor observed).
       if (this.all.length < this.maxSeries) {
         map.set(requestModelLabel, series);
@@ -299,10 +301,10 @@ export class SeriesRegistry {
   }
 
   observeRemaining(observe: Observe): void {
-    const names = this.rateLimitHeaders;
-    if (names === undefined) return;
     const now = Date.now();
     for (const s of this.all) {
+      const names = s.rateLimitHeaders;
+      if (names === undefined) continue;
       s.refreshRateLimits(names, this.rateLimitMaxAgeMillis);
       const requests = s.requests.remainingAt(now);
       if (requests !== undefined) observe(requests, s.requestsAttributes);
@@ -312,9 +314,9 @@ export class SeriesRegistry {
   }
 
   observeLimit(observe: Observe): void {
-    const names = this.rateLimitHeaders;
-    if (names === undefined) return;
     for (const s of this.all) {
+      const names = s.rateLimitHeaders;
+      if (names === undefined) continue;
       s.refreshRateLimits(names, this.rateLimitMaxAgeMillis);
       if (s.requests.limit !== undefined) observe(s.requests.limit, s.requestsAttributes);
       if (s.tokens.limit !== undefined) observe(s.tokens.limit, s.tokensAttributes);
