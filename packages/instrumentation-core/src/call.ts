@@ -42,8 +42,9 @@ export class Call {
   /** `service_tier` of the response (OpenAI and compatible providers), when it reported one. */
   serviceTier: string | undefined;
   /**
-   * The service tier the request asked for, from an API whose responses do not say which tier served them
-   * (Gemini's `config.serviceTier`): it prices the call when `serviceTier` is unset and is never an attribute.
+   * A service tier that prices the call when `serviceTier` is unset and is never an attribute (semconv has a
+   * tier attribute for OpenAI only): the tier the request asked for, from an API whose responses do not say
+   * which tier served them (Gemini's `config.serviceTier`), or the one Anthropic reports in `usage.service_tier`.
    */
   requestedServiceTier: string | undefined;
   /**

@@ -11,3 +11,4 @@ export { HIDE, READ_AHEAD_MILLIS, isStreamLike, observeAsyncGenerator, observeAs
 export { ANTHROPIC_RATE_LIMIT_HEADERS, OPENAI_RATE_LIMIT_HEADERS, parseResetDelayMillis, rateLimitResetAt, type RateLimitHeaders } from './rate-limit.js';
 export { GenAIMeterMetricProducer, type MetricProducerOptions, type ProducerScope } from './producer.js';
 export { OuterCallScope, runAsOuterCall } from './layers.js';
+export { StainlessInstrumentation, isAPIPromise, type APIPromiseLike, type ResultReader, type RetryTarget, type StartedCall } from './stainless.js';

@@ -78,7 +78,11 @@ class ObservedIterator implements AsyncIterator<unknown> {
   private readonly onResult = (result: Result): Result | Promise<Result> => {
     const call = this.call;
     if (result.done) {
-      this.safely(() => call.finish(call.terminalError ?? (this.stream.controller?.signal?.aborted ? ERROR_TYPE_VALUES.CANCELLED : undefined)));
+      // A Stream ends quietly when its request is aborted: cancelled, unless the answer was already complete
+      // (a helper that reads the stream for the caller, like Anthropic's MessageStream, aborts it when the
+      // caller stops reading).
+      const aborted = this.stream.controller?.signal?.aborted === true && !call.complete;
+      this.safely(() => call.finish(call.terminalError ?? (aborted ? ERROR_TYPE_VALUES.CANCELLED : undefined)));
       return result;
     }
     let deliver: unknown = result.value;
