@@ -1,0 +1,5 @@
+export { AIInstrumentation, SUPPORTED_AI_VERSIONS } from './instrumentation.js';
+export type { AIInstrumentationConfig } from './types.js';
+// The shared definitions and helpers, for apps that import them from the instrumentation they use.
+export * from '@genai-meter/instrumentation-core/semconv';
+export { classifyError, providerForHost, GenAIMeterMetricProducer, type MetricProducerOptions, type ProviderOverride } from '@genai-meter/instrumentation-core';
