@@ -1,0 +1,37 @@
+// Test harness: the shared MetricsHarness around the Anthropic instrumentation, and each @anthropic-ai/sdk major
+// loaded through a real `require` (after the instrumentation is enabled) so the require hook patches it as in
+// production.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ViewOptions, AggregationTemporality } from '@opentelemetry/sdk-metrics';
+import { MetricsHarness } from '../../../instrumentation-core/test/support/metrics-harness.js';
+import { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from '../../src/index.js';
+
+export { bucketIndex, setDefaultAggregation, sum, where, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
+
+export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+
+export type Major = 0 | 1;
+export const MAJORS: Major[] = [0, 1];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnthropicModule = any;
+
+const requireFor = (major: Major) => createRequire(join(repoRoot, `packages/anthropic-compat/v${major}/package.json`));
+
+/** Loads the CommonJS copy of one @anthropic-ai/sdk major installed under packages/anthropic-compat/v<major>. */
+export function loadAnthropic(major: Major): AnthropicModule {
+  return requireFor(major)('@anthropic-ai/sdk');
+}
+
+export function anthropicVersion(major: Major): string {
+  const main = requireFor(major).resolve('@anthropic-ai/sdk');
+  return createRequire(main)('./package.json').version as string;
+}
+
+export class AnthropicHarness extends MetricsHarness<AnthropicInstrumentation, AnthropicInstrumentationConfig> {
+  constructor(config: AnthropicInstrumentationConfig = {}, options: { views?: ViewOptions[]; temporality?: AggregationTemporality } = {}) {
+    super((c) => new AnthropicInstrumentation(c), config, options);
+  }
+}
