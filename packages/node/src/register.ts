@@ -17,5 +17,8 @@ if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: lev
 if (isMainThread) {
   // start() validates OTEL_SDK_DISABLED (and warns on a bad value); this only skips the loader when it is off.
   if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true') registerEsmLoader();
-  narrowRequireHook(() => start());
+  narrowRequireHook(
+    () => start(),
+    (meter) => meter.instrumentations.flatMap((i) => i.getModuleDefinitions()),
+  );
 }

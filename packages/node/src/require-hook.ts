@@ -1,34 +1,47 @@
-// The instrumentation's base class (@opentelemetry/instrumentation) hooks require() through
+// The instrumentations' base class (@opentelemetry/instrumentation) hooks require() through
 // require-in-the-middle with no list of modules, so that any instrumentation can find its module by name:
 // every require() in the process then resolves its module a second time and looks up the package's main
-// file once more before loading it. The register entry's copy of that class only ever hooks `openai`, so
-// the entry narrows the hook it installed to the requests that can name openai; every other require()
-// goes straight to the function that was there before (Node's, or another tool's hook).
+// file once more before loading it. The register entry's copy of that class only hooks the SDKs
+// genai-meter instruments, so the entry narrows the hook it installed to the requests that can name one of
+// them; every other require() goes straight to the function that was there before (Node's, or another
+// tool's hook).
 import Module from 'node:module';
 
-/** A require() request that can load openai's main module: `openai` or a path inside the package. */
-export const mayNameOpenAI = (id: unknown): boolean => typeof id === 'string' && (id === 'openai' || id.startsWith('openai/'));
+/** A module an instrumentation hooks: its name, and whether it also hooks files inside the package. */
+export interface HookedModule {
+  name: string;
+  files: readonly unknown[];
+}
+
+/** A require() request that can load the main module of `names`: the name itself or a path inside the package. */
+export function mayName(names: readonly string[]): (id: unknown) => boolean {
+  return (id) => typeof id === 'string' && names.some((n) => id === n || id.startsWith(`${n}/`));
+}
 
 type RequireFn = (this: Module, id: string) => unknown;
 type GetBuiltin = typeof process.getBuiltinModule;
 
 /**
- * Runs `install` (which may hook require() through require-in-the-middle) and leaves that hook in the
- * path of openai requests only. Returns what `install` returned.
+ * Runs `install` (which may hook require() through require-in-the-middle), then leaves that hook in the path
+ * of the requests that can name a module `hooked(result)` lists. A module hooked by its files (relative
+ * requires inside the package) keeps the hook for everything. Returns what `install` returned.
  */
-export function narrowRequireHook<T>(install: () => T): T {
+export function narrowRequireHook<T>(install: () => T, hooked: (result: T) => readonly HookedModule[]): T {
   const proto = Module.prototype as unknown as { require: RequireFn };
   const before = proto.require;
   const beforeBuiltin: GetBuiltin | undefined = process.getBuiltinModule;
   const result = install();
-  const hooked = proto.require;
-  if (hooked !== before) {
-    proto.require = function narrowedRequire(this: Module, id: string): unknown {
-      // eslint-disable-next-line prefer-rest-params
-      return (mayNameOpenAI(id) ? hooked : before).apply(this, arguments as unknown as [string]);
-    };
+  const hookedRequire = proto.require;
+  const modules = hooked(result);
+  if (hookedRequire === before || modules.some((m) => m.files.length > 0)) return result;
+  const passes = mayName(modules.map((m) => m.name));
+  proto.require = function narrowedRequire(this: Module, id: string): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    return (passes(id) ? hookedRequire : before).apply(this, arguments as unknown as [string]);
+  };
+  // require-in-the-middle also hooks process.getBuiltinModule; the SDKs are not builtins.
+  if (beforeBuiltin && process.getBuiltinModule !== beforeBuiltin && !modules.some((m) => Module.isBuiltin(m.name))) {
+    process.getBuiltinModule = beforeBuiltin;
   }
-  // require-in-the-middle also hooks process.getBuiltinModule; openai is not a builtin.
-  if (beforeBuiltin && process.getBuiltinModule !== beforeBuiltin) process.getBuiltinModule = beforeBuiltin;
   return result;
 }
