@@ -1,4 +1,4 @@
-import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import {
   Call,
   EndpointResolver,
@@ -18,6 +18,12 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 /** The @google/genai versions this instrumentation is tested against. */
 export const SUPPORTED_GOOGLE_GENAI_VERSIONS = ['>=3.0.0 <4'];
+
+/**
+ * The specifiers an ES module app imports @google/genai by, which import-in-the-middle's loader must include
+ * (`@google/genai/node` is the same ES module build, hooked as a file of the package).
+ */
+export const GOOGLE_GENAI_ESM_SPECIFIERS: readonly string[] = ['@google/genai', '@google/genai/node'];
 
 const GEMINI = 'gcp.gemini';
 const VERTEX_AI = 'gcp.vertex_ai';
@@ -99,16 +105,17 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
   }
 
   protected init() {
+    const patch = (exports: unknown) => {
+      this._patchModule(exports);
+      return exports;
+    };
+    // Every copy patched so far is unpatched: the base class only remembers the last one loaded.
+    const unpatch = () => this._uninstallAll();
     return [
-      new InstrumentationNodeModuleDefinition(
-        '@google/genai',
-        SUPPORTED_GOOGLE_GENAI_VERSIONS,
-        (exports: unknown) => {
-          this._patchModule(exports);
-          return exports;
-        },
-        () => this._uninstallAll(),
-      ),
+      new InstrumentationNodeModuleDefinition('@google/genai', SUPPORTED_GOOGLE_GENAI_VERSIONS, patch, unpatch, [
+        // `import '@google/genai/node'` loads the same ES module build, but import-in-the-middle names it by its file.
+        new InstrumentationNodeModuleFile('@google/genai/dist/node/index.mjs', SUPPORTED_GOOGLE_GENAI_VERSIONS, patch, unpatch),
+      ]),
     ];
   }
 

@@ -119,7 +119,7 @@ describe('generateContent', () => {
     expect(cost[0]!.sum).toBeCloseTo(catalog.cost('gemini-2.5-flash-lite', { inputTokens: 100, outputTokens: 10 })!.totalUsd, 12);
     expect(where(await h.points(METRICS.unpricedCalls.name), model('gemini-2.5-flash-lite')).map((p) => p.value)).toEqual([1]);
     const all = await h.collect();
-    expect(all.flatMap((m) => m.dataPoints).some((p) => ATTR_OPENAI_RESPONSE_SERVICE_TIER in p.attributes)).toBe(false);
+    expect(all.some((m) => (m.dataPoints as { attributes: object }[]).some((p) => ATTR_OPENAI_RESPONSE_SERVICE_TIER in p.attributes))).toBe(false);
   });
 
   it('counts each round of automatic function calling as its own call, and a chat message once', async () => {
