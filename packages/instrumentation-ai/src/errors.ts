@@ -1,7 +1,7 @@
 // error.type of what a model call threw or reported in its stream, as the AI SDK's provider packages shape
 // them: APICallError (statusCode, the parsed body in `data`, a cause), and `error` stream parts that carry the
 // provider's error body ({ type, code, message }), sometimes with the statusCode of the equivalent HTTP error.
-import { ERROR_TYPE_VALUES, classifyError, errorTypeForBody, errorTypeForStatus, type ErrorType } from '@genai-meter/instrumentation-core';
+import { ERROR_TYPE_VALUES, classifyError, errorTypeForBody, errorTypeForCode, errorTypeForStatus, type ErrorType } from '@genai-meter/instrumentation-core';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' ? (v as Obj) : undefined);
@@ -16,12 +16,28 @@ function reportedFailure(err: Obj): ErrorType | undefined {
   return errorTypeForBody(value.error) ?? ERROR_TYPE_VALUES.SERVER_ERROR;
 }
 
+/**
+ * Google's ErrorInfo reason (`error.details[].reason`), which tells apart errors sent with a generic status:
+ * a bad API key is a 400 INVALID_ARGUMENT with reason API_KEY_INVALID.
+ */
+function googleReason(data: unknown): ErrorType | undefined {
+  const details = obj(obj(data)?.error)?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details) {
+    const type = errorTypeForCode(obj(d)?.reason);
+    if (type) return type;
+  }
+  return undefined;
+}
+
 /** error.type and HTTP status of a model call that threw. */
 export function classifyModelError(err: unknown): { type: ErrorType; status: number | undefined } {
   const e = obj(err);
   if (e) {
     const failed = reportedFailure(e);
     if (failed) return { type: failed, status: undefined };
+    const reason = typeof e.statusCode === 'number' ? googleReason(e.data) : undefined;
+    if (reason) return { type: reason, status: e.statusCode as number };
   }
   return classifyError(err);
 }

@@ -25,7 +25,8 @@ function observePart(call: Call, part: Part, reading: StreamReading): boolean {
   const type = part.type;
   if (typeof type !== 'string') return false;
   if (type.endsWith('-delta')) {
-    call.onChunk();
+    // Output arrived (OpenAI's first chunk carries only the role: an empty delta the SDK drops).
+    if (part.delta !== '') call.onChunk();
     return false;
   }
   switch (type) {
