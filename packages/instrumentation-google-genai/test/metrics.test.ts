@@ -190,7 +190,12 @@ describe('generateContentStream', () => {
   });
 
   it('observes a stream read with next() as with for await', async () => {
-    const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash-lite', contents: 'x', config: headers({ 'x-sim-usage': 'prompt=5,completion=6', 'x-sim-chunks': '3' }) });
+    // Without automatic continuation the caller holds the SDK's own generator (nothing reads it for them).
+    const stream = await ai.models.generateContentStream({
+      model: 'gemini-2.5-flash-lite',
+      contents: 'x',
+      config: { automaticContinuation: false, ...headers({ 'x-sim-usage': 'prompt=5,completion=6', 'x-sim-chunks': '3' }) },
+    });
     let n = 0;
     for (let r = await stream.next(); !r.done; r = await stream.next()) n++;
     expect(n).toBe(3);

@@ -94,6 +94,12 @@ export const SCENARIOS: Record<string, Scenario> = {
       }),
     ),
   'generateContentStream': async (ai) => collect(await ai.models.generateContentStream({ model: FLASH, contents: 'stream', config: h({ 'x-sim-usage': usage, 'x-sim-chunks': '8' }) })),
+  'stream chunks are the SDK objects (class, getters)': async (ai) => {
+    const s = await ai.models.generateContentStream({ model: FLASH, contents: 'x', config: h({ 'x-sim-chunks': '3' }) });
+    const seen: unknown[] = [];
+    for await (const c of s) seen.push({ ctor: c.constructor.name, text: c.text, keys: Object.keys(c).sort() });
+    return seen;
+  },
   'stream without automatic continuation (the SDK hands out its generator)': async (ai) => {
     const s = await ai.models.generateContentStream({ model: FLASH, contents: 'x', config: h({ 'x-sim-chunks': '4' }, { automaticContinuation: false }) });
     return { keys: Object.keys(s).sort(), self: s[Symbol.asyncIterator]() === s, chunks: await collect(s) };
