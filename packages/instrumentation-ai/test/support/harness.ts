@@ -100,17 +100,20 @@ export class MetricsHarness {
     return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
   }
 
+  /** Every metric of that name, from every scope (another genai-meter instrumentation may share the provider). */
+  private async named(name: string): Promise<MetricData[]> {
+    return (await this.collect()).filter((x) => x.descriptor.name === name);
+  }
+
   async histogram(name: string): Promise<HistPoint[]> {
-    const m = (await this.collect()).find((x) => x.descriptor.name === name);
-    if (!m) return [];
-    if (m.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${name} is not a histogram`);
-    return (m as HistogramMetricData).dataPoints.map((p) => ({ attributes: p.attributes, count: p.value.count, sum: p.value.sum ?? NaN, buckets: p.value.buckets }));
+    return (await this.named(name)).flatMap((m) => {
+      if (m.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${name} is not a histogram`);
+      return (m as HistogramMetricData).dataPoints.map((p) => ({ attributes: p.attributes, count: p.value.count, sum: p.value.sum ?? NaN, buckets: p.value.buckets }));
+    });
   }
 
   async points(name: string): Promise<Point[]> {
-    const m = (await this.collect()).find((x) => x.descriptor.name === name);
-    if (!m) return [];
-    return (m.dataPoints as { attributes: Attributes; value: unknown }[]).map((p) => ({ attributes: p.attributes, value: p.value as number }));
+    return (await this.named(name)).flatMap((m) => (m.dataPoints as { attributes: Attributes; value: unknown }[]).map((p) => ({ attributes: p.attributes, value: p.value as number })));
   }
 
   async shutdown(): Promise<void> {
