@@ -86,6 +86,7 @@ export {
   provisioningFiles,
   escapeForProvisioning,
   datasourceProvisioning,
+  minimumInterval,
   dashboardProvisioning,
   notificationProvisioningFiles,
   env,

@@ -16,6 +16,7 @@ import {
   DEFAULT_ENVIRONMENT,
   FILTER_LABELS,
   FILTER_VARS,
+  minimumInterval,
   generateFiles,
   grafanaTemplateRefs,
   PATHS,
@@ -100,20 +101,21 @@ describe('dashboards', () => {
         'query:operation',
         'query:model',
         'query:feature',
+        'adhoc:filters',
       ]);
-      const [environment, ...others] = vars.slice(1);
+      const [environment, ...others] = vars.slice(1, -1);
       // Environment: one environment selected on open, no "All" (staging spend is not production spend).
       expect([environment!.multi, environment!.includeAll, environment!.allValue, environment!.current?.value]).toEqual([true, false, undefined, [DEFAULT_ENVIRONMENT]]);
       for (const v of others) {
         expect([v.multi, v.includeAll, v.allValue, v.datasource, v.current?.value]).toEqual([true, true, '.*', { type: 'prometheus', uid: '${datasource}' }, ['$__all']]);
       }
-      for (const v of vars.slice(1)) {
+      for (const v of vars.slice(1, -1)) {
         // Chained: each variable's values are limited by the ones before it, always with =~, and only genai-meter's scope.
         expect(JSON.stringify(v.query)).not.toMatch(/[^=!]="\$/);
         expect((v.query as { query: string }).query).toContain('otel_scope_name=~"@genai-meter/.+"');
       }
       expect((vars[5]!.query as { query: string }).query).toBe(
-        `label_values(${PROM.duration}_count{otel_scope_name=~"@genai-meter/.+", deployment_environment_name=~"$environment", service_name=~"$service", gen_ai_provider_name=~"$provider", gen_ai_operation_name=~"$operation"}, gen_ai_request_model)`,
+        `label_values(${PROM.duration}_count{deployment_environment_name=~"$environment", service_name=~"$service", gen_ai_provider_name=~"$provider", gen_ai_operation_name=~"$operation", otel_scope_name=~"@genai-meter/.+"}, gen_ai_request_model)`,
       );
     }
   });
@@ -153,9 +155,9 @@ describe('dashboards', () => {
   it('the Overview answers "what are we spending and is it healthy" first: spend, where it goes, then errors and latency, then tokens', () => {
     const overview = rendered[0]!.json;
     expect(overview.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Spend', 'Where the money goes', 'Health', 'Tokens']);
-    expect(overview.panels.slice(1, 4).map((p) => p.title)).toEqual(['Spend today', 'Projected month', 'Spend this hour']);
+    expect(overview.panels.slice(1, 4).map((p) => p.title)).toEqual(['Spend today', 'Month to date', 'Forecast for the month']);
     const titles = panelsOf(overview).map((p) => p.title);
-    for (const t of ['Cost per call', 'Spend by service', 'Spend by model', 'Spend by feature', 'Provider error ratio', 'Cancelled by callers', 'Call duration P95 by model', 'Cache hit ratio', 'Reasoning share of output']) {
+    for (const t of ['Today against the daily budget', 'This month against the monthly budget', 'Cost per call', 'Spend by service', 'Spend by model', 'Spend by feature', 'Provider error ratio', 'Cancelled by callers', 'Call duration P95 by model', 'Cache hit ratio', 'Reasoning share of output']) {
       expect(titles).toContain(t);
     }
     const tokens = JSON.stringify(panelsOf(overview).find((p) => p.title.startsWith('Tokens per second'))!.targets);
@@ -230,9 +232,10 @@ describe('dashboards', () => {
     for (const uid of [DASHBOARD_UIDS.overview, DASHBOARD_UIDS.reliability]) {
       const json = rendered.find((d) => d.json.uid === uid)!.json;
       const list = json.panels.find((p) => p.type === 'alertlist')!;
-      expect(list.options).toMatchObject({ datasource: '', alertInstanceLabelFilter: '{category=~".+"}', stateFilter: { firing: true, pending: true } });
-      // Every alert of the mixin carries the category label the filter selects.
+      expect(list.options).toMatchObject({ datasource: '', alertInstanceLabelFilter: '{category=~".+", category!="heartbeat"}', stateFilter: { firing: true, pending: true } });
+      // Every alert of the mixin carries the category label the filter selects; the always-firing heartbeat is left out.
       for (const a of alertDefinitions(settings)) expect(a.category.length).toBeGreaterThan(0);
+      expect(alertDefinitions(settings).filter((a) => a.category === 'heartbeat').map((a) => a.name)).toEqual(['GenAIMeterWatchdog']);
     }
   });
 
@@ -287,7 +290,23 @@ describe('dashboards', () => {
   it('uses the recording rules for the fixed-window heavy queries', () => {
     const exprs = allQueries().filter((q) => q.kind === 'panel').map((q) => q.expr).join('\n');
     const n = recordNames(settings);
-    for (const rec of [n.durationBucketRate, n.ttfcBucketRate, n.serviceCostProjectedMonth, n.serviceCost1d, n.rateLimitUsed, n.errorRatio['1h']!]) {
+    for (const rec of [
+      n.durationBucketRate,
+      n.ttfcBucketRate,
+      n.serviceCostToday,
+      n.serviceCostThisMonth,
+      n.serviceCostForecastThisMonth,
+      n.serviceCostForecastToday,
+      n.budget.daily,
+      n.budget.monthly,
+      n.modelCostStep,
+      n.callsStep,
+      n.unpricedCallsStep,
+      n.expensiveCallsStep,
+      n.serviceCost1d,
+      n.rateLimitUsed,
+      n.errorRatio['1h']!,
+    ]) {
       expect(exprs).toContain(rec);
     }
   });
@@ -406,10 +425,12 @@ describe('provisioning', () => {
     const rateLimited = group.rules.find((r) => r.title === 'GenAIRateLimited')!;
     expect(rateLimited.annotations.summary).toBe('{{ $labels.service_name }} is rate limited by {{ $labels.gen_ai_provider_name }}');
     expect(rateLimited.annotations.description).toBe(
-      `{{ printf "%.0f" $values.B.Value }} calls from {{ $labels.service_name }} to {{ $labels.gen_ai_provider_name }} ended in HTTP 429 in the last 5 minutes (after the SDK's retries); threshold ${settings.rateLimit.maxIn5m}.`,
+      `{{ printf "%.0f" $values.B.Value }} calls from {{ $labels.service_name }} in {{ $labels.deployment_environment_name }} to {{ $labels.gen_ai_provider_name }} ended in HTTP 429 in the last 5 minutes (after the SDK's retries); threshold ${settings.rateLimit.maxIn5m}.`,
     );
     const hourly = group.rules.find((r) => r.title === 'GenAIHourlySpendHigh')!;
-    expect(hourly.annotations.description).toBe(`{{ $labels.service_name }} spent \${{ printf "%.2f" $values.B.Value }} in the last hour (threshold $${settings.spend.hourlyMaxUSD}).`);
+    expect(hourly.annotations.description).toBe(
+      `{{ $labels.service_name }} in {{ $labels.deployment_environment_name }} spent \${{ printf "%.2f" $values.B.Value }} in the last 60 minutes, more than its hourly budget (default $${settings.budgets.defaults.hourly}).`,
+    );
     const contact = grafanaExpand(docs[PROVISIONING_PATHS.contactPoints], env) as { contactPoints: { receivers: { type: string; settings: { url: string } }[] }[] };
     expect(contact.contactPoints[0]!.receivers[0]).toMatchObject({ type: 'prometheus-alertmanager', settings: { url: 'http://alertmanager:9093' } });
   });
@@ -445,6 +466,10 @@ describe('provisioning', () => {
   it('datasource has the pinned uid and the compose URL; the dashboard provider uses a folder, not foldersFromFilesStructure', () => {
     const ds = docs[PROVISIONING_PATHS.datasource] as { datasources: Record<string, unknown>[] };
     expect(ds.datasources[0]).toMatchObject({ uid: DATASOURCE_UID, type: 'prometheus', url: 'http://prometheus:9090', isDefault: true });
+    // The minimum interval follows the export interval (60 s), not the 15 s scrape: rate windows span several updates.
+    expect(ds.datasources[0]!.jsonData).toMatchObject({ timeInterval: '1m' });
+    expect(minimumInterval({ exportInterval: '90s', scrapeInterval: '15s' })).toBe('90s');
+    expect(minimumInterval({ exportInterval: '10s', scrapeInterval: '30s' })).toBe('30s');
     const prov = docs[PROVISIONING_PATHS.dashboards] as { providers: { folder: string; options: Record<string, unknown> }[] };
     expect(prov.providers[0]!.folder).toBe('genai-meter');
     expect(prov.providers[0]!.options).toEqual({ path: '/etc/grafana/dashboards/genai-meter' });
@@ -466,8 +491,12 @@ describe('provisioning', () => {
     expect(of('GenAIRateLimited')).toEqual(['GenAI / Reliability', 'Failed calls per minute by error.type']);
     expect(of('GenAIErrorBudgetBurnFast')).toEqual(['GenAI / Reliability', 'Error budget burn rate']);
     expect(of('GenAIHourlySpendHigh')).toEqual(['GenAI / Cost', 'Spend per hour by service']);
+    expect(of('GenAIProjectedMonthlySpendOverBudget')).toEqual(['GenAI / Cost', 'This month: to date, forecast and budget by service']);
     expect(of('GenAIUnpricedCalls')).toEqual(['GenAI / Cost', 'Unpriced calls by model']);
-    expect(of('GenAITimeToFirstChunkHigh')).toEqual(['GenAI / Overview', 'Time to first chunk P95 by model']);
+    expect(of('GenAIExpensiveCalls')).toEqual(['GenAI / Cost', `Calls over $${settings.expensiveCall.thresholdUSD} by model`]);
+    expect(of('GenAILatencyBudgetBurnFast')).toEqual(['GenAI / Reliability', 'Calls over their latency target by model']);
+    expect(of('GenAIQuotaExhausted')).toEqual(['GenAI / Reliability', 'Quota exhausted']);
+    expect(of('GenAIMeterCollectorDown')).toEqual(['GenAI / Overview', 'Firing alerts']);
   });
 
   it('Grafana-managed alert queries are in allQueries with expectations only where data must exist', () => {
@@ -475,7 +504,9 @@ describe('provisioning', () => {
     expect(entries.length).toBe(alerts.length);
     const byName = Object.fromEntries(entries.map((q) => [q.name, q.expect]));
     expect(byName['grafana / GenAIServerErrors [A]']).toEqual({ data: true, labels: { error_type: 'server_error' } });
-    expect(byName['grafana / GenAIHourlySpendHigh [A]']).toEqual({ data: true });
+    expect(byName['grafana / GenAIUnpricedCalls [A]']).toEqual({ data: true });
+    expect(byName['grafana / GenAIQuotaExhausted [A]']).toBeUndefined(); // the traffic injects no quota errors
+    expect(byName['grafana / GenAIHourlySpendHigh [A]']).toBeUndefined(); // spend > budget: a series only while over
     expect(byName['grafana / GenAITelemetryAbsent [A]']).toBeUndefined();
     expect(byName['grafana / GenAIErrorBudgetBurnSlow [A]']).toBeUndefined();
   });

@@ -2,12 +2,13 @@
 // source, two outputs. A definition with a `threshold` becomes query A -> reduce B (last) -> threshold C;
 // a compound condition (burn rates, baselines, `unless`) is evaluated as a whole in A and C fires when
 // B > 0 (those expressions only return series, all positive, while the condition holds).
+import { ERROR_TYPE_CLASSES } from '@genai-meter/instrumentation-openai/semconv';
 import type { MixinSettings } from '../config.js';
 import type { AlertCategory, AlertDefinition, QueryEntry, TemplateRefs, ValueFormat } from '../model.js';
 import { L } from '../promnames.js';
 import { runbookUrl } from '../render-prometheus.js';
 import { renderDashboard } from './builder.js';
-import { DASHBOARD_UIDS, dashboards } from './dashboards.js';
+import { DASHBOARD_UIDS, dashboards, expensiveCallsTitle } from './dashboards.js';
 
 /** The provisioned Prometheus datasource's pinned uid (grafana/provisioning/datasources). */
 export const DATASOURCE_UID = 'genai-meter-prometheus';
@@ -56,16 +57,20 @@ interface PanelRef {
 const PANEL_BY_CATEGORY: Partial<Record<AlertCategory, PanelRef>> = {
   rate_limit: { dashboard: 'reliability', title: 'Failed calls per minute by error.type' },
   errors: { dashboard: 'reliability', title: 'Failed calls per minute by error.type' },
-  latency: { dashboard: 'overview', title: 'Call duration P95 by model' },
+  billing: { dashboard: 'reliability', title: 'Quota exhausted' },
+  latency: { dashboard: 'reliability', title: 'Calls over their latency target by model' },
   spend: { dashboard: 'cost', title: 'Spend per hour by service' },
   tokens: { dashboard: 'overview', title: 'Tokens per second: input, cached, output, reasoning' },
   telemetry: { dashboard: 'overview', title: 'Requests per minute' },
 };
-const PANEL_BY_NAME: readonly (readonly [RegExp, PanelRef])[] = [
-  [/BudgetBurn/, { dashboard: 'reliability', title: 'Error budget burn rate' }],
-  [/TimeToFirstChunk/, { dashboard: 'overview', title: 'Time to first chunk P95 by model' }],
-  [/ExpensiveCalls/, { dashboard: 'cost', title: 'Average cost per call by model' }],
+const panelsByName = (settings: MixinSettings): readonly (readonly [RegExp, PanelRef])[] => [
+  [/ErrorBudgetBurn/, { dashboard: 'reliability', title: 'Error budget burn rate' }],
+  [/DailySpend/, { dashboard: 'cost', title: 'Today: spend, forecast and budget by service' }],
+  [/MonthlySpend/, { dashboard: 'cost', title: 'This month: to date, forecast and budget by service' }],
+  [/ExpensiveCalls/, { dashboard: 'cost', title: expensiveCallsTitle(settings) }],
   [/Unpriced/, { dashboard: 'cost', title: 'Unpriced calls by model' }],
+  // The monitoring stack's own alerts (rule evaluation, the collector) have no panel of their own.
+  [/^GenAIMeter/, { dashboard: 'overview', title: 'Firing alerts' }],
 ];
 /** Where an alert of a category this table does not know yet is shown. */
 const FALLBACK_PANEL: PanelRef = { dashboard: 'overview', title: 'Firing alerts' };
@@ -75,7 +80,7 @@ const FALLBACK_PANEL: PanelRef = { dashboard: 'overview', title: 'Firing alerts'
  * Grafana shows the alert's state on that panel and puts the panel's link in its notifications.
  */
 export function alertPanel(settings: MixinSettings, alert: AlertDefinition): { dashboardUid: string; panelId: number; title: string } {
-  const ref = PANEL_BY_NAME.find(([re]) => re.test(alert.name))?.[1] ?? PANEL_BY_CATEGORY[alert.category] ?? FALLBACK_PANEL;
+  const ref = panelsByName(settings).find(([re]) => re.test(alert.name))?.[1] ?? PANEL_BY_CATEGORY[alert.category] ?? FALLBACK_PANEL;
   const spec = dashboards(settings).find((d) => d.uid === DASHBOARD_UIDS[ref.dashboard])!;
   const panel = renderDashboard(spec).panels.find((p) => p.type !== 'row' && p.title === ref.title);
   if (!panel?.id) throw new Error(`alert ${alert.name}: no panel "${ref.title}" on ${spec.title}`);
@@ -161,14 +166,16 @@ export function grafanaAlertRuleGroups(settings: MixinSettings, alerts: readonly
 
 /**
  * Expectations of the Grafana-managed alert queries on the end-to-end traffic: threshold queries of
- * errors that the traffic injects return those series; spend, latency and ratio records exist
- * whenever there were calls. Compound conditions only return series while firing: no expectation.
+ * provider-path errors (the faults the traffic injects) return those series; quota and client errors
+ * are not injected, so their queries may be empty; counts of calls exist whenever there were calls.
+ * Compound conditions only return series while firing: no expectation.
  */
 function expectationOf(q: GrafanaAlertQuery): QueryEntry['expect'] {
   if (!q.alert.threshold) return undefined;
-  const errorType = new RegExp(`${L.errorType}="([a-z_]+)"`).exec(q.expr)?.[1];
-  if (errorType) return { data: true, labels: { [L.errorType]: errorType } };
-  return { data: true };
+  const errorType = new RegExp(`${L.errorType}=~?"([^"]+)"`).exec(q.expr)?.[1];
+  if (errorType === undefined) return { data: true };
+  const injected: readonly string[] = ERROR_TYPE_CLASSES.provider;
+  return injected.includes(errorType) ? { data: true, labels: { [L.errorType]: errorType } } : undefined;
 }
 
 export function grafanaAlertQueryEntries(alerts: readonly AlertDefinition[]): QueryEntry[] {

@@ -200,6 +200,17 @@ function variables(): VariableModel[] {
         hide: VariableHide.dontHide,
       };
     }),
+    {
+      ...defaultVariableModel,
+      // Any other label, e.g. `cluster` when several clusters write into one store: Grafana adds these
+      // matchers to every selector of every query (recorded series keep settings.extraGroupingLabels).
+      type: 'adhoc',
+      name: 'filters',
+      label: 'Other labels',
+      description: 'Label matchers added to every query, e.g. cluster=prod-eu when several clusters write into one Prometheus, Thanos or Mimir.',
+      datasource: DATASOURCE_REF,
+      hide: VariableHide.dontHide,
+    },
   ];
 }
 

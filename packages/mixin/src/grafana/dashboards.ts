@@ -2,11 +2,12 @@
 // comes from PROM / recordNames, every label from L, every threshold from settings.
 import { COST_BUCKETS, ERROR_TYPE_CLASSES, TOKEN_DETAIL_VALUES } from '@genai-meter/instrumentation-openai/semconv';
 import type { MixinSettings } from '../config.js';
+import type { AlertCategory } from '../model.js';
 import { L, PROM } from '../promnames.js';
-import { DURATION, leMatcher } from '../promql.js';
+import { DURATION } from '../promql.js';
 import { errorRatioWindows, recordNames } from '../recording.js';
 import type { AlertList, DashboardSpec, Panel, Row, Target } from './builder.js';
-import { by, ERR, errorClass, errorRatio, f, fRec, increase, quantile, rate, RANGE } from './queries.js';
+import { by, ERR, errorRatio, errors, f, fRec, increase, quantile, rate, SLO_CALLS, total } from './queries.js';
 import type { DataLink } from './schema.js';
 import { FEATURE_LABEL, VARS, type FilterVar } from './variables.js';
 
@@ -21,6 +22,8 @@ export const DASHBOARD_UIDS = {
 const row = (title: string, repeat?: FilterVar): Row => ({ kind: 'row', title, ...(repeat ? { repeat } : {}) });
 const data = { data: true } as const;
 const pct = (r: number): string => `${Number((r * 100).toPrecision(6))}%`;
+/** Spend from the raw counters misses the first export of a series that is born in the range (a new process, a short job). */
+const RAW_SPEND_NOTE = 'From the raw counters: the first export of a series that appeared in the range (a new process, a short job) is not counted; the exact totals are on the Overview.';
 const costSum = `${PROM.cost}_sum`;
 const costCount = `${PROM.cost}_count`;
 const tokenSum = `${PROM.tokenUsage}_sum`;
@@ -43,28 +46,103 @@ function quantileTargets(bucketRate: string, expect: boolean, extraBy: readonly 
   return [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, bucketRate, extraBy), legend: `${legend}P${q * 100}`, ...(expect ? { expect: data } : {}) }));
 }
 
+/** The heartbeat (dead man's switch) always fires: it is for a monitor of the monitoring, not for this list. */
+const HEARTBEAT: AlertCategory = 'heartbeat';
+
 const firingAlerts = (w: number, h: number): AlertList => ({
   kind: 'alertlist',
   title: 'Firing alerts',
   w,
   h,
   // Every genai-meter alert carries a category label, in Prometheus and in Grafana alike.
-  labelFilter: '{category=~".+"}',
+  labelFilter: `{category=~".+", category!="${HEARTBEAT}"}`,
   description:
     'genai-meter alerts that are firing or pending, from both engines: Grafana-managed rules (grafana/provisioning/alerting) and the Prometheus rules Grafana reads from the datasource. Each alert links to its runbook section and to the panel it is about.',
 });
 
+type StatOf = (p: Omit<Panel, 'kind'>) => Panel;
+
+export const expensiveCallsTitle = (s: MixinSettings): string => `Calls over $${s.expensiveCall.thresholdUSD} by model`;
+
+/** Spend today, month to date, its forecast and the last hour: exact recorded series, the figures the budget alerts read. */
+function spendStats(s: MixinSettings, stat: StatOf): Panel[] {
+  const n = recordNames(s);
+  return [
+    stat({
+      title: 'Spend today',
+      unit: 'currencyUSD',
+      decimals: 2,
+      description: `USD spent since 00:00 UTC, exact (recorded ${n.serviceCostToday}: a series' first export counts in full), the figure the daily budget alerts compare. Calls to models without a price are not included (Unpriced calls).`,
+      targets: [{ expr: `sum(${fRec(n.serviceCostToday)})`, instant: true, expect: data }],
+    }),
+    stat({
+      title: 'Month to date',
+      unit: 'currencyUSD',
+      decimals: 2,
+      description: `USD spent since 00:00 UTC on the 1st, exact (recorded ${n.serviceCostThisMonth}). The bars below compare each service with its monthly budget (packages/mixin/budgets.yaml).`,
+      targets: [{ expr: `sum(${fRec(n.serviceCostThisMonth)})`, instant: true, expect: data }],
+    }),
+    stat({
+      title: 'Forecast for the month',
+      unit: 'currencyUSD',
+      decimals: 0,
+      description: `Month to date plus the pace of the last 24 hours until the month ends (recorded ${n.serviceCostForecastThisMonth}). GenAIProjectedMonthlySpendOverBudget fires when a service's forecast passes its budget: move traffic to cheaper models or enable prompt caching before the invoice does.`,
+      targets: [{ expr: `sum(${fRec(n.serviceCostForecastThisMonth)})`, instant: true, expect: data }],
+    }),
+    stat({
+      title: 'Spend, last hour',
+      unit: 'currencyUSD',
+      decimals: 2,
+      description: `USD spent in the last 60 minutes, exact (recorded ${n.serviceCost1h}). GenAIHourlySpendHigh pages when a service passes its hourly budget: look for a loop or abuse on the Cost dashboard.`,
+      targets: [{ expr: `sum(${fRec(n.serviceCost1h)})`, instant: true, expect: data }],
+    }),
+  ];
+}
+
+/** Calls in the range for models without a price (exact). */
+function unpricedStat(s: MixinSettings, stat: StatOf): Panel {
+  const n = recordNames(s);
+  return stat({
+    title: 'Unpriced calls',
+    unit: 'short',
+    decimals: 0,
+    noValue: '0',
+    description: 'Calls in the time range for models the price catalog does not know (exact): every spend number here is missing their cost. Non-zero: add the model to @genai-meter/pricing or set a price override (Cost dashboard, Unpriced calls by model).',
+    thresholds: [{ value: 1, color: 'red' }],
+    targets: [{ expr: by([], total(n.unpricedCallsStep)), instant: true, expect: data }],
+  });
+}
+
 export function overviewDashboard(s: MixinSettings): DashboardSpec {
   const n = recordNames(s);
   const stat = (p: Omit<Panel, 'kind'>): Panel => ({ kind: 'stat', w: 4, h: 5, ...p });
-  const spendBy = (label: string, title: string, description: string, links: DataLink[]): Panel => ({
+  const spendBy = (label: string, title: string, description: string, links: DataLink[], exact: boolean): Panel => ({
     kind: 'bargauge',
     title,
     unit: 'currencyUSD',
     w: 8,
-    description,
+    description: exact ? `${description} Exact (recorded ${n.modelCostStep}, summed over the range).` : `${description} ${RAW_SPEND_NOTE}`,
     links,
-    targets: [{ expr: `topk(10, ${by([label], increase(costSum))})`, instant: true, legend: `{{${label}}}`, expect: data }],
+    targets: [{ expr: `topk(10, ${by([label], exact ? total(n.modelCostStep) : increase(costSum))})`, instant: true, legend: `{{${label}}}`, expect: data }],
+  });
+  /** Bars of each service's spend series as a share of its budget series (both recorded per service and environment). */
+  const againstBudget = (title: string, description: string, series: readonly { record: string; what: string }[], budget: string): Panel => ({
+    kind: 'bargauge',
+    title,
+    unit: 'percentunit',
+    w: 12,
+    h: 7,
+    min: 0,
+    max: 1,
+    description,
+    thresholds: [{ value: 0.8, color: 'orange' }, { value: 1, color: 'red' }],
+    links: [serviceTo('cost')],
+    targets: series.map((x) => ({
+      expr: `${by([L.service, L.environment], fRec(x.record))} / ${by([L.service, L.environment], fRec(budget))}`,
+      instant: true,
+      legend: `{{${L.service}}} ({{${L.environment}}}) ${x.what}`,
+      expect: data,
+    })),
   });
   return {
     uid: DASHBOARD_UIDS.overview,
@@ -73,32 +151,7 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
     description: 'What are we spending, and is it healthy: spend against the budget, where it goes, errors and latency, tokens.',
     items: [
       row('Spend'),
-      stat({
-        title: 'Spend today',
-        unit: 'currencyUSD',
-        decimals: 2,
-        timeFrom: 'now/d',
-        description: `USD spent since 00:00 UTC (the dashboards' time zone, the day the daily budget counts), from gen_ai.usage.cost. Calls to models without a price are not included (Unpriced calls). Daily budget $${s.spend.dailyBudgetUSD}.`,
-        thresholds: [{ value: s.spend.dailyBudgetUSD * 0.8, color: 'orange' }, { value: s.spend.dailyBudgetUSD, color: 'red' }],
-        targets: [{ expr: by([], increase(costSum)), instant: true, expect: data }],
-      }),
-      stat({
-        title: 'Projected month',
-        unit: 'currencyUSD',
-        decimals: 0,
-        description: `The last 24 hours of spend times ${s.spend.daysPerMonth} (recording rule ${n.serviceCostProjectedMonth}). Above the $${s.spend.monthlyBudgetUSD} budget: move traffic to cheaper models or enable prompt caching.`,
-        thresholds: [{ value: s.spend.monthlyBudgetUSD, color: 'red' }],
-        targets: [{ expr: `sum(${fRec(n.serviceCostProjectedMonth)})`, instant: true, expect: data }],
-      }),
-      stat({
-        title: 'Spend this hour',
-        unit: 'currencyUSD',
-        decimals: 2,
-        timeFrom: 'now/h',
-        description: `USD spent since the start of the hour. GenAIHourlySpendHigh pages above $${s.spend.hourlyMaxUSD} per rolling hour: look for a loop or abuse on the Cost dashboard.`,
-        thresholds: [{ value: s.spend.hourlyMaxUSD, color: 'red' }],
-        targets: [{ expr: by([], increase(costSum)), instant: true, expect: data }],
-      }),
+      ...spendStats(s, stat),
       stat({
         title: 'Cost per call',
         unit: 'currencyUSD',
@@ -106,23 +159,34 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         description: 'Mean USD per priced call over the time range. Rising with flat traffic: prompts or outputs grew, or traffic moved to a pricier model (Spend by model below).',
         targets: [{ expr: `${by([], increase(costSum))} / ${by([], increase(costCount))}`, instant: true, expect: data }],
       }),
-      stat({
-        title: 'Unpriced calls',
-        unit: 'short',
-        decimals: 0,
-        noValue: '0',
-        description: 'Calls in the time range for models the price catalog does not know: every spend number here is missing their cost. Non-zero: add the model to @genai-meter/pricing or set a price override (Cost dashboard, Unpriced calls by model).',
-        thresholds: [{ value: 1, color: 'red' }],
-        targets: [{ expr: by([], increase(PROM.unpricedCalls)), instant: true, expect: data }],
-      }),
+      unpricedStat(s, stat),
+      againstBudget(
+        'Today against the daily budget',
+        `Each service's spend since 00:00 UTC as a share of its daily budget (${n.serviceCostToday} / ${n.budget.daily}; budgets per service and environment in packages/mixin/budgets.yaml), and where today's pace leads by 24:00 UTC (${n.serviceCostForecastToday}). Red: over budget; a forecast past 100% is the early warning GenAIProjectedDailySpendOverBudget acts on.`,
+        [
+          { record: n.serviceCostToday, what: 'today' },
+          { record: n.serviceCostForecastToday, what: 'forecast' },
+        ],
+        n.budget.daily,
+      ),
+      againstBudget(
+        'This month against the monthly budget',
+        `Each service's month to date and its forecast for the month (${n.serviceCostThisMonth}, ${n.serviceCostForecastThisMonth}) as a share of its monthly budget (${n.budget.monthly}). A forecast past 100% is the time to act, weeks before the invoice.`,
+        [
+          { record: n.serviceCostThisMonth, what: 'to date' },
+          { record: n.serviceCostForecastThisMonth, what: 'forecast' },
+        ],
+        n.budget.monthly,
+      ),
       row('Where the money goes'),
-      spendBy(L.service, 'Spend by service', 'USD per service (service.name) over the time range, the ten largest: who to talk to about a budget. Click a bar for that service on the Cost dashboard.', [serviceTo('cost')]),
-      spendBy(L.requestModel, 'Spend by model', 'USD per requested model over the time range, the ten largest: where savings are (a cheaper model, shorter prompts, caching). Click a bar for the model drill-down.', [toModel]),
+      spendBy(L.service, 'Spend by service', 'USD per service (service.name) over the time range, the ten largest: who to talk to about a budget. Click a bar for that service on the Cost dashboard.', [serviceTo('cost')], true),
+      spendBy(L.requestModel, 'Spend by model', 'USD per requested model over the time range, the ten largest: where savings are (a cheaper model, shorter prompts, caching). Click a bar for the model drill-down.', [toModel], true),
       spendBy(
         FEATURE_LABEL,
         'Spend by feature',
         `USD per product feature over the time range, from the ${FEATURE_LABEL} label that @genai-meter/node's withAttributes({ 'genai_meter.feature': ... }) sets. An empty name is spend outside any withAttributes scope.`,
         [],
+        false,
       ),
       row('Health'),
       stat({
@@ -134,7 +198,7 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
       stat({
         title: 'Provider error ratio',
         unit: 'percentunit',
-        description: `Share of calls that failed on the provider path (${ERROR_TYPE_CLASSES.provider.join(', ')}): what the availability SLO counts. Cancellations by callers and client errors are not in it. Above ${pct(s.errorRatio.max)} GenAIErrorRatioHigh fires: the Reliability dashboard shows which type dominates.`,
+        description: `Provider-path failures (${ERROR_TYPE_CLASSES.provider.join(', ')}) over successes plus those failures: the error ratio of the availability SLO. Cancellations by callers, client errors and quota are in neither. Above ${pct(s.errorRatio.max)} GenAIErrorRatioHigh fires: the Reliability dashboard shows which type dominates.`,
         thresholds: [{ value: s.errorRatio.max / 2, color: 'orange' }, { value: s.errorRatio.max, color: 'red' }],
         targets: [{ expr: errorRatio(DURATION.count, []), expect: data }],
       }),
@@ -143,16 +207,16 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         unit: 'short',
         decimals: 0,
         noValue: '0',
-        description: `Calls in the time range the provider refused because of the caller (${ERROR_TYPE_CLASSES.client.join(', ')}) or the account (${ERROR_TYPE_CLASSES.billing.join(', ')}): a deploy, a rotated key, an exhausted quota. Retrying does not help; not a provider outage.`,
+        description: `Calls in the time range (exact) the provider refused because of the caller (${ERROR_TYPE_CLASSES.client.join(', ')}) or the account (${ERROR_TYPE_CLASSES.billing.join(', ')}): a deploy, a rotated key, an exhausted quota. Retrying does not help; not a provider outage.`,
         thresholds: [{ value: 1, color: 'orange' }],
-        targets: [{ expr: by([], increase(DURATION.count, errorClass('client', 'billing'))), instant: true }],
+        targets: [{ expr: by([], total(n.callsStep, errors('client', 'billing'))), instant: true }],
       }),
       stat({
         title: 'Cancelled by callers',
         unit: 'percentunit',
         noValue: '0',
         description: 'Share of calls the caller aborted or stopped reading before the answer was complete (error.type="cancelled"): users pressing stop. Not a failure of anything; a sudden rise is a UX or timeout-budget question.',
-        targets: [{ expr: `${by([], increase(DURATION.count, errorClass('caller')))} / ${by([], increase(DURATION.count))}`, instant: true }],
+        targets: [{ expr: `${by([], total(n.callsStep, errors('caller')))} / ${by([], total(n.callsStep))}`, instant: true }],
       }),
       stat({
         title: 'In flight',
@@ -176,10 +240,10 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         bars: true,
         description: 'Calls per minute that did not succeed, by kind: provider failures (they count against availability), quota or billing, client errors, and cancellations by the caller (not failures). The Reliability dashboard splits them by error.type.',
         targets: [
-          { expr: `${by([], rate(DURATION.count, errorClass('provider')))} * 60`, legend: 'provider failures', expect: data },
-          { expr: `${by([], rate(DURATION.count, errorClass('billing')))} * 60`, legend: 'quota / billing' },
-          { expr: `${by([], rate(DURATION.count, errorClass('client')))} * 60`, legend: 'client errors' },
-          { expr: `${by([], rate(DURATION.count, errorClass('caller')))} * 60`, legend: 'cancelled by caller' },
+          { expr: `${by([], rate(DURATION.count, errors('provider')))} * 60`, legend: 'provider failures', expect: data },
+          { expr: `${by([], rate(DURATION.count, errors('billing')))} * 60`, legend: 'quota / billing' },
+          { expr: `${by([], rate(DURATION.count, errors('client')))} * 60`, legend: 'client errors' },
+          { expr: `${by([], rate(DURATION.count, errors('caller')))} * 60`, legend: 'cancelled by caller' },
         ],
       },
       firingAlerts(12, 8),
@@ -187,7 +251,7 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         kind: 'timeseries',
         title: 'Call duration P95 by model',
         unit: 's',
-        description: `P95 of gen_ai.client.operation.duration per model over 5 minutes (recorded ${n.durationBucketRate}): one line per model, never blended across embeddings and long reasoning answers. A line far above its usual level is that model slowing down; click it for the model drill-down.`,
+        description: `P95 of gen_ai.client.operation.duration per model (recorded ${n.durationBucketRate}): one line per model, never blended across embeddings and long reasoning answers. A line far above its usual level is that model slowing down; click it for the model drill-down.`,
         links: [toModel],
         targets: [{ expr: quantile(0.95, fRec(n.durationBucketRate), [L.provider, L.requestModel]), legend: `{{${L.requestModel}}} ({{${L.provider}}})`, expect: data }],
       },
@@ -195,7 +259,7 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         kind: 'timeseries',
         title: 'Time to first chunk P95 by model',
         unit: 's',
-        description: `How long streaming users wait for the first token, P95 per model over 5 minutes (recorded ${n.ttfcBucketRate}). GenAITimeToFirstChunkHigh fires above ${s.timeToFirstChunk.p95Seconds}s: long prompts (prefill) or provider queueing.`,
+        description: `How long streaming users wait for the first token, P95 per model (recorded ${n.ttfcBucketRate}). The line at ${s.timeToFirstChunk.p95Seconds}s is a reference; the alerts judge each model against its own target (Reliability, calls over their latency target). Rising: long prompts (prefill) or provider queueing.`,
         thresholds: [{ value: s.timeToFirstChunk.p95Seconds, color: 'red' }],
         links: [toModel],
         targets: [{ expr: quantile(0.95, fRec(n.ttfcBucketRate), [L.provider, L.requestModel]), legend: `{{${L.requestModel}}} ({{${L.provider}}})`, expect: data }],
@@ -238,7 +302,15 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
   const n = recordNames(s);
   const threshold = s.expensiveCall.thresholdUSD;
   if (!COST_BUCKETS.includes(threshold)) throw new Error(`expensive-call threshold ${threshold} is not a cost bucket`);
-  const stat = (p: Omit<Panel, 'kind' | 'w' | 'h'>): Panel => ({ kind: 'stat', w: 6, h: 5, ...p });
+  const stat = (p: Omit<Panel, 'kind'>): Panel => ({ kind: 'stat', w: 4, h: 5, ...p });
+  const budgetLines = (title: string, description: string, series: readonly { record: string; what: string }[]): Panel => ({
+    kind: 'timeseries',
+    title,
+    unit: 'currencyUSD',
+    description,
+    links: [serviceTo('reliability')],
+    targets: series.map((x) => ({ expr: by([L.service, L.environment], fRec(x.record)), legend: `{{${L.service}}} ({{${L.environment}}}) ${x.what}`, expect: data })),
+  });
   const perHour = (label: string, title: string, description: string, links: DataLink[], w = 12): Panel => ({
     kind: 'timeseries',
     title,
@@ -261,34 +333,37 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Spend in the time range',
         unit: 'currencyUSD',
         decimals: 2,
-        description: 'USD spent over the dashboard time range. Excludes unpriced calls.',
-        targets: [{ expr: by([], increase(costSum)), instant: true, expect: data }],
+        description: `USD spent over the dashboard time range, exact (recorded ${n.modelCostStep}, summed over the range). Excludes unpriced calls.`,
+        targets: [{ expr: by([], total(n.modelCostStep)), instant: true, expect: data }],
       }),
+      ...spendStats(s, stat).filter((p) => p.title !== 'Spend, last hour'),
       stat({
         title: 'Spend, last 24 hours',
         unit: 'currencyUSD',
         decimals: 2,
-        description: `Rolling 24-hour spend (recorded ${n.serviceCost1d}). GenAIDailySpendOverBudget fires above the $${s.spend.dailyBudgetUSD} daily budget.`,
-        thresholds: [{ value: s.spend.dailyBudgetUSD, color: 'red' }],
+        description: `Rolling 24-hour spend, exact (recorded ${n.serviceCost1d}).`,
         targets: [{ expr: `sum(${fRec(n.serviceCost1d)})`, instant: true, expect: data }],
       }),
-      stat({
-        title: 'Projected month',
-        unit: 'currencyUSD',
-        decimals: 0,
-        description: `Last 24 hours x ${s.spend.daysPerMonth} (recorded ${n.serviceCostProjectedMonth}). Above the $${s.spend.monthlyBudgetUSD} budget: act before the invoice does.`,
-        thresholds: [{ value: s.spend.monthlyBudgetUSD, color: 'red' }],
-        targets: [{ expr: `sum(${fRec(n.serviceCostProjectedMonth)})`, instant: true, expect: data }],
-      }),
-      stat({
-        title: 'Unpriced calls',
-        unit: 'short',
-        decimals: 0,
-        noValue: '0',
-        description: 'Calls in the time range for models the price catalog does not know: their cost is missing from every spend number here. Non-zero: add the model to @genai-meter/pricing or set a price override (see the table below for the exact model names).',
-        thresholds: [{ value: 1, color: 'red' }],
-        targets: [{ expr: by([], increase(PROM.unpricedCalls)), instant: true, expect: data }],
-      }),
+      unpricedStat(s, stat),
+      row('Budgets'),
+      budgetLines(
+        'This month: to date, forecast and budget by service',
+        `Month to date (${n.serviceCostThisMonth}), the forecast for the month at the pace of the last 24 hours (${n.serviceCostForecastThisMonth}) and the monthly budget in force (${n.budget.monthly}, from packages/mixin/budgets.yaml), per service and environment. The forecast line crossing the budget line is when to act.`,
+        [
+          { record: n.serviceCostThisMonth, what: 'to date' },
+          { record: n.serviceCostForecastThisMonth, what: 'forecast' },
+          { record: n.budget.monthly, what: 'budget' },
+        ],
+      ),
+      budgetLines(
+        'Today: spend, forecast and budget by service',
+        `Spend since 00:00 UTC (${n.serviceCostToday}), where today's pace leads by 24:00 UTC (${n.serviceCostForecastToday}) and the daily budget in force (${n.budget.daily}), per service and environment.`,
+        [
+          { record: n.serviceCostToday, what: 'today' },
+          { record: n.serviceCostForecastToday, what: 'forecast' },
+          { record: n.budget.daily, what: 'budget' },
+        ],
+      ),
       row('Breakdown'),
       perHour(`${L.requestModel}`, 'Spend per hour by model', 'USD per hour at the current rate, by requested model. The biggest band is the first candidate for a cheaper model, shorter prompts or caching. Click a series for its model drill-down.', [toModel], 24),
       perHour(L.service, 'Spend per hour by service', 'USD per hour at the current rate, by service. A step up after a deploy points at a prompt or model change in that service.', [serviceTo('reliability')]),
@@ -298,15 +373,15 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Spend by provider',
         unit: 'currencyUSD',
         w: 8,
-        description: 'USD per provider (gen_ai.provider.name) over the time range. A provider you did not expect here means a service calls it directly (keys in the wrong place).',
-        targets: [{ expr: by([L.provider], increase(costSum)), instant: true, legend: `{{${L.provider}}}`, expect: data }],
+        description: `USD per provider (gen_ai.provider.name) over the time range, exact (${n.modelCostStep}). A provider you did not expect here means a service calls it directly (keys in the wrong place).`,
+        targets: [{ expr: by([L.provider], total(n.modelCostStep)), instant: true, legend: `{{${L.provider}}}`, expect: data }],
       },
       {
         kind: 'bargauge',
         title: 'Spend by operation',
         unit: 'currencyUSD',
         w: 8,
-        description: 'USD per operation (chat, embeddings, text_completion) over the time range: embeddings re-indexing and chat traffic have different owners and different levers.',
+        description: `USD per operation (chat, embeddings, text_completion) over the time range: embeddings re-indexing and chat traffic have different owners and different levers. ${RAW_SPEND_NOTE}`,
         targets: [{ expr: by([L.operation], increase(costSum)), instant: true, legend: `{{${L.operation}}}`, expect: data }],
       },
       {
@@ -314,7 +389,7 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Spend by service and feature',
         unit: 'currencyUSD',
         w: 8,
-        description: `USD per service and ${FEATURE_LABEL} over the time range, the ten largest: the feature of a service to look at first.`,
+        description: `USD per service and ${FEATURE_LABEL} over the time range, the ten largest: the feature of a service to look at first. ${RAW_SPEND_NOTE}`,
         links: [serviceTo('reliability')],
         targets: [{ expr: `topk(10, ${by([L.service, FEATURE_LABEL], increase(costSum))})`, instant: true, legend: `{{${L.service}}} / {{${FEATURE_LABEL}}}`, expect: data }],
       },
@@ -337,13 +412,13 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
       },
       {
         kind: 'bargauge',
-        title: `Calls over $${threshold} by model`,
+        title: expensiveCallsTitle(s),
         unit: 'short',
         decimals: 0,
-        description: `Calls that cost more than $${threshold} each over the time range (all calls minus those in the $${threshold} bucket), per service and model: the models behind the most expensive calls. A call that is the very first of its series is not counted by increase(). Trim context, cap max_tokens or route to a cheaper model.`,
+        description: `Calls that cost more than $${threshold} each over the time range, exact (${n.expensiveCallsStep}), per service and model: the models behind the most expensive calls. Trim context, cap max_tokens or route to a cheaper model.`,
         targets: [
           {
-            expr: `topk(10, ${by([L.service, L.requestModel], increase(costCount))} - ${by([L.service, L.requestModel], increase(`${PROM.cost}_bucket`, { [L.le]: leMatcher(threshold) }))})`,
+            expr: `topk(10, ${by([L.service, L.requestModel], total(n.expensiveCallsStep))} > 0)`,
             instant: true,
             legend: `{{${L.requestModel}}} ({{${L.service}}})`,
             expect: data,
@@ -355,7 +430,7 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Unpriced calls by model',
         unit: 'short',
         decimals: 0,
-        description: 'Calls without a price over the time range, with the response model the provider reported (often a dated snapshot or a relay alias): that is the name to add to the price catalog.',
+        description: `Calls without a price over the time range, with the response model the provider reported (often a dated snapshot or a relay alias): that is the name to add to the price catalog. From the raw counter (the exact count without the response model is the Unpriced calls total above): the first call of a new series is not counted.`,
         targets: [
           {
             expr: by([L.service, L.requestModel, L.responseModel], increase(PROM.unpricedCalls)),
@@ -402,6 +477,7 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
 export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
   const n = recordNames(s);
   const budget = 1 - s.slo.objective;
+  const latencySlow = Object.values(n.latencySlowRatio)[0]!;
   const typeStat = (title: string, type: string, what: string, expect: boolean, color: 'red' | 'orange' = 'red'): Panel => ({
     kind: 'stat',
     w: 3,
@@ -410,9 +486,9 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
     unit: 'short',
     decimals: 0,
     noValue: '0',
-    description: `Calls that ended with error.type="${type}" over the time range (after the SDK's retries). ${what}`,
+    description: `Calls that ended with error.type="${type}" over the time range (after the SDK's retries; exact, from ${n.callsStep}). ${what}`,
     thresholds: [{ value: 1, color }],
-    targets: [{ expr: by([L.errorType], increase(DURATION.count, { [L.errorType]: type })), instant: true, ...(expect ? { expect: { data: true, labels: { [L.errorType]: type } } } : {}) }],
+    targets: [{ expr: by([L.errorType], total(n.callsStep, { [L.errorType]: type })), instant: true, ...(expect ? { expect: { data: true, labels: { [L.errorType]: type } } } : {}) }],
   });
   return {
     uid: DASHBOARD_UIDS.reliability,
@@ -438,7 +514,7 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
         description: 'Failed calls per minute by error.type (rate_limit, server_error, timeout, connection, insufficient_quota, auth, bad_request, ...), cancellations by callers excluded (next panel). The dominating type names the runbook section to follow.',
         targets: [
           {
-            expr: `${by([L.errorType], rate(DURATION.count, errorClass('provider', 'billing', 'client')))} * 60`,
+            expr: `${by([L.errorType], rate(DURATION.count, errors('provider', 'billing', 'client')))} * 60`,
             legend: `{{${L.errorType}}}`,
             expect: { data: true, labels: { [L.errorType]: ERR.RATE_LIMIT } },
           },
@@ -451,7 +527,7 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
         stack: true,
         bars: true,
         description: 'Calls per minute the caller cancelled (AbortSignal, a stream abandoned before its answer was complete), by operation. Users pressing stop on streaming chat is normal (10-30%); a jump after a deploy can be a client timeout set too short.',
-        targets: [{ expr: `${by([L.operation], rate(DURATION.count, errorClass('caller')))} * 60`, legend: `{{${L.operation}}}` }],
+        targets: [{ expr: `${by([L.operation], rate(DURATION.count, errors('caller')))} * 60`, legend: `{{${L.operation}}}` }],
       },
       {
         kind: 'timeseries',
@@ -472,7 +548,7 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
         kind: 'timeseries',
         title: 'Provider error ratio by model',
         unit: 'percentunit',
-        description: `Share of calls per model that failed on the provider path (${ERROR_TYPE_CLASSES.provider.join(', ')}). One model far above the others: a model-specific quota or outage; move its traffic. Alert threshold ${pct(s.errorRatio.max)}. Click a series for its model drill-down.`,
+        description: `Provider-path failures (${ERROR_TYPE_CLASSES.provider.join(', ')}) per model, over its successes plus those failures. One model far above the others: a model-specific quota or outage; move its traffic. Alert threshold ${pct(s.errorRatio.max)}. Click a series for its model drill-down.`,
         thresholds: [{ value: s.errorRatio.max, color: 'red' }],
         links: [toModel],
         targets: [{ expr: errorRatio(DURATION.count, [L.provider, L.requestModel]), legend: `{{${L.requestModel}}} ({{${L.provider}}})`, expect: data }],
@@ -522,32 +598,27 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
         unit: 'percentunit',
         decimals: 3,
         w: 6,
-        description: `Share of calls without a provider-path failure over the dashboard time range, against the ${pct(s.slo.objective)} objective (error budget ${pct(budget)}). Cancellations and client errors do not count against it. Red: the budget for this range is spent.`,
+        description: `Share of calls without a provider-path failure over the dashboard time range (exact, from ${n.callsStep}), against the ${pct(s.slo.objective)} objective (error budget ${pct(budget)}). Cancellations, client errors and quota count neither way. Red: the budget for this range is spent.`,
         thresholds: [{ value: 0, color: 'red' }, { value: s.slo.objective, color: 'green' }],
-        targets: [{ expr: `1 - ${errorRatio(DURATION.count, [], RANGE, 'increase')}`, instant: true, expect: data }],
+        targets: [{ expr: `1 - ${by([], total(n.callsStep, errors('provider')))} / ${by([], total(n.callsStep, SLO_CALLS))}`, instant: true, expect: data }],
       },
       {
         kind: 'timeseries',
-        title: `Latency SLO: share of calls within ${s.latency.sloTargetSeconds}s by operation`,
+        title: 'Calls over their latency target by model',
         unit: 'percentunit',
         w: 18,
         max: 1,
-        description: `Share of calls per operation that finished within ${s.latency.sloTargetSeconds}s (a duration bucket bound, so exact). Embeddings and chat are apart: a blend would hide a slow chat path behind fast embeddings. Falling: the provider slows down or outputs grow; see the model drill-down.`,
-        thresholds: [{ value: 0, color: 'red' }, { value: s.slo.objective, color: 'green' }],
-        targets: [
-          {
-            expr: `${by([L.operation], rate(DURATION.bucket, { [L.le]: leMatcher(s.latency.sloTargetSeconds) }))} / ${by([L.operation], rate(DURATION.count))}`,
-            legend: `{{${L.operation}}}`,
-            expect: { data: true, labels: { [L.operation]: 'chat' } },
-          },
-        ],
+        description: `Share of each model's calls slower than its own target (recorded ${latencySlow}, label sli: duration = the whole call, time_to_first_chunk = streams), targets per model and operation in settings.latency.targets: a reasoning model is not held to a chat model's target. The latency burn-rate alerts read these ratios; above the ${pct(1 - s.latency.objective)} budget line the budget burns faster than it refills.`,
+        thresholds: [{ value: 1 - s.latency.objective, color: 'red' }],
+        links: [toModel],
+        targets: [{ expr: `max by (${L.requestModel}, sli) (${fRec(latencySlow)})`, legend: `{{${L.requestModel}}} {{sli}}`, expect: data }],
       },
       {
         kind: 'timeseries',
         title: 'Error budget burn rate',
         unit: 'short',
         w: 24,
-        description: `Error ratio divided by the error budget (${pct(budget)}) per window, per service (recorded ${n.errorRatio['5m']} and siblings). 1 = the budget lasts exactly the SLO period. The alerts page when both windows of a pair exceed the factor (${s.slo.burnRates.map((b) => `${b.long}/${b.short} ${b.factor}x`).join(', ')}). Long windows need that much history.`,
+        description: `Error ratio divided by the error budget (${pct(budget)}) per window, per service (recorded ${Object.values(n.errorRatio)[0]} and siblings). 1 = the budget lasts exactly the SLO period. The alerts page when both windows of a pair exceed the factor (${s.slo.burnRates.map((b) => `${b.long}/${b.short} ${b.factor}x`).join(', ')}). Long windows need that much history.`,
         thresholds: [...new Set(s.slo.burnRates.map((b) => b.factor))].sort((a, b) => a - b).map((v, i, all) => ({ value: v, color: i === all.length - 1 ? 'red' : 'orange' })),
         targets: errorRatioWindows(s).map((w) => ({
           expr: `max by (${L.service}) (${fRec(n.errorRatio[w]!)}) / ${Number(budget.toPrecision(12))}`,
@@ -583,7 +654,7 @@ export function modelDashboard(s: MixinSettings): DashboardSpec {
         kind: 'timeseries',
         title: 'Call duration P50 / P95 / P99',
         unit: 's',
-        description: `Duration quantiles of this model by operation, from the raw histogram over $__rate_interval (finer than the 5-minute recorded ones). Alerts: P95 ${s.latency.p95Seconds}s, P99 ${s.latency.p99Seconds}s.`,
+        description: `Duration quantiles of this model by operation, from the raw histogram over $__rate_interval (finer than the recorded ones). The lines at ${s.latency.p95Seconds}s and ${s.latency.p99Seconds}s are references; the alerts judge the share of calls over this model's own target (Reliability).`,
         thresholds: [{ value: s.latency.p95Seconds, color: 'orange' }, { value: s.latency.p99Seconds, color: 'red' }],
         targets: quantileTargets(rate(DURATION.bucket), true, [L.operation], `{{${L.operation}}} `),
       },
@@ -591,7 +662,7 @@ export function modelDashboard(s: MixinSettings): DashboardSpec {
         kind: 'timeseries',
         title: 'Time to first chunk P50 / P95 / P99',
         unit: 's',
-        description: `Streaming calls of this model only: how long until the first chunk. Grows with input tokens (prefill) and provider queueing. Alert at P95 ${s.timeToFirstChunk.p95Seconds}s.`,
+        description: `Streaming calls of this model only: how long until the first chunk. Grows with input tokens (prefill) and provider queueing. The line at ${s.timeToFirstChunk.p95Seconds}s is a reference; the alerts judge the share of streams over this model's own target.`,
         thresholds: [{ value: s.timeToFirstChunk.p95Seconds, color: 'red' }],
         targets: quantileTargets(rate(ttfc), true),
       },

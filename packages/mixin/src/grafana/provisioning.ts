@@ -4,6 +4,7 @@
 // (`$__file{path}`, secrets of contact points), which are the only single `$` left in the output.
 import { stringify } from 'yaml';
 import type { MixinSettings } from '../config.js';
+import { durationSeconds } from '../durations.js';
 import type { AlertDefinition } from '../model.js';
 import { DEFAULT_ALERTMANAGER_OPTIONS } from '../render-alertmanager.js';
 import type { NotificationSettings } from '../notifications/env.js';
@@ -40,6 +41,12 @@ export function escapeForProvisioning(value: unknown): unknown {
 const YAML_OPTIONS = { lineWidth: 0, indent: 2 } as const;
 const render = (doc: unknown): string => PROVISIONING_HEADER + stringify(escapeForProvisioning(doc), YAML_OPTIONS);
 
+/** The datasource's minimum interval: the longest time between two updates of a series (export or scrape interval). */
+export function minimumInterval(settings: Pick<MixinSettings, 'exportInterval' | 'scrapeInterval'>): string {
+  const seconds = Math.max(durationSeconds(settings.exportInterval), durationSeconds(settings.scrapeInterval));
+  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}
+
 export function datasourceProvisioning(settings: MixinSettings, opts: DatasourceOptions = COMPOSE_DATASOURCE): Record<string, unknown> {
   return {
     apiVersion: 1,
@@ -55,8 +62,10 @@ export function datasourceProvisioning(settings: MixinSettings, opts: Datasource
         editable: false,
         jsonData: {
           httpMethod: 'POST',
-          // The scrape interval: Grafana derives $__rate_interval from it (4 x 15s = 1m minimum).
-          timeInterval: settings.scrapeInterval,
+          // A series' value changes once per export (OTLP: 60 s by default) however often it is scraped, so the
+          // minimum interval is the longer of the two: $__rate_interval (at least 4 x this) then always spans
+          // several updates and rate panels never saw-tooth.
+          timeInterval: minimumInterval(settings),
           prometheusType: 'Prometheus',
         },
       },
