@@ -29,6 +29,7 @@ export function observeGenerateContentChunk(call: Call, chunk: unknown): unknown
   }
   const candidates = c.candidates;
   if (Array.isArray(candidates)) {
+    const wasComplete = call.complete;
     let output = false;
     for (let i = 0; i < candidates.length; i++) {
       const candidate = candidates[i];
@@ -38,8 +39,16 @@ export function observeGenerateContentChunk(call: Call, chunk: unknown): unknown
       if (candidate.finishReason != null) call.choiceFinished(candidate.index);
     }
     if (output) call.onChunk();
+    // Every chunk carries the response's headers: a gateway's cost header is read once, when the answer completes.
+    if (!wasComplete && call.complete) readGatewayCost(call, c);
   }
   return chunk;
+}
+
+/** A gateway in front of the API may say what it billed in a header (LiteLLM proxy). */
+function readGatewayCost(call: Call, response: GenerateContentResponseLike): void {
+  const headers = response.sdkHttpResponse?.headers;
+  if (call.endpoint.viaGateway && headers) call.reportedCostUsd = readReportedCost({ headers })?.usd;
 }
 
 /** Records a JSON answer (generateContent or embedContent) and finishes the call as a success. */
@@ -48,9 +57,7 @@ export function finishWithResponse(call: Call, response: unknown, embeddings: bo
     const r = response as GenerateContentResponseLike & Record<string, unknown>;
     if (typeof r.modelVersion === 'string') call.responseModel = r.modelVersion;
     call.usage = embeddings ? usageFromEmbeddings(r) : usageFromMetadata(r.usageMetadata);
-    // A gateway in front of the API may say what it billed in a header (LiteLLM proxy).
-    const headers = r.sdkHttpResponse?.headers;
-    if (call.endpoint.viaGateway && headers) call.reportedCostUsd = readReportedCost({ headers })?.usd;
+    readGatewayCost(call, r);
   }
   call.finish();
 }

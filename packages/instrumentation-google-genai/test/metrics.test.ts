@@ -232,6 +232,17 @@ describe('generateContentStream', () => {
   });
 });
 
+describe('a gateway in front of the API', () => {
+  it("records the cost it reports in a header (LiteLLM's), JSON and stream, as genai_meter.cost.source=provider", async () => {
+    await ai.models.generateContent({ model: 'gateway-priced', contents: 'x', config: headers({ 'x-sim-usage': 'prompt=10,completion=5', 'x-sim-reported-cost': 'header=0.0125' }) });
+    for await (const _ of await ai.models.generateContentStream({ model: 'gateway-priced', contents: 'x', config: headers({ 'x-sim-usage': 'prompt=10,completion=5', 'x-sim-reported-cost': 'header=0.5', 'x-sim-chunks': '3' }) }));
+    const cost = where(await h.histogram(METRICS.cost.name), model('gateway-priced'));
+    expect(cost.map((c) => [c.attributes[ATTR_GENAI_METER_COST_SOURCE], c.count, c.sum])).toEqual([['provider', 2, 0.5125]]);
+    // The model is unknown to the catalog, but the gateway's figure prices it: not an unpriced call.
+    expect(where(await h.points(METRICS.unpricedCalls.name), model('gateway-priced'))).toEqual([]);
+  });
+});
+
 describe('embedContent', () => {
   it('records input tokens and cost, no output', async () => {
     const res = await ai.models.embedContent({ model: 'gemini-embedding-001', contents: ['hello there', 'ab'], config: headers({ 'x-sim-usage': 'prompt=42' }) });
