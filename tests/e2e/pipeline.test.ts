@@ -27,7 +27,7 @@ import { promQuery, startPrometheus, type PrometheusInstance } from '../support/
 import { findTool, freePorts, httpGet, readToolsEnv, REPO_ROOT, runTool, stopAll, waitFor } from '../support/tools.js';
 import { alerts, amAlerts, runQuery, sorted, sumBy } from './prom-api.js';
 import { createCollector, startAlertmanager, startSink, startTrafficApp, type Alertmanager, type Collector, type Sink, type TrafficApp } from './stack.js';
-import { burstPhase, expectedOutcome, expectedTotals, outagePhase, warmupPhase, type CallSpec, type Expected } from './traffic-plan.js';
+import { batchPhase, burstPhase, expectedOutcome, expectedTotals, outagePhase, warmupPhase, type CallSpec, type Expected } from './traffic-plan.js';
 
 const { alertDefinitions, L, PATHS, PROM, recordingRules, renderAlertmanagerConfig, renderAlertRules, renderPrometheusConfig, renderRecordingRules, settings, validateSettings } = mixin;
 type MixinSettings = mixin.MixinSettings;
@@ -40,6 +40,8 @@ const ENVIRONMENT = 'e2e';
 const RESOURCE_LABELS = { [L.service]: SERVICE, service_namespace: NAMESPACE, [L.environment]: ENVIRONMENT };
 /** The collector's exporter sets job from service.namespace/service.name; the direct path's job is the scrape job. */
 const COLLECTOR_JOB = `${NAMESPACE}/${SERVICE}`;
+/** A short-lived job next to the service: OTLP only, one export at exit. */
+const BATCH_SERVICE = 'e2e-batch';
 const DIRECT_JOB = 'e2e-direct';
 const JOBS = [COLLECTOR_JOB, DIRECT_JOB] as const;
 
@@ -49,33 +51,52 @@ const JOBS = [COLLECTOR_JOB, DIRECT_JOB] as const;
 const PAGE_FOR = '2s';
 const OTHER_FOR = '5s';
 
-/** The shipped settings with 1 s scrape/evaluation and short `for`s; every threshold and window unchanged. */
+/** Intervals the test shortens: scrape, evaluation (also the step of the exact increments) and export. */
+const TEST_INTERVALS = { scrapeInterval: '1s', evaluationInterval: '1s', exportInterval: '1s' } as const;
+
+/** The shipped settings with 1 s scrape/evaluation/export and short `for`s; every threshold and window unchanged. */
 function testSettings(s: MixinSettings): MixinSettings {
   const f = (severity: Severity): string => (severity === 'page' ? PAGE_FOR : OTHER_FOR);
+  const fors = (x: Readonly<Partial<Record<Severity, string>>>) => Object.fromEntries(Object.keys(x).map((sev) => [sev, f(sev as Severity)]));
+  const one = <T extends { for: string; severity: Severity }>(x: T): T => ({ ...x, for: f(x.severity) });
   const out: MixinSettings = {
     ...s,
-    scrapeInterval: '1s',
-    evaluationInterval: '1s',
+    ...TEST_INTERVALS,
     rateLimit: { ...s.rateLimit, for: f(s.rateLimit.severity), shareFor: f(s.rateLimit.shareSeverity) },
-    serverErrors: { ...s.serverErrors, for: f(s.serverErrors.severity) },
-    timeouts: { ...s.timeouts, for: f(s.timeouts.severity) },
-    errorRatio: { ...s.errorRatio, for: f(s.errorRatio.severity) },
-    slo: { ...s.slo, for: Object.fromEntries(Object.keys(s.slo.for).map((sev) => [sev, f(sev as Severity)])) },
-    latency: { ...s.latency, p99For: f(s.latency.p99Severity), p95For: f(s.latency.p95Severity) },
-    timeToFirstChunk: { ...s.timeToFirstChunk, for: f(s.timeToFirstChunk.severity) },
-    spend: { ...s.spend, dailyFor: f(s.spend.dailySeverity), monthlyFor: f(s.spend.monthlySeverity), hourlyFor: f(s.spend.hourlySeverity) },
-    tokenSpike: { ...s.tokenSpike, for: f(s.tokenSpike.severity) },
-    expensiveCall: { ...s.expensiveCall, for: f(s.expensiveCall.severity) },
-    unpriced: { ...s.unpriced, for: f(s.unpriced.severity) },
-    telemetryAbsent: { ...s.telemetryAbsent, for: f(s.telemetryAbsent.severity) },
+    serverErrors: one(s.serverErrors),
+    timeouts: one(s.timeouts),
+    errorRatio: one(s.errorRatio),
+    quota: one(s.quota),
+    clientErrors: one(s.clientErrors),
+    slo: { ...s.slo, for: fors(s.slo.for) },
+    latency: { ...s.latency, for: fors(s.latency.for) },
+    spend: {
+      ...s.spend,
+      dailyFor: f(s.spend.dailySeverity),
+      monthlyFor: f(s.spend.monthlySeverity),
+      hourlyFor: f(s.spend.hourlySeverity),
+      dailyForecast: one(s.spend.dailyForecast),
+      monthlyForecast: one(s.spend.monthlyForecast),
+    },
+    tokenSpike: one(s.tokenSpike),
+    expensiveCall: one(s.expensiveCall),
+    unpriced: one(s.unpriced),
+    // A service present for 10 s (not 1 h) is expected to keep reporting: the test's services live minutes.
+    telemetryAbsent: { ...one(s.telemetryAbsent), minPresence: '10s' },
+    stack: Object.fromEntries(Object.entries(s.stack).map(([k, v]) => [k, typeof v === 'object' ? one(v) : v])) as MixinSettings['stack'],
   };
   validateSettings(out);
   return out;
 }
 
+/** Settings without what testSettings changes: equal for the shipped and the test settings. */
+function unchanged(s: MixinSettings): unknown {
+  return JSON.parse(JSON.stringify({ ...s, ...TEST_INTERVALS }, (k, v: unknown) => (k === 'for' || /For$/.test(k) || k === 'minPresence' ? undefined : v)));
+}
+
 const TEST_SETTINGS = testSettings(settings);
 
-/** Alerts the injected traffic must fire, for each of the two services. */
+/** Alerts the injected traffic must fire for the service. */
 const MUST_FIRE = [
   'GenAIRateLimited',
   'GenAIRateLimitShareHigh',
@@ -84,19 +105,30 @@ const MUST_FIRE = [
   'GenAIErrorRatioHigh',
   'GenAIErrorBudgetBurnFast',
   'GenAIErrorBudgetBurnSlow',
+  'GenAIQuotaExhausted',
   'GenAIExpensiveCalls',
   'GenAIUnpricedCalls',
 ] as const;
-/** Alerts nothing in the traffic justifies (fast calls, spend far below the default budgets, no history). */
+/**
+ * Alerts nothing in the traffic justifies (fast calls, no quota or client errors, spend far below the
+ * default budgets and on no course to cross them, no history, a healthy stack).
+ */
 const MUST_NOT_FIRE = [
-  'GenAILatencyP99High',
-  'GenAILatencyP95High',
-  'GenAITimeToFirstChunkHigh',
+  'GenAIClientErrorsHigh',
+  'GenAILatencyBudgetBurnFast',
+  'GenAILatencyBudgetBurnSlow',
   'GenAIHourlySpendHigh',
+  'GenAIProjectedDailySpendOverBudget',
   'GenAIDailySpendOverBudget',
   'GenAIProjectedMonthlySpendOverBudget',
+  'GenAIMonthlySpendOverBudget',
   'GenAITokenRateAbnormal',
   'GenAITelemetryAbsent',
+  'GenAIMeterRuleEvaluationFailures',
+  'GenAIMeterRuleEvaluationsMissed',
+  'GenAIMeterCollectorDown',
+  'GenAIMeterCollectorDroppingData',
+  'GenAIMeterCollectorQueueFilling',
 ] as const;
 
 // ------------------------------------------------------------------ Prometheus builds
@@ -217,6 +249,7 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
   };
 
   const recordingRulesYaml = renderRecordingRules(recordingRules(TEST_SETTINGS));
+  const budgetRulesYaml = renderRecordingRules(mixin.budgetRules(TEST_SETTINGS));
   const alertRulesYaml = renderAlertRules(TEST_SETTINGS, alertDefinitions(TEST_SETTINGS));
 
   beforeAll(async () => {
@@ -248,12 +281,13 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
         port: promPort,
         config: renderPrometheusConfig(TEST_SETTINGS, {
           collectorTarget: collector.scrapeTarget,
+          collectorTelemetryTarget: collector.telemetryTarget,
           appJobs: [{ job: DIRECT_JOB, targets: [`127.0.0.1:${appPort}`] }],
           alertmanagerTarget: new URL(am.url).host,
           selfTarget: `127.0.0.1:${promPort}`,
-          ruleFiles: ['genai-recording.rules.yml', 'genai-alerts.rules.yml'],
+          ruleFiles: ['genai-recording.rules.yml', 'genai-budgets.rules.yml', 'genai-alerts.rules.yml'],
         }),
-        files: { 'genai-recording.rules.yml': recordingRulesYaml, 'genai-alerts.rules.yml': alertRulesYaml },
+        files: { 'genai-recording.rules.yml': recordingRulesYaml, 'genai-budgets.rules.yml': budgetRulesYaml, 'genai-alerts.rules.yml': alertRulesYaml },
         extraArgs: ['--rules.alert.resend-delay=1s'],
       });
       app = await startTrafficApp({
@@ -281,11 +315,19 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expect(r.stdout + r.stderr).toMatch(new RegExp(`^prometheus, version ${major}\\.\\d+\\.\\d+`));
   });
 
-  it('tests the shipped rules: the test copy differs from prometheus/rules only in `for:`', () => {
+  it('tests the shipped rules: the test settings differ only in intervals, `for:` and the presence a service needs, and with the shipped ones render the shipped files', () => {
+    expect(unchanged(TEST_SETTINGS)).toEqual(unchanged(settings));
+    const asShipped: MixinSettings = {
+      ...TEST_SETTINGS,
+      scrapeInterval: settings.scrapeInterval,
+      evaluationInterval: settings.evaluationInterval,
+      exportInterval: settings.exportInterval,
+      telemetryAbsent: { ...TEST_SETTINGS.telemetryAbsent, minPresence: settings.telemetryAbsent.minPresence },
+    };
     const shipped = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8').split('\n');
-    const rec = recordingRulesYaml.split('\n');
-    expect(rec).toEqual(shipped(PATHS.recordingRules));
-    const alertLines = alertRulesYaml.split('\n');
+    expect(renderRecordingRules(recordingRules(asShipped)).split('\n')).toEqual(shipped(PATHS.recordingRules));
+    expect(renderRecordingRules(mixin.budgetRules(asShipped)).split('\n')).toEqual(shipped(PATHS.budgetRules));
+    const alertLines = renderAlertRules(asShipped, alertDefinitions(asShipped)).split('\n');
     const shippedAlerts = shipped(PATHS.alertRules);
     expect(alertLines).toHaveLength(shippedAlerts.length);
     const differing = alertLines.filter((line, i) => line !== shippedAlerts[i]);
@@ -393,17 +435,18 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     const key = (a: { alertname: string; labels: Record<string, string> }) =>
       [a.alertname, a.labels.service_name, a.labels[L.provider] ?? '', a.labels[L.requestModel] ?? '', a.labels[L.errorType] ?? '', a.labels.severity].join(' ');
     expect(firing.map(key).sort()).toEqual(
-      [SERVICE].flatMap((svc) => [
+      [key({ alertname: 'GenAIMeterWatchdog', labels: { severity: 'info' } })].concat([SERVICE].flatMap((svc) => [
         `GenAIErrorBudgetBurnFast ${svc}    page`,
         `GenAIErrorBudgetBurnSlow ${svc}    ticket`,
         `GenAIErrorRatioHigh ${svc}    ticket`,
         `GenAIExpensiveCalls ${svc} openai gpt-4o  info`,
+        `GenAIQuotaExhausted ${svc} openai  insufficient_quota page`,
         `GenAIRateLimitShareHigh ${svc}    ticket`,
         `GenAIRateLimited ${svc} openai  rate_limit ticket`,
         `GenAIServerErrors ${svc} openai  server_error page`,
         `GenAITimeouts ${svc} openai  timeout ticket`,
         `GenAIUnpricedCalls ${svc} openai e2e-private-model  ticket`,
-      ]).sort(),
+      ])).sort(),
     );
   });
 
@@ -554,6 +597,44 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expect(linked).toBeGreaterThanOrEqual(8);
   });
 
+  it('a short-lived job that exits after its only export: its exact spend and calls are recorded, where increase() sees nothing', async () => {
+    const calls = batchPhase();
+    const want = expectedTotals(calls);
+    const job = await startTrafficApp({
+      baseURL: sim.baseURL,
+      otlpHttpUrl: collector.otlpHttpUrl,
+      serviceName: BATCH_SERVICE,
+      resourceAttributes: `deployment.environment.name=${ENVIRONMENT},service.namespace=${NAMESPACE}`,
+      exportIntervalMs: 600_000, // never during its life: the only export is the one at shutdown
+    });
+    expectOutcomes(calls, await stage('traffic: batch job', () => job.run(calls)));
+    await stage('batch job: exit (its one export)', () => job.stop());
+    expect(job.exited()).toBe(true);
+
+    const n = mixin.recordNames(TEST_SETTINGS);
+    const svc = `{${L.service}="${BATCH_SERVICE}", ${L.environment}="${ENVIRONMENT}"}`;
+    const value = async (expr: string) => (await promQuery(prom.url, expr))[0]?.value;
+    const exact = (v: number | undefined, truth: number) => v !== undefined && Math.abs(v - truth) <= 1e-9 * truth;
+    const hour = await stage('wait: the batch job\'s spend recorded', () =>
+      waitFor(async () => {
+        const v = await value(`${n.serviceCost1h}${svc}`);
+        return exact(v, want.totalCostUSD) && v;
+      }, { what: `${n.serviceCost1h} of ${BATCH_SERVICE} = $${want.totalCostUSD}`, timeoutMs: 30_000, intervalMs: 250 }),
+    );
+    console.log(`e2e [${major}.x] short-lived job: recorded $${hour} of $${want.totalCostUSD}`);
+    // Its series appeared once, already holding everything: a single value each.
+    const raw = `${PROM.cost}_sum{${L.service}="${BATCH_SERVICE}", otel_scope_name=~"@genai-meter/.+"}`;
+    expect(await value(`max(max_over_time(${raw}[10m]) - min_over_time(${raw}[10m]))`)).toBe(0);
+    // increase() over the same series: nothing, as every dollar is in the first sample.
+    expect(await value(`sum(increase(${raw}[1h]))`) ?? 0).toBe(0);
+    for (const record of [n.serviceCostToday, n.serviceCostThisMonth]) {
+      await waitFor(async () => exact(await value(`${record}${svc}`), want.totalCostUSD), { what: `${record} of ${BATCH_SERVICE}`, timeoutMs: 10_000, intervalMs: 250 });
+    }
+    // Calls and failures likewise, from the same single export.
+    await waitFor(async () => (await value(`sum(${n.calls['1h']!}${svc})`)) === calls.length, { what: `calls of ${BATCH_SERVICE}`, timeoutMs: 10_000, intervalMs: 250 });
+    expect(await value(`sum(${mixin.sel(n.errorsIncrease5m, { [L.service]: BATCH_SERVICE, [L.errorType]: 'rate_limit' })})`)).toBe(calls.filter((c) => c.fault === 'rate_limit').length);
+  });
+
   it('collector killed (SIGKILL) mid-run: the app is unaffected, the direct path stays exact, the collector path catches up with no counter reset', async () => {
     const before = await pathTotals(prom.url, COLLECTOR_JOB);
     expectTotals(before, expectedAfter.burst);
@@ -573,7 +654,7 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
       // still present, and the telemetry-absent alert (about a service, not a path) is not even pending.
       await new Promise((r) => setTimeout(r, 2_500));
       expect(sorted(await sumBy(prom.url, [L.service], mixin.recordNames(TEST_SETTINGS).telemetryUp))).toEqual({ [SERVICE]: 1 });
-      expect((await alerts(prom.url)).filter((a) => a.alertname === 'GenAITelemetryAbsent')).toEqual([]);
+      expect((await alerts(prom.url)).filter((a) => a.alertname === 'GenAITelemetryAbsent' && a.labels.service_name === SERVICE)).toEqual([]);
     });
     expectTotals(await pathTotals(prom.url, DIRECT_JOB), expectedAfter.outage);
 

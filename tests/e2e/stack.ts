@@ -60,6 +60,8 @@ export async function startSink(): Promise<Sink> {
 export interface Collector {
   /** host:port Prometheus scrapes (the prometheus exporter). */
   scrapeTarget: string;
+  /** host:port of the collector's own metrics (drops, queues), scraped as the stack's collector job. */
+  telemetryTarget: string;
   otlpHttpUrl: string;
   proc(): RunningProcess | undefined;
   start(): Promise<void>;
@@ -74,6 +76,7 @@ export async function createCollector(): Promise<Collector> {
   let current: RunningProcess | undefined;
   const c: Collector = {
     scrapeTarget: endpoints.prometheusTarget,
+    telemetryTarget: new URL(endpoints.telemetryUrl).host,
     otlpHttpUrl: endpoints.otlpHttpUrl,
     proc: () => current,
     async start() {
@@ -148,10 +151,13 @@ export const TRAFFIC_APP = join(REPO_ROOT, 'tests/e2e/fixtures/traffic-app.cjs')
 /**
  * `node --require @genai-meter/node/register traffic-app.cjs`, exporting both ways at once:
  * Prometheus on `metricsPort` and OTLP http/protobuf to the collector every second (cumulative).
+ * Without `metricsPort` it only exports OTLP, every `exportIntervalMs` and at exit (a short-lived job).
  */
 export async function startTrafficApp(opts: {
   baseURL: string;
-  metricsPort: number;
+  metricsPort?: number;
+  /** OTEL_METRIC_EXPORT_INTERVAL; 1 s by default. */
+  exportIntervalMs?: number;
   otlpHttpUrl: string;
   serviceName: string;
   /** OTEL_RESOURCE_ATTRIBUTES, e.g. `deployment.environment.name=e2e,service.namespace=genai`. */
@@ -165,13 +171,13 @@ export async function startTrafficApp(opts: {
       OPENAI_BASE_URL: opts.baseURL,
       OTEL_SERVICE_NAME: opts.serviceName,
       OTEL_RESOURCE_ATTRIBUTES: opts.resourceAttributes,
-      OTEL_METRICS_EXPORTER: 'prometheus,otlp',
-      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(opts.metricsPort),
+      ...(opts.metricsPort === undefined
+        ? { OTEL_METRICS_EXPORTER: 'otlp' }
+        : { OTEL_METRICS_EXPORTER: 'prometheus,otlp', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(opts.metricsPort) }),
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${opts.otlpHttpUrl}/v1/metrics`,
       OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'cumulative',
-      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      OTEL_METRIC_EXPORT_INTERVAL: String(opts.exportIntervalMs ?? 1000),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
@@ -218,7 +224,7 @@ export async function startTrafficApp(opts: {
       exit.then(() => Promise.reject(new Error(`traffic app exited before it was ready:\n${stderr}`))),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`traffic app not ready in 20 s:\n${stderr}`)), 20_000)),
     ]);
-    await waitFor(async () => (await httpGet(metricsUrl, 1_000)).status === 200, { what: `app /metrics at ${metricsUrl}`, timeoutMs: 10_000 });
+    if (opts.metricsPort !== undefined) await waitFor(async () => (await httpGet(metricsUrl, 1_000)).status === 200, { what: `app /metrics at ${metricsUrl}`, timeoutMs: 10_000 });
   } catch (error) {
     if (!exited) process.kill(-child.pid!, 'SIGKILL');
     throw error;

@@ -9,7 +9,7 @@ import { PriceCatalog } from '@genai-meter/pricing';
 import { DEFAULT_RESPONSE_MODELS } from '@genai-meter/simulator';
 
 export type Api = 'chat' | 'stream' | 'embeddings' | 'responses';
-export type Fault = 'rate_limit' | 'server_error' | 'hang' | 'reset' | 'stream_cut';
+export type Fault = 'rate_limit' | 'insufficient_quota' | 'server_error' | 'hang' | 'reset' | 'stream_cut';
 
 export interface CallSpec {
   id: string;
@@ -38,6 +38,8 @@ export const MODELS = {
 /** What the openai SDK throws for each fault (the app reports the error's class name). */
 export const FAULT_OUTCOME: Record<Fault, string> = {
   rate_limit: 'RateLimitError',
+  // OpenAI sends an exhausted quota as a 429 too.
+  insufficient_quota: 'RateLimitError',
   server_error: 'InternalServerError',
   hang: 'APIConnectionTimeoutError',
   reset: 'APIConnectionError',
@@ -48,6 +50,7 @@ export const FAULT_OUTCOME: Record<Fault, string> = {
 /** error.type the instrumentation records for each fault. */
 export const FAULT_ERROR_TYPE: Record<Fault, string> = {
   rate_limit: 'rate_limit',
+  insufficient_quota: 'insufficient_quota',
   server_error: 'server_error',
   hang: 'timeout',
   reset: 'connection',
@@ -102,11 +105,13 @@ export function warmupPhase(): CallSpec[] {
 /**
  * The faults that must fire alerts (thresholds in packages/mixin/src/config.ts): > 10 429s in 5m,
  * > 1 5xx per minute over 5m (rate5m * 60, so > 5 in the window), > 5 timeouts in 5m, an error ratio
- * far above the 1% SLO's burn thresholds, one call over $0.50, unpriced calls.
+ * far above the 1% SLO's burn thresholds, two calls refused for an exhausted quota (billing: paged, not
+ * in the SLO), one call over $0.50, unpriced calls.
  */
 export function burstPhase(): CallSpec[] {
   const { calls, add } = builder('burst');
   add(15, fault('rate_limit'));
+  add(2, fault('insufficient_quota'));
   add(10, fault('server_error'));
   add(8, fault('hang'));
   add(2, fault('reset'));
@@ -131,6 +136,16 @@ export function outagePhase(): CallSpec[] {
   add(2, respond({ prompt: 250, completion: 50, cached: 128, reasoning: 8 }));
   add(1, fault('rate_limit'));
   add(1, fault('server_error'));
+  return calls;
+}
+
+/** A short-lived job (its own service): a few dozen calls, then it exits; its only export is the one at exit. */
+export function batchPhase(): CallSpec[] {
+  const { calls, add } = builder('batch');
+  add(12, chat({ prompt: 900, completion: 150 }));
+  add(4, report({ prompt: 2_000, completion: 400 }));
+  add(3, embed(500));
+  add(2, fault('rate_limit'));
   return calls;
 }
 

@@ -91,7 +91,7 @@ export function stackAlerts(s: MixinSettings): AlertDefinition[] {
       threshold: { query: sel('up', { job: collectorJobs }), op: '<', value: 1 },
       instanceLabels: ['job', 'instance'],
       summary: (t) => `Prometheus cannot scrape the OpenTelemetry Collector at ${t.label('instance')}`,
-      description: (t) => `The ${t.label('job')} target ${t.label('instance')} has been down for ${st.collectorDown.for}: the services that export through this collector are not seen.`,
+      description: (t) => `The ${t.label('job')} target ${t.label('instance')} is down: the services that export through this collector are not seen.`,
       runbook: {
         meaning: `Prometheus' scrape of the collector (job \`${COLLECTOR_EXPORTER_JOB}\`: the services' metrics; job \`${st.collectorJob}\`: the collector's own) fails. Services exporting OTLP to it keep their cumulative totals and re-send them once it is back (nothing is lost if it returns within ${s.counterGapTolerance}), but until then their spend and errors are invisible (GenAITelemetryAbsent follows).`,
         check: ['Prometheus Status > Targets: the error message.', 'The collector process or pod, its logs and its health_check endpoint (:13133).'],

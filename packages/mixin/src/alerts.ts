@@ -394,13 +394,14 @@ export function alertDefinitions(s: MixinSettings): AlertDefinition[] {
       severity: s.telemetryAbsent.severity,
       category: 'telemetry',
       for: s.telemetryAbsent.for,
-      expr: `max_over_time(${n.telemetryUp}[${s.telemetryAbsent.lookback}]) unless ${n.telemetryUp}`,
+      // Evaluations in which the service was present within the lookback: at least minPresence of them.
+      expr: `count_over_time(${n.telemetryUp}[${s.telemetryAbsent.lookback}]) >= ${durationSeconds(s.telemetryAbsent.minPresence) / durationSeconds(s.evaluationInterval)} unless ${n.telemetryUp}`,
       instanceLabels: svc,
       summary: (t) => `No GenAI metrics from ${t.label(L.service)}`,
       description: (t) =>
         `${t.label(L.service)} in ${t.label(L.environment)} reported GenAI call metrics within the last ${s.telemetryAbsent.lookback} and reports none now: the app, its exporter, the collector or the scrape is down. Spend and error alerts are blind for it.`,
       runbook: {
-        meaning: `Prometheus had call metrics for the service within ${s.telemetryAbsent.lookback} and has none now. Either the service stopped (expected for a batch job?) or the telemetry path broke. After ${s.telemetryAbsent.lookback} of silence the alert resolves by itself.`,
+        meaning: `Prometheus had call metrics for the service for at least ${s.telemetryAbsent.minPresence} within the last ${s.telemetryAbsent.lookback} and has none now. Either the service stopped (expected?) or the telemetry path broke. A short-lived job (present for less than ${s.telemetryAbsent.minPresence}: a batch run, a CI job) is expected to go away and is not reported. After ${s.telemetryAbsent.lookback} of silence the alert resolves by itself.`,
         check: [
           '`up{job="otel-collector"}` and `up` of the app\'s direct scrape job; Prometheus Status > Targets for "connection refused" / "context deadline exceeded"; GenAIMeterCollectorDown.',
           "The collector's health_check endpoint and its logs (exporter errors, memory_limiter refusing data).",

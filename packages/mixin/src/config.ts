@@ -130,8 +130,10 @@ export interface MixinSettings {
   };
   unpriced: { window: string; for: string; severity: Severity };
   telemetryAbsent: {
-    /** A service that reported within this lookback and reports nothing now is missing. */
+    /** A service that reported within this lookback and reports nothing now is missing ... */
     lookback: string;
+    /** ... if it reported for at least this long: a short-lived job is expected to go away. */
+    minPresence: string;
     for: string;
     severity: Severity;
   };
@@ -218,7 +220,7 @@ export const settings: MixinSettings = {
   tokenSpike: { factor: 3, minTokensPerSecond: 50, baselineOffsets: ['1w', '1d'], recentBaseline: '6h', for: '15m', severity: 'ticket' },
   expensiveCall: { thresholdUSD: 0.5, window: '5m', for: '0m', severity: 'info' },
   unpriced: { window: '1h', for: '0m', severity: 'ticket' },
-  telemetryAbsent: { lookback: '1d', for: '10m', severity: 'ticket' },
+  telemetryAbsent: { lookback: '1d', minPresence: '1h', for: '10m', severity: 'ticket' },
   stack: {
     prometheusJob: 'prometheus',
     collectorJob: 'otel-collector-self',
@@ -271,6 +273,7 @@ export function validateSettings(s: MixinSettings): void {
     s.spend.monthlyForecast.short,
   ];
   for (const w of windows) if (durationSeconds(w) % step !== 0 || durationSeconds(w) < step) problems.push(`window ${w} is not a multiple of evaluationInterval ${s.evaluationInterval}`);
+  if (durationSeconds(s.telemetryAbsent.minPresence) % step !== 0) problems.push(`telemetryAbsent.minPresence ${s.telemetryAbsent.minPresence} is not a multiple of evaluationInterval ${s.evaluationInterval}`);
   if (86400 % step !== 0) problems.push(`evaluationInterval ${s.evaluationInterval} must divide a day (the UTC day boundary)`);
   for (const l of s.extraGroupingLabels) if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(l)) problems.push(`extraGroupingLabels: "${l}" is not a Prometheus label name`);
   if (problems.length) throw new Error(`invalid mixin settings:\n- ${problems.join('\n- ')}`);

@@ -7,10 +7,11 @@ import { grafanaAlertQueryEntries } from './grafana/alerting.js';
 import { dashboardQueries } from './grafana/builder.js';
 import { dashboards } from './grafana/dashboards.js';
 import type { QueryEntry } from './model.js';
+import { budgetRules } from './budget-rules.js';
 import { recordingRules } from './recording.js';
 
 export function allQueries(settings: MixinSettings = defaultSettings): QueryEntry[] {
-  const recording = recordingRules(settings).map(
+  const recording = [...recordingRules(settings), ...budgetRules(settings)].map(
     (r): QueryEntry => ({ kind: 'recording', name: r.labels ? `${r.record}${JSON.stringify(r.labels)}` : r.record, expr: r.expr }),
   );
   const alertDefs = alertDefinitions(settings);

@@ -578,30 +578,35 @@ function tokenSpikeGroup(settings: MixinSettings): PromtoolTestGroup {
   };
 }
 
-/** One service stops reporting; the alert fires after `for`, the one still reporting never does. */
+/** One service stops reporting; the alert fires after `for`; the one still reporting and a short-lived job never do. */
 function telemetryGroup(settings: MixinSettings): PromtoolTestGroup {
   const alert = byName(alertDefinitions(settings))('GenAITelemetryAbsent');
   const n = recordNames(settings);
-  const stopsAt = 30;
+  const presence = durationSeconds(settings.telemetryAbsent.minPresence) / 60;
+  const stopsAt = presence + 30;
   const forMin = durationSeconds(settings.telemetryAbsent.for) / 60;
   const labels = (service: string) => baseLabels({ ...healthy, service });
   const svc = (service: string): Labels => ({ [L.service]: service, [L.environment]: healthy.environment });
+  const end = stopsAt + 5 + forMin + 20;
   return {
-    name: 'telemetry absent: a service that was reporting goes silent',
+    name: 'telemetry absent: a service that was reporting goes silent; a short-lived job going away is expected',
     interval: '1m',
     input_series: [
       { series: seriesText(DURATION.count, labels('gone')), values: linear(60, stopsAt) },
-      { series: seriesText(DURATION.count, labels('alive')), values: linear(60, 120) },
+      { series: seriesText(DURATION.count, labels('alive')), values: linear(60, end + 10) },
+      // A batch job: 20 minutes of calls, then it exits.
+      { series: seriesText(DURATION.count, labels('nightly-run')), values: `_x${stopsAt - 20} ${linear(60, 20)}` },
     ],
     promql_expr_test: [
-      { expr: n.telemetryUp, eval_time: '20m', exp_samples: [sample(n.telemetryUp, svc('alive'), 1), sample(n.telemetryUp, svc('gone'), 1)] },
-      { expr: n.telemetryUp, eval_time: '60m', exp_samples: [sample(n.telemetryUp, svc('alive'), 1)] },
+      { expr: n.telemetryUp, eval_time: `${stopsAt - 10}m`, exp_samples: [sample(n.telemetryUp, svc('alive'), 1), sample(n.telemetryUp, svc('gone'), 1), sample(n.telemetryUp, svc('nightly-run'), 1)] },
+      { expr: n.telemetryUp, eval_time: `${end}m`, exp_samples: [sample(n.telemetryUp, svc('alive'), 1)] },
     ],
     alert_rule_test: [
-      { eval_time: '20m', alertname: alert.name, exp_alerts: [] },
+      { eval_time: `${stopsAt - 10}m`, alertname: alert.name, exp_alerts: [] },
       // Stale after 5m without samples, then pending for `for`: still silent just before.
       { eval_time: `${stopsAt + 5 + forMin - 1}m`, alertname: alert.name, exp_alerts: [] },
-      { eval_time: '60m', alertname: alert.name, exp_alerts: [alertExpectation(settings, alert, svc('gone'), 1)] },
+      // The count of evaluations it was present in is the value.
+      { eval_time: `${end}m`, alertname: alert.name, exp_alerts: [alertExpectation(settings, alert, svc('gone'), stopsAt + 5)] },
     ],
   };
 }

@@ -30,6 +30,7 @@ import {
 } from '../src/index.js';
 import { WATCHDOG_ALERT as STACK_WATCHDOG } from '../src/alerts-stack.js';
 import { alertExpectation } from '../src/rule-tests.js';
+import { spendRules } from '../src/spend.js';
 import { promtools, run } from './tools.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -124,35 +125,38 @@ describe.each(promtools())('$label', ({ bin, major }) => {
   });
 
   it('this month restarts at 00:00 UTC on the 1st; today and the month number follow', () => {
-    // The spend rules at a 5-minute evaluation (31 days of them in seconds), spend from Jan 31 22:00 to Feb 1 02:00 1970.
-    const s: MixinSettings = { ...settings, evaluationInterval: '5m' };
-    validateSettings(s);
+    // The spend rules at a 30-minute evaluation (31 days of them in seconds); spend from Jan 31 22:00 to Feb 1 02:00 1970.
+    const s: MixinSettings = { ...settings, evaluationInterval: '30m', expensiveCall: { ...settings.expensiveCall, window: '1h' } };
     const n = recordNames(s);
-    const cost = recordingRules(s).filter((r) => r.group === 'genai-meter.cost');
-    const start = 30 * 24 * 12 + 22 * 12; // 5-minute steps to Jan 31 22:00
+    const cost = spendRules(s, n, 'genai-meter.cost');
+    const start = 30 * 48 + 22 * 2; // 30-minute steps to Jan 31 22:00
     const labels = { ...svc('ledger', 'production'), ...scope, [L.provider]: 'openai', [L.requestModel]: 'gpt-4.1', [L.operation]: 'chat' };
-    // $0.25 every 5 minutes from Jan 31 22:00 (first sample 0.25: born non-zero).
-    const input = { series: `${PROM.cost}_sum${labelText(labels)}`, values: `_x${start} 0.25+0.25x${4 * 12}` };
-    const at = (step: number) => `${(start + step) * 5}m`;
-    const expectAt = (record: string, step: number, value: number) => ({ expr: `${record}${labelText(svc('ledger', 'production'))}`, eval_time: at(step), exp_samples: [{ labels: `${record}${labelText(svc('ledger', 'production'))}`, value }] });
+    // $0.25 every 30 minutes from Jan 31 22:00 (the first sample already 0.25: born non-zero).
+    const input = { series: `${PROM.cost}_sum${labelText(labels)}`, values: `_x${start} 0.25+0.25x8` };
+    const expectAt = (record: string, step: number, value: number) => ({
+      expr: `${record}${labelText(svc('ledger', 'production'))}`,
+      eval_time: `${(start + step) * 30}m`,
+      exp_samples: [{ labels: `${record}${labelText(svc('ledger', 'production'))}`, value }],
+    });
     const test: PromtoolTestGroup = {
       name: 'month boundary',
-      interval: '5m',
+      interval: '30m',
       input_series: [input],
       promql_expr_test: [
-        // Jan 31 23:55: 24 samples since 22:00.
-        expectAt(n.serviceCostThisMonth, 23, 24 * 0.25),
-        expectAt(n.serviceCostThisMonthMonth, 23, 1970 * 12 + 1),
-        // Feb 1 00:00: the sample at 00:00 is still January's (steps end at their evaluation).
-        expectAt(n.serviceCostThisMonth, 24, 25 * 0.25),
-        // Feb 1 01:00: the 12 samples after midnight.
-        expectAt(n.serviceCostThisMonth, 36, 12 * 0.25),
-        expectAt(n.serviceCostThisMonthMonth, 36, 1970 * 12 + 2),
-        expectAt(n.serviceCostToday, 36, 12 * 0.25),
+        // Jan 31 23:30: 4 samples since 22:00.
+        expectAt(n.serviceCostThisMonth, 3, 4 * 0.25),
+        expectAt(n.serviceCostThisMonthMonth, 3, 1970 * 12 + 1),
+        // Feb 1 00:00: the sample at 00:00 is still January's (a step ends at its evaluation).
+        expectAt(n.serviceCostThisMonth, 4, 5 * 0.25),
+        // Feb 1 01:00: the 2 samples after midnight.
+        expectAt(n.serviceCostThisMonth, 6, 2 * 0.25),
+        expectAt(n.serviceCostThisMonthMonth, 6, 1970 * 12 + 2),
+        expectAt(n.serviceCostToday, 6, 2 * 0.25),
+        expectAt(n.serviceCostTodayDay, 6, 31),
       ],
       alert_rule_test: [],
     };
-    const r = promtoolTest(bin, testDir({ 'cost.yml': renderRecordingRules(cost) }, [test], '5m'));
+    const r = promtoolTest(bin, testDir({ 'cost.yml': renderRecordingRules(cost) }, [test], '30m'));
     expect(r.stdout + r.stderr).toContain('SUCCESS');
   }, 120_000);
 
