@@ -63,6 +63,13 @@ function holderOf(model: object, name: string): object | undefined {
   return undefined;
 }
 
+/** The exported function's name and arity on its wrapper, as the app would read them without genai-meter. */
+function keepIdentity(wrapper: AnyFunction, original: AnyFunction): AnyFunction {
+  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  return wrapper;
+}
+
 /** Marks the model-method wrappers installed on single objects (not class prototypes). */
 const OWN_WRAPPER = Symbol('genai-meter.ai.model-method');
 
@@ -175,7 +182,7 @@ export class AIInstrumentation extends GenAIInstrumentation<AIInstrumentationCon
    */
   private _wrapEntry(original: AnyFunction, modelOf: (args: unknown[], self: unknown) => unknown, maxRetriesOf: (args: unknown[], self: unknown) => unknown): AnyFunction {
     const inst = this;
-    return function genaiMeterEntry(this: unknown, ...args: unknown[]): unknown {
+    const wrapper = function genaiMeterEntry(this: unknown, ...args: unknown[]): unknown {
       if (!inst._enabled) return original.apply(this, args);
       let maxRetries: unknown;
       try {
@@ -186,12 +193,13 @@ export class AIInstrumentation extends GenAIInstrumentation<AIInstrumentationCon
       }
       return runEntry(maxRetries, () => original.apply(this, args));
     };
+    return keepIdentity(wrapper, original);
   }
 
   /** wrapLanguageModel/wrapEmbeddingModel: the wrapped model is measured, the wrapper passes through. */
   private _wrapMiddlewareFactory(original: AnyFunction): AnyFunction {
     const inst = this;
-    return function genaiMeterWrapModel(this: unknown, ...args: unknown[]): unknown {
+    const wrapper = function genaiMeterWrapModel(this: unknown, ...args: unknown[]): unknown {
       const wrapped = original.apply(this, args);
       if (!inst._enabled) return wrapped;
       try {
@@ -202,6 +210,7 @@ export class AIInstrumentation extends GenAIInstrumentation<AIInstrumentationCon
       }
       return wrapped;
     };
+    return keepIdentity(wrapper, original);
   }
 
   /** Instruments a model's doGenerate/doStream/doEmbed: once per class (or per object without one). */
