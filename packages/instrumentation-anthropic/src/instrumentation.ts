@@ -22,10 +22,17 @@ const CHAT = GEN_AI_OPERATION_NAME_VALUES.CHAT;
 
 type Resource = { prototype: Record<string, unknown> } | undefined;
 
-/** The Messages resources whose `create` sends a Messages API request: the stable one and the beta one. */
+const beta = (A: Record<string, unknown>) => A.Beta as Record<string, Record<string, unknown> | undefined> | undefined;
+
+/**
+ * The Messages resources whose `create` sends a Messages API request: the stable one, the beta one, and the
+ * beta namespaces of 0.2x-0.3x SDKs (`beta.tools.messages`, `beta.promptCaching.messages`).
+ */
 const MESSAGES_RESOURCES: ((A: Record<string, unknown>) => Resource)[] = [
   (A) => A.Messages as Resource,
-  (A) => (A.Beta as Record<string, unknown> | undefined)?.Messages as Resource,
+  (A) => beta(A)?.Messages as Resource,
+  (A) => beta(A)?.Tools?.Messages as Resource,
+  (A) => beta(A)?.PromptCaching?.Messages as Resource,
 ];
 
 /** A non-streaming answer: a Message with its model, usage and tier. */

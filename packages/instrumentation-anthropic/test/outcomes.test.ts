@@ -20,7 +20,7 @@ const catalog = PriceCatalog.load({ file: undefined });
 beforeAll(async () => {
   h = new AnthropicHarness();
   sim = await startSimulator({ seed: 5, latencyScale: 0 });
-  AnthropicModule = loadAnthropic(1); // after the instrumentation: patched on require
+  AnthropicModule = loadAnthropic('v1'); // after the instrumentation: patched on require
   client = new AnthropicModule.Anthropic({ apiKey: 'k', baseURL: sim.url, maxRetries: 0 });
 });
 afterAll(async () => {

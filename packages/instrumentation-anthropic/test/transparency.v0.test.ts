@@ -1,3 +1,3 @@
 import { transparencySuite } from './support/transparency.js';
 
-transparencySuite(0);
+transparencySuite('v0');

@@ -1,3 +1,3 @@
 import { transparencySuite } from './support/transparency.js';
 
-transparencySuite(1);
+transparencySuite('v1');

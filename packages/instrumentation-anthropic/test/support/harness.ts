@@ -12,21 +12,21 @@ export { bucketIndex, setDefaultAggregation, sum, where, type HistPoint, type Po
 
 export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
-export type Major = 0 | 1;
-export const MAJORS: Major[] = [0, 1];
+/** The SDK installs under packages/anthropic-compat: 1.x, the last 0.x, and 0.30 (the earlier layout). */
+export type Install = 'v1' | 'v0' | 'v0-legacy';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnthropicModule = any;
 
-const requireFor = (major: Major) => createRequire(join(repoRoot, `packages/anthropic-compat/v${major}/package.json`));
+const requireFor = (install: Install) => createRequire(join(repoRoot, `packages/anthropic-compat/${install}/package.json`));
 
-/** Loads the CommonJS copy of one @anthropic-ai/sdk major installed under packages/anthropic-compat/v<major>. */
-export function loadAnthropic(major: Major): AnthropicModule {
-  return requireFor(major)('@anthropic-ai/sdk');
+/** Loads the CommonJS copy of one @anthropic-ai/sdk install. */
+export function loadAnthropic(install: Install): AnthropicModule {
+  return requireFor(install)('@anthropic-ai/sdk');
 }
 
-export function anthropicVersion(major: Major): string {
-  const main = requireFor(major).resolve('@anthropic-ai/sdk');
+export function anthropicVersion(install: Install): string {
+  const main = requireFor(install).resolve('@anthropic-ai/sdk');
   return createRequire(main)('./package.json').version as string;
 }
 

@@ -6,6 +6,10 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 export type Observation = unknown;
 export type Scenario = (client: any, Anthropic: any, baseURL: string) => Promise<Observation>;
 
+/** What a scenario returns when this SDK version has no such feature (nothing was called). */
+export const absent = (feature: string) => ({ absent: feature });
+export const isAbsent = (o: unknown): boolean => typeof o === 'object' && o !== null && 'absent' in o;
+
 const normalize = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
 
 export function describeError(err: any): Observation {
@@ -81,7 +85,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       return { status: response.status, body: JSON.parse(await response.text()) };
     }),
   'messages _request_id': (c) => outcome(async () => (await c.messages.create(req()))._request_id),
-  'messages parse()': (c) => (typeof c.messages.parse === 'function' ? outcome(() => c.messages.parse(req(), h({ 'x-sim-usage': usage }))) : Promise.resolve('no parse()')),
+  'messages parse()': (c) => (typeof c.messages.parse === 'function' ? outcome(() => c.messages.parse(req(), h({ 'x-sim-usage': usage }))) : Promise.resolve(absent('parse()'))),
   'APIPromise own properties': async (c) => {
     const p = c.messages.create(req());
     const keys = Object.keys(p).sort();
@@ -158,7 +162,9 @@ export const SCENARIOS: Record<string, Scenario> = {
   'messages.stream() thinking and tool input events': (c) =>
     helperLog(c.messages.stream(req({ max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: [weather], tool_choice: { type: 'any' } }))),
   'messages.stream() withResponse()': async (c) => {
-    const { data, response, request_id } = await c.messages.stream(req(), h({ 'x-sim-chunks': '3' })).withResponse();
+    const stream = c.messages.stream(req(), h({ 'x-sim-chunks': '3' }));
+    if (typeof stream.withResponse !== 'function') return { withoutWithResponse: normalize(await stream.finalMessage()) };
+    const { data, response, request_id } = await stream.withResponse();
     return { status: response.status, request_id, final: normalize(await data.finalMessage()) };
   },
   'messages.stream() for-await, stopped at stop_reason': async (c) => {
@@ -182,7 +188,14 @@ export const SCENARIOS: Record<string, Scenario> = {
   'messages.stream() HTTP error': (c) => helperLog(c.messages.stream(req(), h({ 'x-sim-fault': 'rate_limit' }))),
   'beta.messages.create': (c) => outcome(() => c.beta.messages.create({ ...req(), betas: ['context-management-2025-06-27'] }, h({ 'x-sim-usage': usage }))),
   'beta.messages.create stream': async (c) => collect(await c.beta.messages.create(req({ stream: true }), h({ 'x-sim-chunks': '5' }))),
-  'beta.messages.stream()': (c) => helperLog(c.beta.messages.stream(req(), h({ 'x-sim-usage': usage, 'x-sim-chunks': '5' }))),
+  'beta.messages.stream()': (c) =>
+    typeof c.beta.messages.stream === 'function' ? helperLog(c.beta.messages.stream(req(), h({ 'x-sim-usage': usage, 'x-sim-chunks': '5' }))) : Promise.resolve(absent('beta.messages.stream()')),
+  // 0.27-0.32: prompt caching in beta, with its own Messages resource.
+  'beta.promptCaching.messages': async (c) => {
+    const messages = c.beta.promptCaching?.messages;
+    if (!messages) return absent('beta.promptCaching');
+    return { json: await outcome(() => messages.create(req(), h({ 'x-sim-usage': usage }))), stream: await helperLog(messages.stream(req(), h({ 'x-sim-usage': usage }))) };
+  },
   // A client with the SDK's own spans on wraps create()'s promise (_thenUnwrap) and the stream's iterator.
   'a traced client (the SDK keeps its spans)': async (_c, Anthropic, baseURL) => {
     const exporter = new InMemorySpanExporter();

@@ -1,0 +1,3 @@
+import { transparencySuite } from './support/transparency.js';
+
+transparencySuite('v0-legacy');
