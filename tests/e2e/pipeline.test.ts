@@ -635,6 +635,33 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expect(await value(`sum(${mixin.sel(n.errorsIncrease5m, { [L.service]: BATCH_SERVICE, [L.errorType]: 'rate_limit' })})`)).toBe(calls.filter((c) => c.fault === 'rate_limit').length);
   });
 
+  it("dashboards: the spend panels show the short-lived job's exact spend; a raw-counter panel shows none of it", async () => {
+    const want = expectedTotals(batchPhase()).totalCostUSD;
+    const entries = new Map(mixin.allQueries(TEST_SETTINGS).map((q) => [q.name, q]));
+    const picked = { environment: ENVIRONMENT, service: BATCH_SERVICE, range: '1h' };
+    const panel = async (name: string): Promise<number> => {
+      const r = await runQuery(prom.url, mixin.substituteVariables(entries.get(name)!.expr, picked));
+      expect(r.error, name).toBeUndefined();
+      return r.values.reduce((a, b) => a + b, 0);
+    };
+    const exact = (v: number) => Math.abs(v - want) <= 1e-9 * want;
+    const panels = [
+      'GenAI / Overview / Spend today [A]',
+      'GenAI / Overview / Month to date [A]',
+      'GenAI / Overview / Spend, last hour [A]',
+      'GenAI / Overview / Spend by service [A]',
+      'GenAI / Overview / Spend by model [A]',
+      'GenAI / Cost / Spend in the time range [A]',
+      'GenAI / Cost / Spend by provider [A]',
+    ];
+    await waitFor(async () => (await Promise.all(panels.map(panel))).every(exact), { what: `the spend panels of ${BATCH_SERVICE} = $${want}`, timeoutMs: 15_000, intervalMs: 250 }).catch(() => undefined);
+    const shown = Object.fromEntries(await Promise.all(panels.map(async (name) => [name, await panel(name)] as const)));
+    expect(shown).toEqual(Object.fromEntries(panels.map((name) => [name, expect.closeTo(want, 9)])));
+    expect(await panel('GenAI / Overview / Forecast for the month [A]')).toBeGreaterThanOrEqual(want * (1 - 1e-9));
+    // The same money from the raw counter: the job's only export is its series' first sample, which increase() never sees.
+    expect(await panel('GenAI / Overview / Spend by feature [A]')).toBe(0);
+  });
+
   it('collector killed (SIGKILL) mid-run: the app is unaffected, the direct path stays exact, the collector path catches up with no counter reset', async () => {
     const before = await pathTotals(prom.url, COLLECTOR_JOB);
     expectTotals(before, expectedAfter.burst);
