@@ -17,12 +17,16 @@ COPY packages/pricing/package.json packages/pricing/
 COPY packages/simulator/package.json packages/simulator/
 COPY packages/instrumentation-core/package.json packages/instrumentation-core/
 COPY packages/instrumentation-openai/package.json packages/instrumentation-openai/
+COPY packages/instrumentation-anthropic/package.json packages/instrumentation-anthropic/
 COPY packages/instrumentation-google-genai/package.json packages/instrumentation-google-genai/
 COPY packages/openai-compat/v4/package.json packages/openai-compat/v4/
 COPY packages/openai-compat/v5/package.json packages/openai-compat/v5/
 COPY packages/openai-compat/v6/package.json packages/openai-compat/v6/
 COPY packages/openai-compat/v7/package.json packages/openai-compat/v7/
 COPY packages/openai-compat/neighbours/package.json packages/openai-compat/neighbours/
+COPY packages/anthropic-compat/v0/package.json packages/anthropic-compat/v0/
+COPY packages/anthropic-compat/v0-legacy/package.json packages/anthropic-compat/v0-legacy/
+COPY packages/anthropic-compat/v1/package.json packages/anthropic-compat/v1/
 COPY packages/node/package.json packages/node/
 COPY packages/mixin/package.json packages/mixin/
 # Dev dependencies are needed to build (esbuild, typescript) and for the demo's openai client.

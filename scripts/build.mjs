@@ -15,7 +15,7 @@ import { join, basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const order = ['pricing', 'simulator', 'instrumentation-core', 'instrumentation-openai', 'instrumentation-ai', 'instrumentation-google-genai', 'node', 'mixin'];
+const order = ['pricing', 'simulator', 'instrumentation-core', 'instrumentation-openai', 'instrumentation-anthropic', 'instrumentation-ai', 'instrumentation-google-genai', 'node', 'mixin'];
 const readPackage = (name) => {
   const file = join(root, 'packages', name, 'package.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;

@@ -16,7 +16,7 @@ prepare_build() {
     node "$_gm_root/scripts/build.mjs"
     return
   fi
-  for p in pricing simulator instrumentation-core instrumentation-openai instrumentation-ai instrumentation-google-genai node mixin; do
+  for p in pricing simulator instrumentation-core instrumentation-openai instrumentation-anthropic instrumentation-ai instrumentation-google-genai node mixin; do
     local dir="$_gm_root/packages/$p"
     if [ ! -f "$dir/dist/index.js" ] || [ -n "$(find "$dir/src" "$dir/package.json" -newer "$dir/dist/index.js" -print -quit)" ]; then stale+=("$p"); fi
   done
