@@ -1,0 +1,90 @@
+// A failure inside the instrumentation never reaches the caller: it is logged through the OTel diag logger and
+// the call goes on with the same result. Attribution comes from the scope a call was made in.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import { PriceCatalog } from '@genai-meter/pricing';
+import { METRICS } from '../src/index.js';
+import { AnthropicHarness, loadAnthropic, where } from './support/harness.js';
+
+const errors: unknown[][] = [];
+const logger: DiagLogger = {
+  error: (...a: unknown[]) => void errors.push(a),
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  verbose: () => {},
+};
+
+class ExplodingCatalog extends PriceCatalog {
+  override priceCall(): never {
+    throw new Error('catalog exploded');
+  }
+}
+
+let sim: Simulator;
+let h: AnthropicHarness;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let client: any;
+let explodeAttributes = false;
+const scope = new AsyncLocalStorage<Record<string, string>>();
+const m = [{ role: 'user', content: 'x' }];
+const durations = async (model: string) => where(await h.histogram(METRICS.duration.name), { 'gen_ai.request.model': model });
+
+beforeAll(async () => {
+  diag.setLogger(logger, DiagLogLevel.ERROR);
+  sim = await startSimulator({ seed: 5, latencyScale: 0 });
+  h = new AnthropicHarness({
+    pricing: Object.setPrototypeOf(PriceCatalog.load(), ExplodingCatalog.prototype) as PriceCatalog,
+    extraAttributes: () => {
+      if (explodeAttributes) throw new Error('attributes exploded');
+      return scope.getStore();
+    },
+  });
+  client = new (loadAnthropic('v1').Anthropic)({ apiKey: 'k', baseURL: sim.url, maxRetries: 0 });
+});
+afterAll(async () => {
+  diag.disable();
+  await h.shutdown();
+  await sim.close();
+});
+
+it('a throwing price catalog: same result, error logged, duration still recorded', async () => {
+  const res = await client.messages.create({ model: 'boom-model', max_tokens: 10, messages: m }, { headers: { 'x-sim-usage': 'prompt=5,completion=6' } });
+  expect(res.usage.output_tokens).toBe(6);
+  expect(errors.some((e) => e.map(String).join(' ').includes('catalog exploded'))).toBe(true);
+  expect((await durations('boom-model')).map((d) => d.count)).toEqual([1]);
+});
+
+it('throwing extra attributes: streams and the MessageStream helper still deliver every event', async () => {
+  explodeAttributes = true;
+  errors.length = 0;
+  let deltas = 0;
+  for await (const e of await client.messages.create({ model: 'boom-stream', max_tokens: 10, messages: m, stream: true }, { headers: { 'x-sim-chunks': '5' } })) {
+    if (e.type === 'content_block_delta') deltas++;
+  }
+  let texts = 0;
+  const helper = client.messages.stream({ model: 'boom-helper', max_tokens: 100, messages: m }, { headers: { 'x-sim-chunks': '4' } });
+  helper.on('text', () => texts++);
+  const final = await helper.finalMessage();
+  explodeAttributes = false;
+  expect([deltas, texts, final.stop_reason]).toEqual([5, 4, 'end_turn']);
+  expect(errors.filter((e) => e.map(String).join(' ').includes('attributes exploded')).length).toBeGreaterThanOrEqual(2);
+  // The measurements themselves were still taken.
+  expect((await durations('boom-stream')).map((d) => d.count)).toEqual([1]);
+  expect((await durations('boom-helper')).map((d) => d.count)).toEqual([1]);
+});
+
+it('attribution attributes come from the scope the call was made in, wherever it is awaited or read', async () => {
+  const pending = scope.run({ 'genai_meter.feature': 'search' }, () => client.messages.create({ model: 'scoped-json', max_tokens: 10, messages: m }));
+  const streamPending = scope.run({ 'genai_meter.feature': 'chat' }, () => client.messages.create({ model: 'scoped-stream', max_tokens: 10, messages: m, stream: true }));
+  const helper = scope.run({ 'genai_meter.feature': 'assistant' }, () => client.messages.stream({ model: 'scoped-helper', max_tokens: 10, messages: m }));
+  await pending;
+  for await (const _ of await streamPending);
+  await helper.finalMessage();
+  const feature = async (model: string) => (await durations(model)).map((d) => d.attributes['genai_meter.feature']);
+  expect([await feature('scoped-json'), await feature('scoped-stream'), await feature('scoped-helper')]).toEqual([['search'], ['chat'], ['assistant']]);
+  const ttfc = where(await h.histogram(METRICS.timeToFirstChunk.name), { 'gen_ai.request.model': 'scoped-stream' });
+  expect(ttfc.map((p) => p.attributes['genai_meter.feature'])).toEqual(['chat']);
+});
