@@ -198,11 +198,16 @@ export function observeAsyncGenerator(generator: object, call: Call, observe: Ch
   // Bound functions pass on exactly the arguments they get (ObservedIterator.next tells next() from next(undefined)).
   const observedNext = observed.next.bind(observed) as GeneratorLike['next'] & { [OBSERVED]?: true };
   observedNext[OBSERVED] = true;
+  // An own method (tslib's generator objects) is assigned, which keeps its attributes and the object's fast
+  // shape; one from the prototype (a native generator) is shadowed by a hidden own property, like the original.
+  const replace = (name: keyof GeneratorLike, value: unknown): void => {
+    if (Object.prototype.hasOwnProperty.call(g, name)) (g as unknown as Record<string, unknown>)[name] = value;
+    else Object.defineProperty(g, name, { value, configurable: true, writable: true });
+  };
   try {
-    // An existing own property keeps its enumerability; one from the prototype becomes a hidden own one.
-    Object.defineProperty(g, 'next', { value: observedNext, configurable: true, writable: true });
-    if (source.return) Object.defineProperty(g, 'return', { value: observed.return.bind(observed), configurable: true, writable: true });
-    if (source.throw) Object.defineProperty(g, 'throw', { value: observed.throw.bind(observed), configurable: true, writable: true });
+    replace('next', observedNext);
+    if (source.return) replace('return', observed.return.bind(observed));
+    if (source.throw) replace('throw', observed.throw.bind(observed));
   } catch {
     return false;
   }
