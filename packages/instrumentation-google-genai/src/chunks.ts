@@ -48,7 +48,9 @@ export function observeGenerateContentChunk(call: Call, chunk: unknown): unknown
 /** A gateway in front of the API may say what it billed in a header (LiteLLM proxy). */
 function readGatewayCost(call: Call, response: GenerateContentResponseLike): void {
   const headers = response.sdkHttpResponse?.headers;
-  if (call.endpoint.viaGateway && headers) call.reportedCostUsd = readReportedCost({ headers })?.usd;
+  if (!call.endpoint.viaGateway || !headers) return;
+  // The SDK copies the fetch Headers into a record with lower-case names: looked up by name, not searched.
+  call.reportedCostUsd = readReportedCost({ headers: { get: (name) => headers[name] ?? null } })?.usd;
 }
 
 /** Records a JSON answer (generateContent or embedContent) and finishes the call as a success. */
