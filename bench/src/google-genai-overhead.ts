@@ -38,7 +38,7 @@ type Variant = (typeof VARIANTS)[number];
 interface Recorded {
   status: number;
   headers: [string, string][];
-  body: Uint8Array;
+  body: ArrayBuffer;
 }
 
 /** One real answer per endpoint, from the simulator, as bytes and headers. */
@@ -50,7 +50,12 @@ async function captureWire(): Promise<Record<Scenario, Recorded>> {
       headers: { 'content-type': 'application/json', 'x-goog-api-key': 'k', ...extra },
       body: JSON.stringify(body),
     });
-    return { status: res.status, headers: [...res.headers].filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding'), body: new Uint8Array(await res.arrayBuffer()) };
+    const headers: [string, string][] = [];
+    res.headers.forEach((v, k) => {
+      if (k !== 'content-length' && k !== 'transfer-encoding') headers.push([k, v]);
+    });
+    // Each Response made from it copies the buffer.
+    return { status: res.status, headers, body: await res.arrayBuffer() };
   };
   const contents = [{ role: 'user', parts: [{ text: 'Tell me about metrics' }] }];
   try {
