@@ -1,5 +1,5 @@
-// A minimal OTLP/HTTP metrics receiver for tests: accepts http/json POSTs on /v1/metrics, keeps every
-// decoded request, and can be told to fail (503) or to never answer (a black-holed collector).
+// A minimal OTLP/HTTP receiver for tests: accepts http/json POSTs on /v1/metrics and /v1/traces, keeps
+// every decoded request, and can be told to fail (503) or to never answer (a black-holed collector).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,6 +11,8 @@ interface KeyValue {
 }
 
 export interface OtlpPoint {
+  /** The instrumentation scope that recorded it. */
+  scope: string;
   metric: string;
   attributes: Record<string, string | number | boolean>;
   /** Histogram: sum and count; sum/gauge: value. */
@@ -23,6 +25,14 @@ export interface OtlpPoint {
 export interface OtlpExport {
   resource: Record<string, string | number | boolean>;
   points: OtlpPoint[];
+}
+
+export interface OtlpSpan {
+  scope: string;
+  name: string;
+  attributes: Record<string, string | number | boolean>;
+  /** Status code: 0 unset, 1 ok, 2 error. */
+  status: number;
 }
 
 function attrs(list: KeyValue[] | undefined): Record<string, string | number | boolean> {
@@ -44,7 +54,7 @@ export function decodeExport(body: any): OtlpExport[] {
       for (const m of sm.metrics ?? []) {
         const data = m.histogram ?? m.sum ?? m.gauge;
         for (const dp of data?.dataPoints ?? []) {
-          const p: OtlpPoint = { metric: m.name, attributes: attrs(dp.attributes), temporality: data.aggregationTemporality };
+          const p: OtlpPoint = { scope: sm.scope?.name ?? '', metric: m.name, attributes: attrs(dp.attributes), temporality: data.aggregationTemporality };
           if (m.histogram) {
             p.sum = Number(dp.sum);
             p.count = Number(dp.count);
@@ -59,9 +69,18 @@ export function decodeExport(body: any): OtlpExport[] {
   });
 }
 
+export function decodeSpans(body: any): OtlpSpan[] {
+  return (body.resourceSpans ?? []).flatMap((rs: any) =>
+    (rs.scopeSpans ?? []).flatMap((ss: any) =>
+      (ss.spans ?? []).map((span: any) => ({ scope: ss.scope?.name ?? '', name: span.name, attributes: attrs(span.attributes), status: span.status?.code ?? 0 })),
+    ),
+  );
+}
+
 export class OtlpReceiver {
   mode: ReceiverMode = 'ok';
   readonly exports: OtlpExport[] = [];
+  readonly spans: OtlpSpan[] = [];
   /** Requests seen, including refused and hung ones. */
   requests = 0;
   private server: Server | undefined;
@@ -96,11 +115,13 @@ export class OtlpReceiver {
         res.writeHead(503).end();
         return;
       }
-      if (req.url !== '/v1/metrics' || !String(req.headers['content-type']).includes('json')) {
-        res.writeHead(415).end(`expected JSON on /v1/metrics, got ${req.headers['content-type']} on ${req.url}`);
+      if (!['/v1/metrics', '/v1/traces'].includes(req.url!) || !String(req.headers['content-type']).includes('json')) {
+        res.writeHead(415).end(`expected JSON on /v1/metrics or /v1/traces, got ${req.headers['content-type']} on ${req.url}`);
         return;
       }
-      this.exports.push(...decodeExport(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (req.url === '/v1/traces') this.spans.push(...decodeSpans(body));
+      else this.exports.push(...decodeExport(body));
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   }
