@@ -87,7 +87,7 @@ export function stackAlerts(s: MixinSettings): AlertDefinition[] {
       severity: st.collectorDown.severity,
       category: 'telemetry',
       for: st.collectorDown.for,
-      expr: `${sel('up', { job: collectorJobs })} == 0`,
+      expr: `${sel('up', { job: collectorJobs })} < 1`,
       threshold: { query: sel('up', { job: collectorJobs }), op: '<', value: 1 },
       instanceLabels: ['job', 'instance'],
       summary: (t) => `Prometheus cannot scrape the OpenTelemetry Collector at ${t.label('instance')}`,
