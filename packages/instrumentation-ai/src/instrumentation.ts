@@ -77,6 +77,8 @@ export class AIInstrumentation extends GenAIInstrumentation<AIInstrumentationCon
   declare private _models: ModelEndpoints;
   /** Objects returned by wrapLanguageModel/wrapEmbeddingModel: measured through the model they wrap. */
   declare private _middleware: WeakSet<object>;
+  /** Models already instrumented (a call with a model seen before costs one lookup). */
+  declare private _seen: WeakSet<object>;
   /** Export objects made for modules whose exports cannot be changed in place, per original. */
   declare private _replacements: WeakMap<object, object>;
   /** The `gateway` provider of each loaded ai copy, for models named by a string (ai's default provider). */
@@ -92,7 +94,14 @@ export class AIInstrumentation extends GenAIInstrumentation<AIInstrumentationCon
     const config = this.getConfig();
     this._models = new ModelEndpoints(config.providerName, config.defaultProviderName);
     this._middleware ??= new WeakSet();
+    this._seen ??= new WeakSet();
     this._replacements ??= new WeakMap();
+  }
+
+  /** Class wrappers are removed on disable: models seen before are instrumented again on their next call. */
+  override disable(): void {
+    super.disable();
+    this._seen = new WeakSet();
   }
 
   protected init() {
@@ -216,7 +225,8 @@ export class AIInstrumentation extends GenAIInstrumentation<AIInstrumentationCon
   /** Instruments a model's doGenerate/doStream/doEmbed: once per class (or per object without one). */
   private _discover(model: unknown): void {
     if (typeof model === 'string') model = this._defaultProviderModel(model);
-    if (!isObject(model) || this._middleware.has(model)) return;
+    if (!isObject(model) || this._seen.has(model) || this._middleware.has(model)) return;
+    this._seen.add(model);
     for (const [name, method] of METHODS) {
       const holder = holderOf(model, name);
       if (!holder) continue;

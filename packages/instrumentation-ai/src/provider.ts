@@ -62,11 +62,11 @@ function baseURLOf(model: ModelLike): string | undefined {
 }
 
 /**
- * Endpoints per model object (a provider id and base URL are read once per call, an Endpoint built once per
- * distinct pair), shared by models of the same pair so that they share series.
+ * Endpoints per model object, read once (a provider package fixes a model's provider id and config when it
+ * creates it), shared by models with the same provider id and base URL so that they share series.
  */
 export class ModelEndpoints {
-  private readonly byModel = new WeakMap<object, { key: string; endpoint: Endpoint }>();
+  private readonly byModel = new WeakMap<object, Endpoint>();
   private readonly interned = new Map<string, Endpoint>();
   private static readonly MAX_INTERNED = 256;
 
@@ -76,18 +76,18 @@ export class ModelEndpoints {
   ) {}
 
   resolve(model: object): Endpoint {
+    const hit = this.byModel.get(model);
+    if (hit) return hit;
     const m = model as ModelLike;
     const id = typeof m.provider === 'string' ? m.provider : '';
     const baseURL = baseURLOf(m) ?? '';
     const key = `${id}\u0000${baseURL}`;
-    const hit = this.byModel.get(model);
-    if (hit && hit.key === key) return hit.endpoint;
     let endpoint = this.interned.get(key);
     if (!endpoint) {
       endpoint = this.compute(id, baseURL);
       if (this.interned.size < ModelEndpoints.MAX_INTERNED) this.interned.set(key, endpoint);
     }
-    this.byModel.set(model, { key, endpoint });
+    this.byModel.set(model, endpoint);
     return endpoint;
   }
 

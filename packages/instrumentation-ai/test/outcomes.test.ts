@@ -254,3 +254,17 @@ describe('a call through two layers is counted once', () => {
     }
   });
 });
+
+describe('disable and enable', () => {
+  it('a model used before a disable is measured again after enable, and not while disabled', async () => {
+    const model = 'toggled';
+    const m = providers(sdk, sim.url).openai.chat(model);
+    const call = () => sdk.ai.generateText({ model: m, prompt: 'x', headers: { 'x-sim-usage': 'prompt=2,completion=1' } });
+    await call();
+    h.instrumentation.disable();
+    await call();
+    h.instrumentation.enable();
+    await call();
+    expect(await outcomes(model)).toEqual([[2, undefined]]);
+  });
+});
