@@ -19,6 +19,7 @@ COPY packages/instrumentation-core/package.json packages/instrumentation-core/
 COPY packages/instrumentation-openai/package.json packages/instrumentation-openai/
 COPY packages/instrumentation-anthropic/package.json packages/instrumentation-anthropic/
 COPY packages/instrumentation-google-genai/package.json packages/instrumentation-google-genai/
+COPY packages/instrumentation-ai/package.json packages/instrumentation-ai/
 COPY packages/openai-compat/v4/package.json packages/openai-compat/v4/
 COPY packages/openai-compat/v5/package.json packages/openai-compat/v5/
 COPY packages/openai-compat/v6/package.json packages/openai-compat/v6/
@@ -27,6 +28,9 @@ COPY packages/openai-compat/neighbours/package.json packages/openai-compat/neigh
 COPY packages/anthropic-compat/v0/package.json packages/anthropic-compat/v0/
 COPY packages/anthropic-compat/v0-legacy/package.json packages/anthropic-compat/v0-legacy/
 COPY packages/anthropic-compat/v1/package.json packages/anthropic-compat/v1/
+COPY packages/ai-compat/v5/package.json packages/ai-compat/v5/
+COPY packages/ai-compat/v6/package.json packages/ai-compat/v6/
+COPY packages/ai-compat/v7/package.json packages/ai-compat/v7/
 COPY packages/node/package.json packages/node/
 COPY packages/mixin/package.json packages/mixin/
 # Dev dependencies are needed to build (esbuild, typescript) and for the demo's openai client.
