@@ -4,10 +4,10 @@ import { COST_BUCKETS, ERROR_TYPE_CLASSES, TOKEN_DETAIL_VALUES } from '@genai-me
 import type { MixinSettings } from '../config.js';
 import type { AlertCategory } from '../model.js';
 import { L, PROM } from '../promnames.js';
-import { DURATION } from '../promql.js';
+import { DURATION, durationSeconds } from '../promql.js';
 import { errorRatioWindows, recordNames } from '../recording.js';
 import type { AlertList, DashboardSpec, Panel, Row, Target } from './builder.js';
-import { by, ERR, errorRatio, errors, f, fRec, increase, quantile, rate, SLO_CALLS, total } from './queries.js';
+import { by, ERR, errorRatio, errors, f, fRec, increase, quantile, rate, RATE, SLO_CALLS, total } from './queries.js';
 import type { DataLink } from './schema.js';
 import { FEATURE_LABEL, VARS, type FilterVar } from './variables.js';
 
@@ -23,7 +23,7 @@ const row = (title: string, repeat?: FilterVar): Row => ({ kind: 'row', title, .
 const data = { data: true } as const;
 const pct = (r: number): string => `${Number((r * 100).toPrecision(6))}%`;
 /** Spend from the raw counters misses the first export of a series that is born in the range (a new process, a short job). */
-const RAW_SPEND_NOTE = 'From the raw counters: the first export of a series that appeared in the range (a new process, a short job) is not counted; the exact totals are on the Overview.';
+const RAW_SPEND_NOTE = 'From the raw counters (the exact increments are recorded per model, without this label): the first export of a series that appeared in the range (a new process, a short job) is not counted.';
 const costSum = `${PROM.cost}_sum`;
 const costCount = `${PROM.cost}_count`;
 const tokenSum = `${PROM.tokenUsage}_sum`;
@@ -311,15 +311,23 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
     links: [serviceTo('reliability')],
     targets: series.map((x) => ({ expr: by([L.service, L.environment], fRec(x.record)), legend: `{{${L.service}}} ({{${L.environment}}}) ${x.what}`, expect: data })),
   });
-  const perHour = (label: string, title: string, description: string, links: DataLink[], w = 12): Panel => ({
+  const stepsPerHour = 3600 / durationSeconds(s.evaluationInterval);
+  /** USD per hour at the current pace: exact from the recorded per-step spend, else from the raw counter's rate. */
+  const perHour = (label: string, title: string, description: string, links: DataLink[], exact: boolean, w = 12): Panel => ({
     kind: 'timeseries',
     title,
     unit: 'currencyUSD',
     w,
     stack: true,
-    description,
+    description: exact ? `${description} Exact: the recorded per-step spend (${n.modelCostStep}) averaged over the rate interval.` : `${description} ${RAW_SPEND_NOTE}`,
     links,
-    targets: [{ expr: `${by([label], rate(costSum))} * 3600`, legend: `{{${label}}}`, expect: data }],
+    targets: [
+      {
+        expr: exact ? `${by([label], `avg_over_time(${fRec(n.modelCostStep)}[${RATE}])`)} * ${stepsPerHour}` : `${by([label], rate(costSum))} * 3600`,
+        legend: `{{${label}}}`,
+        expect: data,
+      },
+    ],
   });
   return {
     uid: DASHBOARD_UIDS.cost,
@@ -365,9 +373,9 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         ],
       ),
       row('Breakdown'),
-      perHour(`${L.requestModel}`, 'Spend per hour by model', 'USD per hour at the current rate, by requested model. The biggest band is the first candidate for a cheaper model, shorter prompts or caching. Click a series for its model drill-down.', [toModel], 24),
-      perHour(L.service, 'Spend per hour by service', 'USD per hour at the current rate, by service. A step up after a deploy points at a prompt or model change in that service.', [serviceTo('reliability')]),
-      perHour(FEATURE_LABEL, 'Spend per hour by feature', `USD per hour at the current rate, by ${FEATURE_LABEL} (withAttributes). A feature growing faster than its usage is where a prompt got longer.`, []),
+      perHour(L.requestModel, 'Spend per hour by model', 'USD per hour at the current pace, by requested model. The biggest band is the first candidate for a cheaper model, shorter prompts or caching. Click a series for its model drill-down.', [toModel], true, 24),
+      perHour(L.service, 'Spend per hour by service', 'USD per hour at the current pace, by service. A step up after a deploy points at a prompt or model change in that service.', [serviceTo('reliability')], true),
+      perHour(FEATURE_LABEL, 'Spend per hour by feature', `USD per hour at the current pace, by ${FEATURE_LABEL} (withAttributes). A feature growing faster than its usage is where a prompt got longer.`, [], false),
       {
         kind: 'bargauge',
         title: 'Spend by provider',
