@@ -43,9 +43,9 @@ export const DEFAULTS = {
 export interface GenAIMeterOptions {
   /** Metric exporters; `[]` for none. Env: OTEL_METRICS_EXPORTER. Default `['prometheus']`. */
   exporters?: MetricsExporterName[];
-  /** Env: OTEL_EXPORTER_PROMETHEUS_HOST. Default `127.0.0.1`. */
+  /** Env: GENAI_METER_PROMETHEUS_HOST, then OTEL_EXPORTER_PROMETHEUS_HOST. Default `127.0.0.1`. */
   prometheusHost?: string;
-  /** Env: OTEL_EXPORTER_PROMETHEUS_PORT. Default 9464. */
+  /** Env: GENAI_METER_PROMETHEUS_PORT, then OTEL_EXPORTER_PROMETHEUS_PORT. Default 9464. */
   prometheusPort?: number;
   /** Env: OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL. Default `http/protobuf`. */
   otlpProtocol?: OtlpProtocol;
@@ -154,8 +154,11 @@ export function resolveConfig(options: GenAIMeterOptions = {}): ResolvedConfig {
   return {
     disabled: envBoolean(env, 'OTEL_SDK_DISABLED', false),
     exporters: options.exporters ? [...new Set(options.exporters)] : exportersFromEnv(env),
-    prometheusHost: options.prometheusHost ?? envString(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? DEFAULTS.prometheusHost,
-    prometheusPort: options.prometheusPort ?? envInteger(env, 'OTEL_EXPORTER_PROMETHEUS_PORT', DEFAULTS.prometheusPort, 1, 65535),
+    // GENAI_METER_PROMETHEUS_* win over the OTEL_* pair, which an app's own NodeSDK reads as well.
+    prometheusHost: options.prometheusHost ?? envString(env, 'GENAI_METER_PROMETHEUS_HOST') ?? envString(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? DEFAULTS.prometheusHost,
+    prometheusPort:
+      options.prometheusPort ??
+      envInteger(env, envString(env, 'GENAI_METER_PROMETHEUS_PORT') !== undefined ? 'GENAI_METER_PROMETHEUS_PORT' : 'OTEL_EXPORTER_PROMETHEUS_PORT', DEFAULTS.prometheusPort, 1, 65535),
     otlpProtocol: options.otlpProtocol ?? otlpProtocolFromEnv(env),
     exportIntervalMillis: interval,
     exportTimeoutMillis: timeout,

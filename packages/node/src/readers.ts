@@ -12,6 +12,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { ExportResultCode } from '@opentelemetry/core';
 import type { ResolvedConfig } from './config.js';
 import { log } from './log.js';
 import { resourceLabelPattern } from './resource.js';
@@ -34,6 +35,11 @@ export interface Readers {
   readers: IMetricReader[];
   /** Set when the Prometheus exporter is used: its server is started by startPrometheus(). */
   prometheus?: PrometheusExporter;
+  /**
+   * Drops every later export of the push readers (their final one at shutdown included): for a pipeline
+   * given up at start-up, before it ever exported, whose calls the app's provider reports instead.
+   */
+  discard(): void;
 }
 
 function otlpExporter(config: ResolvedConfig): PushMetricExporter {
@@ -62,7 +68,19 @@ function otlpExporter(config: ResolvedConfig): PushMetricExporter {
  */
 export type ProducerFactory = (temporality?: (type: InstrumentType) => AggregationTemporality) => MetricProducer;
 
-function periodic(exporter: PushMetricExporter, config: ResolvedConfig, producer: ProducerFactory | undefined): IMetricReader {
+/** `exporter`, except that nothing is exported once `discarded()` says so. */
+function gated(exporter: PushMetricExporter, discarded: () => boolean): PushMetricExporter {
+  return {
+    export: (metrics, done) => (discarded() ? done({ code: ExportResultCode.SUCCESS }) : exporter.export(metrics, done)),
+    forceFlush: () => exporter.forceFlush(),
+    shutdown: () => exporter.shutdown(),
+    ...(exporter.selectAggregationTemporality ? { selectAggregationTemporality: (type: InstrumentType) => exporter.selectAggregationTemporality!(type) } : {}),
+    ...(exporter.selectAggregation ? { selectAggregation: (type: InstrumentType) => exporter.selectAggregation!(type) } : {}),
+  };
+}
+
+function periodic(source: PushMetricExporter, config: ResolvedConfig, producer: ProducerFactory | undefined, discarded: () => boolean): IMetricReader {
+  const exporter = gated(source, discarded);
   // The exporter's preference (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE for OTLP) applies to the
   // instrumentation's own metrics as it does to the SDK's.
   const temporality = (type: InstrumentType) => exporter.selectAggregationTemporality?.(type) ?? AggregationTemporality.CUMULATIVE;
@@ -76,7 +94,9 @@ function periodic(exporter: PushMetricExporter, config: ResolvedConfig, producer
 
 /** The readers of OTEL_METRICS_EXPORTER; `producer` gives each its MetricProducer (the instrumentation's own aggregation). */
 export function createReaders(config: ResolvedConfig, producer?: ProducerFactory): Readers {
-  const out: Readers = { readers: [] };
+  let discarded = false;
+  const isDiscarded = (): boolean => discarded;
+  const out: Readers = { readers: [], discard: () => void (discarded = true) };
   for (const name of config.exporters) {
     try {
       if (name === 'prometheus') {
@@ -94,9 +114,9 @@ export function createReaders(config: ResolvedConfig, producer?: ProducerFactory
         out.prometheus = exporter;
         out.readers.push(exporter as unknown as IMetricReader);
       } else if (name === 'otlp') {
-        out.readers.push(periodic(otlpExporter(config), config, producer));
+        out.readers.push(periodic(otlpExporter(config), config, producer, isDiscarded));
       } else {
-        out.readers.push(periodic(new ConsoleMetricExporter({ temporalitySelector: () => AggregationTemporality.CUMULATIVE }), config, producer));
+        out.readers.push(periodic(new ConsoleMetricExporter({ temporalitySelector: () => AggregationTemporality.CUMULATIVE }), config, producer, isDiscarded));
       }
     } catch (error) {
       log.warn(`cannot create the ${name} metrics exporter; continuing without it: ${(error as Error).message}`);

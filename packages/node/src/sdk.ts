@@ -77,6 +77,8 @@ class Pipeline implements GenAIMeter {
   private exitHooks: ExitHooks | undefined;
   /** genai-meter's Prometheus exporter, whose server starts once start-up is over (see start). */
   private prometheus: PrometheusExporter | undefined;
+  /** Drops every later export of genai-meter's own push readers (see Readers.discard). */
+  private discardOwnExports: () => void = () => undefined;
   private shutdownPromise: Promise<void> | undefined;
 
   get instrumentation(): OpenAIInstrumentation | undefined {
@@ -155,7 +157,7 @@ class Pipeline implements GenAIMeter {
   private startOwn(): void {
     const instrumentations = this.instrumentations;
     const internal = instrumentations[0]!.getConfig().aggregation === 'internal';
-    const { readers, prometheus } = createReaders(
+    const { readers, prometheus, discard } = createReaders(
       this.config,
       internal
         ? (temporality) => combinedProducer(instrumentations, temporality ? { aggregationTemporalitySelector: temporality } : {})
@@ -174,6 +176,7 @@ class Pipeline implements GenAIMeter {
     });
     for (const instrumentation of instrumentations) instrumentation.setMeterProvider(this.meterProvider);
     this.prometheus = prometheus;
+    this.discardOwnExports = discard;
   }
 
   /** The app registered a global MeterProvider after genai-meter started (seen at start-up's end or the first call). */
@@ -208,6 +211,9 @@ class Pipeline implements GenAIMeter {
     }
     this.mode = 'adopted';
     this.meterProvider = undefined;
+    // Given up at start-up, the own pipeline never exported: its shutdown must not send a first (and last)
+    // export under genai-meter's resource. Once it ran, its final export closes what it reported.
+    if (own && !ownRunning) this.discardOwnExports();
     if (own) void withTimeout(own.shutdown(), this.config.shutdownTimeoutMillis);
   }
 

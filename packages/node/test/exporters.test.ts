@@ -224,6 +224,17 @@ describe('Prometheus bind address', () => {
     if (external) expectExampleSeries(await scrape(`http://${external}:${port}/metrics`));
   });
 
+  it('GENAI_METER_PROMETHEUS_PORT/HOST win over the OTEL_* pair an app SDK reads too', async () => {
+    const [ours, theirs] = await Promise.all([freePort(), freePort()]);
+    const app = launch(
+      nodeArgs('require', CJS_APP, { linger: true }),
+      appEnv({ OPENAI_BASE_URL: sim.baseURL, OTEL_EXPORTER_PROMETHEUS_PORT: String(theirs), GENAI_METER_PROMETHEUS_PORT: String(ours), GENAI_METER_PROMETHEUS_HOST: '127.0.0.1' }),
+    );
+    await app.summary();
+    expectExampleSeries(await scrape(`http://127.0.0.1:${ours}/metrics`));
+    expect(listeningAddresses(theirs)).toEqual([]);
+  });
+
   it('a busy port is a warning, not a crash', async () => {
     const receiver = await new OtlpReceiver().start(); // occupies a port
     try {
