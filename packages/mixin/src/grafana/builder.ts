@@ -222,6 +222,7 @@ function thresholdSteps(p: PanelBase): ThresholdsConfig {
 }
 
 function fieldDefaults<Custom>(p: Panel, custom?: Custom): PluginFieldConfig<Custom> {
+  // The schema's open `custom` is replaced by the plugin's own kind.
   const { custom: _open, ...defaults } = defaultFieldConfig;
   return {
     ...defaults,
@@ -258,10 +259,10 @@ export function unappliedFilters(exprs: readonly string[]): FilterVar[] {
   return FILTER_VARS.filter((v) => !used.has(v));
 }
 
-function describe(description: string, exprs: readonly string[]): string {
+function describe(description: string, exprs: readonly string[], why?: string): string {
   const missing = unappliedFilters(exprs);
   if (missing.length === 0) return description;
-  return `${description} Not filtered by ${missing.join(', ')}: the series it reads do not carry ${missing.length === 1 ? 'that label' : 'those labels'}.`;
+  return `${description} Not filtered by ${missing.join(', ')}: ${why ?? `the series it reads do not carry ${missing.length === 1 ? 'that label' : 'those labels'}`}.`;
 }
 
 type Placed = { id: number; gridPos: { x: number; y: number; w: number; h: number } };
@@ -343,7 +344,7 @@ function renderAlertList(p: AlertList, at: Placed): AlertListPanel {
     ...at,
     type: 'alertlist',
     title: p.title,
-    description: describe(p.description, [p.labelFilter]),
+    description: describe(p.description, [p.labelFilter], 'it lists every firing genai-meter alert, staging and production alike (the environment is on each alert)'),
     options: {
       viewMode: 'list',
       groupMode: 'default',
