@@ -42,7 +42,7 @@ type Variant = (typeof VARIANTS)[number];
 interface Recorded {
   status: number;
   headers: [string, string][];
-  body: Uint8Array;
+  body: ArrayBuffer;
 }
 
 /** One real answer per endpoint, from the simulator, as bytes and headers. */
@@ -50,7 +50,11 @@ async function captureWire(): Promise<Record<Scenario, Recorded>> {
   const sim = await startSimulator({ seed: 1, latencyScale: 0 });
   const post = async (path: string, body: unknown, extra: Record<string, string> = {}): Promise<Recorded> => {
     const res = await fetch(`${sim.baseURL}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer k', ...extra }, body: JSON.stringify(body) });
-    return { status: res.status, headers: [...res.headers].filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding'), body: new Uint8Array(await res.arrayBuffer()) };
+    const headers: [string, string][] = [];
+    res.headers.forEach((value, name) => {
+      if (name !== 'content-length' && name !== 'transfer-encoding') headers.push([name, value]);
+    });
+    return { status: res.status, headers, body: await res.arrayBuffer() };
   };
   const messages = [{ role: 'user', content: 'Tell me about metrics' }];
   try {
