@@ -1,6 +1,7 @@
 // What a GenerateContentResponse (a JSON answer, or one chunk of a stream) carries for a call: the model
 // version, usage (running totals in every chunk; the last one is final), output and finish reasons.
 import type { Call } from '@genai-meter/instrumentation-core';
+import type { GoogleGenAICall } from './call.js';
 import { readReportedCost } from '@genai-meter/pricing';
 import { usageFromEmbeddings, usageFromMetadata } from './usage.js';
 
@@ -17,16 +18,17 @@ interface GenerateContentResponseLike {
   sdkHttpResponse?: { headers?: Record<string, string> } | null;
 }
 
-/** ChunkObserver for generateContentStream: each chunk with output is an output chunk; a finishReason completes its candidate. */
+/**
+ * ChunkObserver for generateContentStream (its calls are GoogleGenAICalls): each chunk with output is an output
+ * chunk; a finishReason completes its candidate.
+ */
 export function observeGenerateContentChunk(call: Call, chunk: unknown): unknown {
   if (chunk === null || typeof chunk !== 'object') return chunk;
   const c = chunk as GenerateContentResponseLike;
   // The model first: the first chunk's timing is recorded under it.
   if (typeof c.modelVersion === 'string') call.responseModel = c.modelVersion;
-  if (c.usageMetadata != null) {
-    const usage = usageFromMetadata(c.usageMetadata);
-    if (usage) call.usage = usage;
-  }
+  // Read when the call ends (GoogleGenAICall.finish): the last one reported is the usage.
+  if (c.usageMetadata != null) (call as GoogleGenAICall).lastUsageMetadata = c.usageMetadata;
   const candidates = c.candidates;
   if (Array.isArray(candidates)) {
     const wasComplete = call.complete;

@@ -1,17 +1,16 @@
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import {
-  Call,
   EndpointResolver,
   GEN_AI_OPERATION_NAME_VALUES,
   GenAIInstrumentation,
   observeAsyncGenerator,
   observeAsyncIterable,
   type AnyFunction,
+  type Call,
   type Endpoint,
-  type Recorder,
 } from '@genai-meter/instrumentation-core';
+import { GoogleGenAICall } from './call.js';
 import { finishWithResponse, observeGenerateContentChunk } from './chunks.js';
-import { classifyGoogleGenAIError } from './errors.js';
 import { modelLabel, operationOfUrl } from './request.js';
 import type { GoogleGenAIInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -70,25 +69,6 @@ const baseUrlOf = (client: object): unknown => {
     return undefined; // the SDK throws when no base URL is set
   }
 };
-
-/** A call whose failures are classified the way @google/genai throws them. */
-class GoogleGenAICall extends Call {
-  constructor(
-    rec: Recorder,
-    operation: string,
-    endpoint: Endpoint,
-    requestModel: string | undefined,
-    stream: boolean,
-    private readonly signal: AbortSignal | undefined,
-  ) {
-    super(rec, operation, endpoint, requestModel, stream);
-  }
-
-  override fail(err: unknown): void {
-    const { type, status } = classifyGoogleGenAIError(err, this.signal);
-    this.finish(type, status);
-  }
-}
 
 export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAIInstrumentationConfig> {
   /** Endpoints of Vertex AI clients: the same host rules, with gcp.vertex_ai where the host says nothing. */
