@@ -122,7 +122,7 @@ const collectorLabels = (service: string, environment: string, instance: string)
  * checkout (production) runs pods behind the collector (15 s scrape, 60 s exports, 5 m metric expiration)
  * and pods scraped directly every 30 s and 60 s; nightly-batch runs once for 40 s and exports at exit.
  */
-function exactSpendGroup(s: MixinSettings): PromtoolTestGroup {
+export function exactSpendGroup(s: MixinSettings): PromtoolTestGroup {
   const n = recordNames(s);
   const alert = byName(alertDefinitions(s));
   const until = minutes(100);
@@ -392,7 +392,8 @@ function budgetDayGroup(s: MixinSettings): PromtoolTestGroup {
   const until = minutes(25 * 60);
   const perCall = 0.0625; // one call a minute: $3.75 an hour
   const proc = callsProcess(collectorLabels('runaway-agent', 'staging', '0d1e2f'), 0, until + 60, steady(until, 60, 30, () => ({ labels: chatLabels('gpt-4.1'), duration: 4, costUSD: perCall })), () => [], false);
-  const series = viaCollector(proc, { until, exportPhase: 40 });
+  // Scraped every 60 s: a day of 15 s samples would make the test slow, not more realistic.
+  const series = viaCollector(proc, { until, exportPhase: 40, scrapeEvery: 60 });
   const svc: Labels = { [L.service]: 'runaway-agent', [L.environment]: 'staging' };
   const cost = (from: number, to: number) => truth(series, `${PROM.cost}_sum`, () => true, from, to);
   const dayStart = (t: number) => utcDayNumber(t) * SECONDS_PER_DAY;

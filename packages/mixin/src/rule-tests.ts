@@ -540,7 +540,9 @@ function tokenSpikeGroup(settings: MixinSettings): PromtoolTestGroup {
   const ts = settings.tokenSpike;
   const week = 7 * 24 * 60;
   const spikeAt = week + 60; // minute the spike starts
-  const evalAt = spikeAt + 60 + durationSeconds(ts.for) / 60 + 5;
+  const step = durationSeconds(WEEK_EVALUATION_INTERVAL) / 60;
+  // A full hour of spike, `for` and one more evaluation, on the file's evaluation grid.
+  const evalAt = Math.ceil((spikeAt + 60 + durationSeconds(ts.for) / 60) / step) * step + step;
   const tail = evalAt + 10 - spikeAt;
   const spikyRate = ts.minTokensPerSecond * 2; // tokens/s during the spike: above the floor
   const labels = (service: string): Labels => ({ ...resource(service, 'production'), ...SCOPE_LABELS, [L.provider]: 'openai', [L.requestModel]: 'gpt-4o-mini', [L.tokenType]: 'input' });
@@ -617,15 +619,18 @@ export interface RuleTestFile {
   groups: PromtoolTestGroup[];
 }
 
+/** The week-long token baseline reads only raw rates: a coarse step keeps a week of evaluations fast. */
+const WEEK_EVALUATION_INTERVAL = '30m';
+
 /**
- * Three files: minutes to hours at the production evaluation interval; days (burn rates, a budget over a
- * UTC day) at the same interval; the week-long token baseline every 5m (it reads only raw rates).
+ * Three files: minutes to hours at the production evaluation interval; hours to a day (burn rates, a
+ * budget over a UTC day) at the same interval; the week-long token baseline every 30m.
  */
 export function ruleTestFiles(settings: MixinSettings): { short: RuleTestFile; long: RuleTestFile; week: RuleTestFile } {
   return {
     short: { evaluationInterval: settings.evaluationInterval, groups: [shortWindowGroup(settings), quietGroup(settings), telemetryGroup(settings), ...fieldGroups(settings)] },
     long: { evaluationInterval: settings.evaluationInterval, groups: [burnRateGroup(settings), ...longFieldGroups(settings)] },
-    week: { evaluationInterval: '5m', groups: [tokenSpikeGroup(settings)] },
+    week: { evaluationInterval: WEEK_EVALUATION_INTERVAL, groups: [tokenSpikeGroup(settings)] },
   };
 }
 
