@@ -2,7 +2,6 @@
 // raw genai-meter metrics to genai-meter's own instrumentation scopes), aggregation levels, error classes.
 import { ERROR_TYPE_CLASSES, ERROR_TYPE_VALUES, GENAI_METER_SCOPE_PREFIX, METRICS, type MetricDefinition } from '@genai-meter/instrumentation-openai/semconv';
 import type { MixinSettings } from './config.js';
-import { durationSeconds } from './durations.js';
 import { L, PROM, seriesNames } from './promnames.js';
 
 export { durationSeconds, formatDuration } from './durations.js';
@@ -106,6 +105,3 @@ export function withoutTotal(name: string): string {
 export function leMatcher(bound: number): string {
   return Number.isInteger(bound) ? `=~${bound}|${bound}.0` : String(bound);
 }
-
-/** A window in seconds, as a number for PromQL arithmetic. */
-export const seconds = (window: string): number => durationSeconds(window);

@@ -6,7 +6,7 @@ import { stepOperation } from './increments.js';
 import type { RecordingRule } from './model.js';
 import { L, PROM } from './promnames.js';
 import { durationSeconds, levels, sel, sumBy, withoutTotal, DURATION, leMatcher, type Level } from './promql.js';
-import { callRules, latencySliRules, LATENCY_SLIS } from './slo.js';
+import { callRules, latencySliRules } from './slo.js';
 import { spendRules } from './spend.js';
 
 export const QUANTILES = [0.5, 0.95, 0.99] as const;
@@ -199,4 +199,3 @@ export function recordingRules(s: MixinSettings): RecordingRule[] {
   ];
 }
 
-export { LATENCY_SLIS };
