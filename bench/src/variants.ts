@@ -72,7 +72,7 @@ function loadOpenAI(major: Major): { OpenAI: OpenAIModule; version: string } {
 
 /** shimmer's marker (contrib, OpenLIT), or genai-meter's own wrapper, which carries no marker. */
 const isWrapped = (fn: unknown): boolean =>
-  typeof fn === 'function' && ((fn as { __wrapped?: boolean }).__wrapped === true || fn.name === 'genaiMeterCreate');
+  typeof fn === 'function' && ((fn as { __wrapped?: boolean }).__wrapped === true || fn.name === 'genaiMeterCall');
 
 export function setupVariant(variant: Variant, major: Major, opts: GenaiMeterOptions = {}): Setup {
   // tsx turns Node's source maps on. With them on, every require that require-in-the-middle resolves goes

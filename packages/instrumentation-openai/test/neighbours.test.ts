@@ -93,7 +93,7 @@ describe.each(CASES)('beside %s, %s', (neighbour, order) => {
     expect(both.seen.failure).toBe('RateLimitError 429');
 
     // Nobody removed anybody: both wrappers are in the chain, in load order.
-    const ours = both.chain.indexOf('genaiMeterCreate');
+    const ours = both.chain.indexOf('genaiMeterCall');
     expect(ours).toBeGreaterThanOrEqual(0);
     expect(both.chain).toHaveLength(alone.chain.length + 1);
     expect(both.chain.at(-1)).toBe('create');
