@@ -44,6 +44,26 @@ export const GEN_AI_OPERATION_NAME_VALUES = {
   EMBEDDINGS: 'embeddings',
 } as const;
 
+/**
+ * `gen_ai.operation.name` values of genai-meter's own, for billed endpoints semconv has no value for
+ * (OpenAI's images, audio and moderation APIs). Verb_noun like semconv's `generate_content`; should
+ * semconv define one of these operations, its value replaces ours.
+ */
+export const GENAI_METER_OPERATION_NAME_VALUES = {
+  /** Images from a prompt (`images.generate`). */
+  GENERATE_IMAGE: 'generate_image',
+  /** Images made from input images: edits and variations (`images.edit`, `images.createVariation`). */
+  EDIT_IMAGE: 'edit_image',
+  /** Speech to text in its own language (`audio.transcriptions`). */
+  TRANSCRIBE_AUDIO: 'transcribe_audio',
+  /** Speech to English text (`audio.translations`). */
+  TRANSLATE_AUDIO: 'translate_audio',
+  /** Text to speech (`audio.speech`). */
+  GENERATE_SPEECH: 'generate_speech',
+  /** Content classified for policy violations (`moderations`). */
+  MODERATE_CONTENT: 'moderate_content',
+} as const;
+
 export const GEN_AI_TOKEN_TYPE_VALUES = { INPUT: 'input', OUTPUT: 'output' } as const;
 
 export const TOKEN_DETAIL_VALUES = {
