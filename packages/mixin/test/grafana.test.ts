@@ -505,7 +505,8 @@ describe('provisioning', () => {
     const byName = Object.fromEntries(entries.map((q) => [q.name, q.expect]));
     expect(byName['grafana / GenAIServerErrors [A]']).toEqual({ data: true, labels: { error_type: 'server_error' } });
     expect(byName['grafana / GenAIUnpricedCalls [A]']).toEqual({ data: true });
-    expect(byName['grafana / GenAIQuotaExhausted [A]']).toBeUndefined(); // the traffic injects no quota errors
+    expect(byName['grafana / GenAIQuotaExhausted [A]']).toEqual({ data: true, labels: { error_type: 'insufficient_quota' } });
+    expect(byName['grafana / GenAIClientErrorsHigh [A]']).toBeUndefined(); // no client errors in the traffic
     expect(byName['grafana / GenAIHourlySpendHigh [A]']).toBeUndefined(); // spend > budget: a series only while over
     expect(byName['grafana / GenAITelemetryAbsent [A]']).toBeUndefined();
     expect(byName['grafana / GenAIErrorBudgetBurnSlow [A]']).toBeUndefined();

@@ -166,7 +166,7 @@ export function grafanaAlertRuleGroups(settings: MixinSettings, alerts: readonly
 
 /**
  * Expectations of the Grafana-managed alert queries on the end-to-end traffic: threshold queries of
- * provider-path errors (the faults the traffic injects) return those series; quota and client errors
+ * provider-path and quota errors (the faults the traffic injects) return those series; client errors
  * are not injected, so their queries may be empty; counts of calls exist whenever there were calls.
  * Compound conditions only return series while firing: no expectation.
  */
@@ -174,7 +174,7 @@ function expectationOf(q: GrafanaAlertQuery): QueryEntry['expect'] {
   if (!q.alert.threshold) return undefined;
   const errorType = new RegExp(`${L.errorType}=~?"([^"]+)"`).exec(q.expr)?.[1];
   if (errorType === undefined) return { data: true };
-  const injected: readonly string[] = ERROR_TYPE_CLASSES.provider;
+  const injected: readonly string[] = [...ERROR_TYPE_CLASSES.provider, ...ERROR_TYPE_CLASSES.billing];
   return injected.includes(errorType) ? { data: true, labels: { [L.errorType]: errorType } } : undefined;
 }
 

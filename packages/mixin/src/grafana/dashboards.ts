@@ -209,7 +209,7 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         noValue: '0',
         description: `Calls in the time range (exact) the provider refused because of the caller (${ERROR_TYPE_CLASSES.client.join(', ')}) or the account (${ERROR_TYPE_CLASSES.billing.join(', ')}): a deploy, a rotated key, an exhausted quota. Retrying does not help; not a provider outage.`,
         thresholds: [{ value: 1, color: 'orange' }],
-        targets: [{ expr: by([], total(n.callsStep, errors('client', 'billing'))), instant: true }],
+        targets: [{ expr: by([], total(n.callsStep, errors('client', 'billing'))), instant: true, expect: data }],
       }),
       stat({
         title: 'Cancelled by callers',
@@ -241,7 +241,7 @@ export function overviewDashboard(s: MixinSettings): DashboardSpec {
         description: 'Calls per minute that did not succeed, by kind: provider failures (they count against availability), quota or billing, client errors, and cancellations by the caller (not failures). The Reliability dashboard splits them by error.type.',
         targets: [
           { expr: `${by([], rate(DURATION.count, errors('provider')))} * 60`, legend: 'provider failures', expect: data },
-          { expr: `${by([], rate(DURATION.count, errors('billing')))} * 60`, legend: 'quota / billing' },
+          { expr: `${by([], rate(DURATION.count, errors('billing')))} * 60`, legend: 'quota / billing', expect: data },
           { expr: `${by([], rate(DURATION.count, errors('client')))} * 60`, legend: 'client errors' },
           { expr: `${by([], rate(DURATION.count, errors('caller')))} * 60`, legend: 'cancelled by caller' },
         ],
@@ -509,7 +509,7 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
       typeStat('Server errors (5xx)', ERR.SERVER_ERROR, 'Provider incidents: check the status page, fail over (runbook GenAIServerErrors).', true),
       typeStat('Timeouts', ERR.TIMEOUT, 'The client timeout fired or HTTP 408: stream long generations or cap max_tokens (runbook GenAITimeouts).', true),
       typeStat('Connection errors', ERR.CONNECTION, 'No HTTP response (refused, reset, DNS) or a stream cut mid-way: network path or provider edge.', true),
-      typeStat('Quota exhausted', ERR.INSUFFICIENT_QUOTA, 'Billing: insufficient_quota (HTTP 429) or insufficient balance (402). Nothing recovers by itself: someone has to pay or raise the limit.', false),
+      typeStat('Quota exhausted', ERR.INSUFFICIENT_QUOTA, 'Billing: insufficient_quota (HTTP 429) or insufficient balance (402). Nothing recovers by itself: someone has to pay or raise the limit.', true),
       typeStat('Auth errors (401/403)', ERR.AUTH, 'A revoked or rotated API key: fix the secret, nothing else helps.', false),
       typeStat('Bad requests (4xx)', ERR.BAD_REQUEST, 'Client bugs (invalid parameters, unknown model): usually a deploy; roll back.', false),
       typeStat('Cancelled by callers', ERR.CANCELLED, 'The caller aborted or stopped reading a stream before the answer was complete. Not a failure: it never counts against availability.', false, 'orange'),
