@@ -11,6 +11,8 @@ const HOST_PROVIDERS: ReadonlyArray<readonly [suffix: string, provider: string]>
   ['api.deepseek.com', 'deepseek'],
   ['generativelanguage.googleapis.com', 'gcp.gemini'],
   ['aiplatform.googleapis.com', 'gcp.vertex_ai'],
+  // Regional Vertex AI endpoints: us-central1-aiplatform.googleapis.com, ...
+  ['-aiplatform.googleapis.com', 'gcp.vertex_ai'],
   ['api.anthropic.com', 'anthropic'],
   ['api.x.ai', 'x_ai'],
   ['api.groq.com', 'groq'],
@@ -48,7 +50,7 @@ export type ProviderOverride = string | ((baseURL: URL) => string | undefined);
 export function providerForHost(host: string): string | undefined {
   const h = host.toLowerCase();
   for (const [suffix, provider] of HOST_PROVIDERS) {
-    if (suffix.startsWith('.') ? h.endsWith(suffix) : suffix.endsWith('.') ? h.startsWith(suffix) || h.includes('.' + suffix) : h === suffix) {
+    if (suffix.startsWith('.') || suffix.startsWith('-') ? h.endsWith(suffix) : suffix.endsWith('.') ? h.startsWith(suffix) || h.includes('.' + suffix) : h === suffix) {
       return provider;
     }
   }

@@ -1,7 +1,7 @@
-// import-in-the-middle's loader, which lets the instrumentation patch the ESM copy of openai
-// (openai/index.mjs) when an ES module imports it. It must be registered before the app's first
-// `import 'openai'`: the register entry does it first thing. Limited to the `openai` specifier so that
-// no other module of the app goes through the loader.
+// import-in-the-middle's loader, which lets the instrumentations patch the ESM copies of the SDKs
+// (openai/index.mjs, ...) when an ES module imports them. It must be registered before the app's first
+// import of an SDK: the register entry does it first thing. Limited to the SDKs' specifiers
+// (ESM_SPECIFIERS) so that no other module of the app goes through the loader.
 //
 // Preferred: synchronous in-thread hooks (module.registerHooks, via import-in-the-middle's
 // register-hooks.mjs) on Node versions that run them correctly (>= 22.22.3, >= 24.11.1). The
@@ -9,11 +9,12 @@
 // time and re-executes the app's own --require preloads in that thread.
 import * as nodeModule from 'node:module';
 import { envChoice, type Env } from './env.js';
+import { ESM_SPECIFIERS } from './instrumentation.js';
 import { log } from './log.js';
 
 const ASYNC_LOADER = '@opentelemetry/instrumentation/hook.mjs';
 const SYNC_HOOKS = 'import-in-the-middle/register-hooks.mjs';
-const INCLUDE = ['openai'];
+const INCLUDE = [...ESM_SPECIFIERS];
 const DONE_KEY = Symbol.for('genai-meter.node.esm-loader.v1');
 type Holder = { [DONE_KEY]?: EsmLoaderKind };
 

@@ -1,6 +1,9 @@
 // The instrumentations the register entry runs, configured from genai-meter's options and environment:
 // one per SDK, sharing one price catalog and one attribution source.
+import { AIInstrumentation } from '@genai-meter/instrumentation-ai';
+import { AnthropicInstrumentation } from '@genai-meter/instrumentation-anthropic';
 import type { GenAIInstrumentation, GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
+import { GOOGLE_GENAI_ESM_SPECIFIERS, GoogleGenAIInstrumentation } from '@genai-meter/instrumentation-google-genai';
 import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
 import { PriceCatalog } from '@genai-meter/pricing';
 import { createAttributeSource } from './attribution.js';
@@ -14,10 +17,20 @@ export type InstrumentationOptions = Pick<
 
 type AttributeSource = ReturnType<typeof createAttributeSource>;
 
-/** Every SDK genai-meter instruments: its instrumentation, given the options all of them share. */
+/**
+ * Every SDK genai-meter instruments: its instrumentation, given the options all of them share. The openai
+ * one is first (the `instrumentation` options are openai's). The Vercel AI SDK's layer is recorded by the
+ * provider-level instrumentation beneath it when both see one HTTP call (counted once, see core's layers).
+ */
 const SDKS: readonly ((shared: GenAIInstrumentationConfig, options: Pick<GenAIMeterOptions, 'instrumentation'>) => GenAIInstrumentation)[] = [
   (shared, options) => new OpenAIInstrumentation({ ...options.instrumentation, ...shared }),
+  (shared) => new AnthropicInstrumentation(shared),
+  (shared) => new GoogleGenAIInstrumentation(shared),
+  (shared) => new AIInstrumentation(shared),
 ];
+
+/** The ES module specifiers the register's import hook must see (import-in-the-middle's `include`). */
+export const ESM_SPECIFIERS: readonly string[] = ['openai', '@anthropic-ai/sdk', ...GOOGLE_GENAI_ESM_SPECIFIERS, 'ai'];
 
 /**
  * The price catalog every instrumentation shares, loaded once. A bad GENAI_METER_PRICING_FILE is reported

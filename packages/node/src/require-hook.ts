@@ -18,13 +18,22 @@ export function mayName(names: readonly string[]): (id: unknown) => boolean {
   return (id) => typeof id === 'string' && names.some((n) => id === n || id.startsWith(`${n}/`));
 }
 
+/**
+ * A require() made from inside one of `names`' installed packages (a module hooked by its files is reached
+ * through such relative requires).
+ */
+export function fromInside(names: readonly string[]): (filename: unknown) => boolean {
+  const dirs = names.map((n) => `/node_modules/${n}/`);
+  return (filename) => typeof filename === 'string' && dirs.some((d) => filename.replaceAll('\\', '/').includes(d));
+}
+
 type RequireFn = (this: Module, id: string) => unknown;
 type GetBuiltin = typeof process.getBuiltinModule;
 
 /**
  * Runs `install` (which may hook require() through require-in-the-middle), then leaves that hook in the path
- * of the requests that can name a module `hooked(result)` lists. A module hooked by its files (relative
- * requires inside the package) keeps the hook for everything. Returns what `install` returned.
+ * of the requests that can name a module `hooked(result)` lists, and, for a module hooked by its files, of
+ * every require() made from inside its package. Returns what `install` returned.
  */
 export function narrowRequireHook<T>(install: () => T, hooked: (result: T) => readonly HookedModule[]): T {
   const proto = Module.prototype as unknown as { require: RequireFn };
@@ -33,11 +42,14 @@ export function narrowRequireHook<T>(install: () => T, hooked: (result: T) => re
   const result = install();
   const hookedRequire = proto.require;
   const modules = hooked(result);
-  if (hookedRequire === before || modules.some((m) => m.files.length > 0)) return result;
-  const passes = mayName(modules.map((m) => m.name));
+  if (hookedRequire === before) return result;
+  const names = mayName(modules.map((m) => m.name));
+  const byFiles = modules.filter((m) => m.files.length > 0).map((m) => m.name);
+  const inside = byFiles.length > 0 ? fromInside(byFiles) : undefined;
   proto.require = function narrowedRequire(this: Module, id: string): unknown {
+    const passes = names(id) || (inside !== undefined && inside(this?.filename));
     // eslint-disable-next-line prefer-rest-params
-    return (passes(id) ? hookedRequire : before).apply(this, arguments as unknown as [string]);
+    return (passes ? hookedRequire : before).apply(this, arguments as unknown as [string]);
   };
   // require-in-the-middle also hooks process.getBuiltinModule; the SDKs are not builtins.
   if (beforeBuiltin && process.getBuiltinModule !== beforeBuiltin && !modules.some((m) => Module.isBuiltin(m.name))) {
