@@ -597,6 +597,19 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     expect(linked).toBeGreaterThanOrEqual(8);
   });
 
+  it("the stack's own metrics: the collector's telemetry is scraped, and the rule-evaluation counters of every genai-meter group are selected", async () => {
+    // (The sidecar exports by scrape only, so it has no exporter queue; the queue alert is for the remote-write overlay and the gateway.)
+    const st = TEST_SETTINGS.stack;
+    expect((await promQuery(prom.url, `up{job="${st.collectorJob}"}`)).map((r) => r.value)).toEqual([1]);
+    // What the collector's drop alert reads exists on the real collector (with or without _total).
+    const accepted = await promQuery(prom.url, `sum({__name__=~"otelcol_receiver_accepted_metric_points(_total)?", job="${st.collectorJob}"})`);
+    expect(accepted[0]?.value ?? 0).toBeGreaterThan(0);
+    // Prometheus' rule_group label is "<file>;<group>": the alerts' matcher finds every genai-meter group.
+    const groups = await promQuery(prom.url, `prometheus_rule_evaluation_failures_total{job="${st.prometheusJob}", rule_group=~".*;genai-meter\\\\..*"}`);
+    expect(new Set(groups.map((r) => r.metric.rule_group!.split(';')[1])).size).toBe(new Set([...recordingRules(TEST_SETTINGS), ...mixin.budgetRules(TEST_SETTINGS), ...alertDefinitions(TEST_SETTINGS)].map((r) => r.group)).size);
+    expect(groups.every((r) => r.value === 0)).toBe(true);
+  });
+
   it('a short-lived job that exits after its only export: its exact spend and calls are recorded, where increase() sees nothing', async () => {
     const calls = batchPhase();
     const want = expectedTotals(calls);
@@ -685,6 +698,16 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     });
     expectTotals(await pathTotals(prom.url, DIRECT_JOB), expectedAfter.outage);
 
+    // The stack watches itself: the collector being down pages nobody but is a ticket, on both of its jobs.
+    await stage('wait: GenAIMeterCollectorDown firing', () =>
+      waitFor(
+        async () => {
+          const down = (await alerts(prom.url)).filter((a) => a.alertname === 'GenAIMeterCollectorDown' && a.alertstate === 'firing').map((a) => a.labels.job);
+          return down.includes(mixin.COLLECTOR_EXPORTER_JOB) && down.includes(TEST_SETTINGS.stack.collectorJob);
+        },
+        { what: 'GenAIMeterCollectorDown firing for both collector jobs', timeoutMs: 20_000, intervalMs: 250 },
+      ),
+    );
     await stage('collector: restart on the same ports', () => collector.start());
     await stage('wait: collector path re-exported', () =>
       waitFor(async () => integerTotalsMatch(await pathTotals(prom.url, COLLECTOR_JOB), expectedAfter.outage), {

@@ -20,7 +20,7 @@ const GENAI_RULE_GROUPS = `=~.*;${escapeRegex('genai-meter.')}.*`;
  * failed to send after the exporter's retries, or dropped because the exporter queue was full. The
  * names carry `_total` or not depending on the collector's telemetry settings.
  */
-export const COLLECTOR_DROP_COUNTERS = ['receiver_refused', 'exporter_send_failed', 'exporter_enqueue_failed', 'processor_refused', 'processor_dropped'] as const;
+export const COLLECTOR_DROP_COUNTERS = ['receiver_refused', 'processor_memory_limiter_refused', 'exporter_send_failed', 'exporter_enqueue_failed', 'processor_refused', 'processor_dropped'] as const;
 
 export function stackAlerts(s: MixinSettings): AlertDefinition[] {
   const st = s.stack;
@@ -111,7 +111,7 @@ export function stackAlerts(s: MixinSettings): AlertDefinition[] {
       runbook: {
         meaning: 'The collector refuses data (memory_limiter: it is near its memory limit), fails to send it after retries (remote write target down or rejecting), or drops it because an exporter queue is full. With cumulative temporality a refused export is re-sent with the next one, so the Prometheus scrape path recovers; a remote-write target misses the points it never got.',
         check: [
-          '`otelcol_receiver_refused_metric_points`, `otelcol_exporter_send_failed_metric_points`, `otelcol_exporter_enqueue_failed_metric_points` by `receiver`/`exporter`.',
+          '`otelcol_receiver_refused_metric_points`, `otelcol_processor_memory_limiter_refused_metric_points`, `otelcol_exporter_send_failed_metric_points`, `otelcol_exporter_enqueue_failed_metric_points` by `receiver`/`exporter`.',
           "The collector's memory (`otelcol_process_memory_rss`) against its limit, and its log (exporter errors name the target).",
         ],
         act: ['Memory: raise the container limit or add collectors (gateway tier). Send failures: fix the remote-write target or its credentials. Queue full: see GenAIMeterCollectorQueueFilling.'],

@@ -117,7 +117,7 @@ export function renderPrometheusConfig(settings: MixinSettings, opts: Prometheus
     rule_files: [...opts.ruleFiles],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [opts.alertmanagerTarget] }] }] },
     scrape_configs: [
-      { job_name: 'prometheus', static_configs: [{ targets: [opts.selfTarget] }] },
+      { job_name: settings.stack.prometheusJob, static_configs: [{ targets: [opts.selfTarget] }] },
       { job_name: COLLECTOR_EXPORTER_JOB, honor_labels: true, static_configs: [{ targets: [opts.collectorTarget] }] },
       ...(opts.collectorTelemetryTarget ? [{ job_name: settings.stack.collectorJob, static_configs: [{ targets: [opts.collectorTelemetryTarget] }] }] : []),
       ...opts.appJobs.map((app) => ({
