@@ -87,6 +87,8 @@ const app = spawn(process.execPath, ['--require', '@genai-meter/node/register', 
     ...process.env,
     OPENAI_BASE_URL: baseURL,
     OPENAI_API_KEY: process.env.OPENAI_API_KEY ?? 'sk-simulator',
+    // The simulator also plays Anthropic's and Gemini's APIs on the same port.
+    ...(simulator ? { ANTHROPIC_BASE_URL: simulator.url, GOOGLE_GEMINI_BASE_URL: simulator.url } : {}),
     OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? 'genai-meter-demo',
     OTEL_METRICS_EXPORTER: 'prometheus',
     OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
@@ -247,6 +249,7 @@ async function summary() {
     `errors     ${errors.length ? errors.map(([k, v]) => `${k} ${fmtN(v)}`).join('   ') : 'none'}   (${calls ? ((100 * failed) / calls).toFixed(1) : '0.0'}% of calls)`,
     `by model   ${groupSum(s, `${N.cost}_sum`, LBL.model).slice(0, 4).map(([k, v]) => `${k} ${fmtUsd(v)}`).join('   ')}`,
     `by feature ${groupSum(s, `${N.cost}_sum`, LBL.feature).map(([k, v]) => `${k} ${fmtUsd(v)}`).join('   ')}`,
+    `by SDK     ${groupSum(s, `${N.duration}_count`, 'otel_scope_name').map(([k, v]) => `${k.replace('@genai-meter/instrumentation-', '')} ${fmtN(v)} calls`).join('   ')}`,
   ];
   if (prometheusURL) lines.push(await prometheusStatus());
   return lines.join('\n');

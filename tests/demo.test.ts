@@ -28,6 +28,8 @@ it('runs for a bounded time and prints a summary with real numbers', async () =>
   expect(Number(/tokens\s+in ([\d,]+)/.exec(last)?.[1]?.replace(/,/g, ''))).toBeGreaterThan(0);
   expect(last).toMatch(/latency\s+p50 \d/);
   expect(last).toMatch(/by feature .*chat-assistant \$/);
+  // All four SDKs were called and recorded, each under its own instrumentation.
+  for (const sdk of ['openai', 'anthropic', 'google-genai', 'ai']) expect(last).toMatch(new RegExp(`by SDK .*\\b${sdk} [\\d,]+ calls`));
   // The workload's own tally printed at exit agrees that calls were made.
   expect(stdout).toMatch(/demo-app: \d+ calls, \d+ ok, \d+ failed/);
 }, 120_000);
