@@ -134,7 +134,7 @@ if (prometheusBin) {
       appJobs: [{ job: 'genai-meter-demo', targets: [`127.0.0.1:${metricsPort}`] }],
       alertmanagerTarget: '127.0.0.1:9093',
       selfTarget: `127.0.0.1:${prometheusPort}`,
-      ruleFiles: ['genai-recording.rules.yml', 'genai-alerts.rules.yml'].map((f) => join(root, 'prometheus/rules', f)),
+      ruleFiles: ['genai-recording.rules.yml', 'genai-budgets.rules.yml', 'genai-alerts.rules.yml'].map((f) => join(root, 'prometheus/rules', f)),
     }),
   );
   delete config.alerting;
