@@ -2,50 +2,17 @@
 // Run once without and once with the instrumentation; the two must be identical.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { describeError, observer, type Observation } from '../../../instrumentation-core/test/support/observations.js';
 
-export type Observation = unknown;
 export type Scenario = (client: any, Anthropic: any, baseURL: string) => Promise<Observation>;
 
 /** What a scenario returns when this SDK version has no such feature (nothing was called). */
 export const absent = (feature: string) => ({ absent: feature });
 export const isAbsent = (o: unknown): boolean => typeof o === 'object' && o !== null && 'absent' in o;
 
+// Two runs of a scenario differ in nothing but what the helpers already normalize (the simulator's port).
 const normalize = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
-
-export function describeError(err: any): Observation {
-  return {
-    thrown: true,
-    class: err?.constructor?.name,
-    name: err?.name,
-    // The simulator's port differs between the two runs; nothing else in a message may.
-    message: String(err?.message).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT'),
-    status: err?.status,
-    type: err?.type,
-    error: normalize(err?.error),
-    requestID: err?.request_id ?? err?.requestID,
-  };
-}
-
-async function outcome(fn: () => Promise<unknown>): Promise<Observation> {
-  try {
-    return { value: normalize(await fn()) };
-  } catch (err) {
-    return describeError(err);
-  }
-}
-
-async function collect(stream: AsyncIterable<unknown>, limit = Infinity): Promise<Observation> {
-  const events: unknown[] = [];
-  try {
-    for await (const e of stream) {
-      events.push(e);
-      if (events.length >= limit) break;
-    }
-    return { events: normalize(events) };
-  } catch (err) {
-    return { events: normalize(events), error: describeError(err) };
-  }
-}
+const { outcome, collect } = observer(normalize);
 
 /** Every event a MessageStream emits, in order, with what it carries, then how its promises settled. */
 async function helperLog(stream: any, act?: (stream: any, log: unknown[]) => void): Promise<Observation> {
