@@ -4,7 +4,7 @@ import { COST_BUCKETS, ERROR_TYPE_CLASSES, TOKEN_DETAIL_VALUES } from '@genai-me
 import type { MixinSettings } from '../config.js';
 import type { AlertCategory } from '../model.js';
 import { L, PROM } from '../promnames.js';
-import { DURATION, durationSeconds } from '../promql.js';
+import { DURATION, durationSeconds, SCOPE_LABEL } from '../promql.js';
 import { errorRatioWindows, recordNames } from '../recording.js';
 import type { AlertList, DashboardSpec, Panel, Row, Target } from './builder.js';
 import { by, ERR, errorRatio, errors, f, fRec, increase, quantile, rate, RATE, SLO_CALLS, total } from './queries.js';
@@ -383,6 +383,22 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         w: 8,
         description: `USD per provider (gen_ai.provider.name) over the time range, exact (${n.modelCostStep}). A provider you did not expect here means a service calls it directly (keys in the wrong place).`,
         targets: [{ expr: by([L.provider], total(n.modelCostStep)), instant: true, legend: `{{${L.provider}}}`, expect: data }],
+      },
+      {
+        kind: 'bargauge',
+        title: 'Spend by SDK',
+        unit: 'currencyUSD',
+        w: 8,
+        description: `USD per SDK over the time range: the instrumentation scope that recorded the calls (openai, anthropic, google-genai, and ai for the Vercel AI SDK). A call through the Vercel AI SDK over another instrumented SDK is counted once, by the inner one. ${RAW_SPEND_NOTE}`,
+        targets: [{ expr: by([SCOPE_LABEL], increase(costSum)), instant: true, legend: `{{${SCOPE_LABEL}}}`, expect: data }],
+      },
+      {
+        kind: 'bargauge',
+        title: 'Calls by SDK',
+        unit: 'short',
+        w: 8,
+        description: 'Calls per SDK over the time range, by the instrumentation scope that recorded them: which SDKs a service reaches its models through.',
+        targets: [{ expr: by([SCOPE_LABEL], increase(`${PROM.duration}_count`)), instant: true, legend: `{{${SCOPE_LABEL}}}`, expect: data }],
       },
       {
         kind: 'bargauge',
