@@ -41,7 +41,10 @@ function inlinedWorkspacePackages(name) {
 const asked = process.argv.slice(2);
 const selected = new Set(asked.length ? asked : order);
 for (const name of order) {
-  if (inlinedWorkspacePackages(name).some((dep) => selected.has(dep))) selected.add(name);
+  const inlined = inlinedWorkspacePackages(name);
+  // Rebuilt with what it inlines; and what it inlines is built first when it has not been built yet.
+  if (inlined.some((dep) => selected.has(dep))) selected.add(name);
+  if (selected.has(name)) for (const dep of inlined) if (!existsSync(join(root, 'packages', dep, 'dist'))) selected.add(dep);
 }
 
 // CommonJS output: import.meta.url has no meaning there; give it the file's own URL.

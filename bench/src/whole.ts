@@ -42,10 +42,12 @@ export interface WholeResult {
   variants: WholeVariant[];
 }
 
-const VARIANTS: { name: string; register: boolean; attribution: boolean }[] = [
+const VARIANTS: { name: string; register: boolean; attribution: boolean; flags?: string[] }[] = [
   { name: 'app alone', register: false, attribution: false },
   { name: '--require register', register: true, attribution: false },
   { name: '--require register, calls in withAttributes (1 key)', register: true, attribution: true },
+  // Node 22 has no AsyncContextFrame: AsyncLocalStorage.run() turns on promise hooks for the whole process.
+  { name: '--require register, calls in withAttributes (1 key), AsyncLocalStorage as on Node 22', register: true, attribution: true, flags: ['--no-async-context-frame'] },
 ];
 
 /**
@@ -65,7 +67,7 @@ export async function runWholeProcess(
     for (const v of VARIANTS) {
       for (const calls of [opts.callsLow, opts.callsHigh]) {
         commands.push({
-          args: [...(v.register ? ['--require', '@genai-meter/node/register'] : []), `${dir}/calls.cjs`],
+          args: [...(v.flags ?? []), ...(v.register ? ['--require', '@genai-meter/node/register'] : []), `${dir}/calls.cjs`],
           // The default configuration (Prometheus on /metrics, on a free port); nothing scrapes it.
           env: cleanEnv({ OPENAI_BASE_URL: sim.baseURL, CALLS: String(calls), OTEL_EXPORTER_PROMETHEUS_PORT: port, ...(v.attribution ? { ATTRIBUTION: 'feature' } : {}) }),
           cwd: appDir ?? BENCH,
