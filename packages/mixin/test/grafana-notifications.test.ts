@@ -282,7 +282,8 @@ describe('notification policies', () => {
     const { orgId: _o, ...tree } = committed.policies[0]!;
     expect(tree.routes).toBeUndefined();
     const config = asAlertmanagerConfig(tree, contactPoints);
-    for (const labels of [{ alertname: 'GenAIServerErrors', severity: 'page', [L.environment]: 'production' }, { alertname: WATCHDOG_ALERT }]) {
+    const alerts: Record<string, string>[] = [{ alertname: 'GenAIServerErrors', severity: 'page', [L.environment]: 'production' }, { alertname: WATCHDOG_ALERT }];
+    for (const labels of alerts) {
       expect(route(config, labels)).toBe(ALERTMANAGER_CONTACT_POINT);
     }
   });
