@@ -45,11 +45,14 @@ Options:
   -h, --help             show this help
 
 Endpoints: OpenAI POST /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/completions,
-GET /v1/models, /health, and Azure /openai/deployments/{deployment}/... paths; Anthropic
-POST /v1/messages, /v1/messages/count_tokens; Gemini POST /v1beta/models/{model}:generateContent,
+/v1/images/generations, /v1/images/edits, /v1/images/variations, /v1/audio/transcriptions,
+/v1/audio/translations, /v1/audio/speech, /v1/moderations, GET /v1/models, /v1/images/files/{id}.png,
+/health, and Azure /openai/deployments/{deployment}/... paths; Anthropic POST /v1/messages,
+/v1/messages/count_tokens; Gemini POST /v1beta/models/{model}:generateContent,
 :streamGenerateContent?alt=sse, :embedContent, :batchEmbedContents, :countTokens.
 Per-request control headers: x-sim-usage, x-sim-chunks, x-sim-response-model,
-x-sim-latency-ms, x-sim-fault, x-sim-fault-times, x-sim-fault-id, x-sim-retry-after (see README).
+x-sim-latency-ms, x-sim-fault, x-sim-fault-times, x-sim-fault-id, x-sim-retry-after,
+x-sim-reported-cost, x-sim-audio-seconds (see README).
 
 On start it prints OPENAI_BASE_URL=http://HOST:PORT/v1, ANTHROPIC_BASE_URL=http://HOST:PORT
 and GOOGLE_GEMINI_BASE_URL=http://HOST:PORT, then runs until SIGINT or SIGTERM.

@@ -13,6 +13,9 @@ export interface UsageOverride {
   cacheWrite?: number;
   cacheWrite1h?: number;
   reasoning?: number;
+  /** Input tokens that are audio (transcriptions) or images (image edits): part of `prompt`. */
+  audio?: number;
+  image?: number;
 }
 
 export interface RequestControls {
@@ -33,6 +36,8 @@ export interface RequestControls {
    * in the usage object, `header=USD` sends LiteLLM proxy's `x-litellm-response-cost` header.
    */
   reportedCost?: { where: 'usage' | 'header'; usd: number };
+  /** Duration of an uploaded audio file in seconds (x-sim-audio-seconds), instead of what its bytes say. */
+  audioSeconds?: number;
 }
 
 export class ControlHeaderError extends Error {}
@@ -79,11 +84,14 @@ export function parseControls(headers: IncomingHttpHeaders): RequestControls {
       cache_write: 'cacheWrite',
       cache_write_1h: 'cacheWrite1h',
       reasoning: 'reasoning',
+      audio: 'audio',
+      image: 'image',
     });
-    const { prompt, cached = 0, cacheWrite = 0, cacheWrite1h = 0 } = controls.usage;
+    const { prompt, cached = 0, cacheWrite = 0, cacheWrite1h = 0, audio = 0, image = 0 } = controls.usage;
     if (prompt !== undefined && cached + cacheWrite + cacheWrite1h > prompt) {
       throw new ControlHeaderError('x-sim-usage: cached + cache_write + cache_write_1h exceed prompt (prompt counts every input token)');
     }
+    if (prompt !== undefined && audio + image > prompt) throw new ControlHeaderError('x-sim-usage: audio + image exceed prompt (prompt counts every input token)');
   }
   const chunks = header(headers, 'x-sim-chunks');
   if (chunks !== undefined) {
@@ -120,6 +128,11 @@ export function parseControls(headers: IncomingHttpHeaders): RequestControls {
     const match = /^(usage|header)=(\d+(?:\.\d+)?)$/.exec(reported);
     if (!match) throw new ControlHeaderError(`x-sim-reported-cost: expected usage=USD or header=USD, got '${reported}'`);
     controls.reportedCost = { where: match[1] as 'usage' | 'header', usd: Number(match[2]) };
+  }
+  const audioSeconds = header(headers, 'x-sim-audio-seconds');
+  if (audioSeconds !== undefined) {
+    if (!/^\d+(?:\.\d+)?$/.test(audioSeconds) || Number(audioSeconds) <= 0) throw new ControlHeaderError(`x-sim-audio-seconds: expected a positive number of seconds, got '${audioSeconds}'`);
+    controls.audioSeconds = Number(audioSeconds);
   }
   return controls;
 }

@@ -10,6 +10,14 @@ export type Endpoint =
   | 'responses'
   | 'embeddings'
   | 'completions'
+  | 'image_generations'
+  | 'image_edits'
+  | 'image_variations'
+  | 'transcriptions'
+  | 'translations'
+  | 'speech'
+  | 'moderations'
+  | 'image_file'
   | 'models'
   | 'model'
   | 'health'
@@ -29,6 +37,8 @@ export interface Route {
   deployment?: string;
   /** Model id of GET /v1/models/{id}, or the model of a Gemini path. */
   modelId?: string;
+  /** Name of an image GET /v1/images/files/{name} serves (the `url` of an image answer). */
+  file?: string;
 }
 
 const OPENAI_POST: Record<string, Endpoint> = {
@@ -36,6 +46,13 @@ const OPENAI_POST: Record<string, Endpoint> = {
   responses: 'responses',
   embeddings: 'embeddings',
   completions: 'completions',
+  'images/generations': 'image_generations',
+  'images/edits': 'image_edits',
+  'images/variations': 'image_variations',
+  'audio/transcriptions': 'transcriptions',
+  'audio/translations': 'translations',
+  'audio/speech': 'speech',
+  moderations: 'moderations',
 };
 
 const ANTHROPIC_POST: Record<string, Endpoint> = {
@@ -79,6 +96,8 @@ export function resolveRoute(pathname: string): Route | undefined {
   if (name === 'models') return { api: 'openai', endpoint: 'models', method: 'GET' };
   const model = /^models\/(.+)$/.exec(name);
   if (model) return { api: 'openai', endpoint: 'model', method: 'GET', modelId: decodeURIComponent(model[1]!) };
+  const file = /^images\/files\/([A-Za-z0-9_-]+\.png)$/.exec(name);
+  if (file) return { api: 'openai', endpoint: 'image_file', method: 'GET', file: file[1]! };
   return undefined;
 }
 

@@ -12,13 +12,19 @@ import { gemini } from './dialects/gemini.js';
 import { openai } from './dialects/openai.js';
 import { planChat } from './endpoints/chat.js';
 import { planCompletions } from './endpoints/completions.js';
+import { planAudio } from './endpoints/audio.js';
 import { planEmbeddings } from './endpoints/embeddings.js';
 import { planEmbedContent, planGeminiCountTokens, planGenerateContent } from './endpoints/gemini.js';
+import { planImages } from './endpoints/images.js';
 import { planCountTokens, planMessages } from './endpoints/messages.js';
+import { planModerations } from './endpoints/moderations.js';
 import { chunksBeforeFailure, RequestError, truncatedJson, type Frame, type Plan, type RequestContext } from './endpoints/plan.js';
 import { planResponses } from './endpoints/responses.js';
+import { planSpeech } from './endpoints/speech.js';
 import { errorLatency, planLatency, totalMs, type LatencyPlan } from './latency.js';
+import { pngForId } from './media.js';
 import { DEFAULT_RESPONSE_MODELS, LISTED_MODELS, modelTraits, responseModelFor } from './models.js';
+import { isMultipart, parseMultipart } from './multipart.js';
 import { PromptCacheStore } from './prompt-cache.js';
 import { limitDetail, RateLimiter } from './rate-limits.js';
 import { apiForPath, resolveRoute, type Api, type Route } from './routes.js';
@@ -34,6 +40,14 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MALFORMED_FRAME_CHARS = 24;
 /** `created` of the listed models: any fixed past timestamp. */
 const MODEL_CREATED = 1_700_000_000;
+
+/** The model of a request that names none, on the endpoints whose API has a default. */
+const DEFAULT_MODELS: Partial<Record<Route['endpoint'], string>> = {
+  image_generations: 'dall-e-2',
+  image_edits: 'dall-e-2',
+  image_variations: 'dall-e-2',
+  moderations: 'omni-moderation-latest',
+};
 
 /** Salts of the independent per-request generators. */
 const Stream = { RequestId: 0, Ids: 1, Latency: 2, Faults: 3 } as const;
@@ -115,6 +129,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendError(res, dialect, unmetered(), dialect.badRequest(error.message, null, 'invalid_sim_header'));
     }
     if (route.endpoint === 'models' || route.endpoint === 'model') return sendJson(res, 200, unmetered(), modelsBody(route, responseModels));
+    if (route.endpoint === 'image_file') return sendBytes(res, 200, unmetered(), 'image/png', pngForId(route.file!.slice(0, -'.png'.length)));
     const unauthenticated = dialect.authenticate(req.headers, url);
     if (unauthenticated) return sendError(res, dialect, unmetered(), unauthenticated);
 
@@ -122,15 +137,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (raw === undefined) throw new Error('POST without body');
     if (raw === null) return sendError(res, dialect, unmetered(), dialect.tooLarge(MAX_BODY_BYTES));
     let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(raw.toString('utf8'));
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SyntaxError('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch {
-      return sendError(res, dialect, unmetered(), dialect.unparsableBody());
+    const contentType = req.headers['content-type'];
+    if (isMultipart(contentType)) {
+      try {
+        body = await parseMultipart(raw, contentType);
+      } catch (error) {
+        return sendError(res, dialect, unmetered(), dialect.badRequest(`Could not parse multipart form data: ${(error as Error)?.message ?? String(error)}`));
+      }
+    } else {
+      try {
+        const parsed: unknown = JSON.parse(raw.toString('utf8'));
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SyntaxError('not an object');
+        body = parsed as Record<string, unknown>;
+      } catch {
+        return sendError(res, dialect, unmetered(), dialect.unparsableBody());
+      }
     }
-    // Gemini names the model in the path; Azure's deployment stands in for a missing one.
-    const model = route.api === 'gemini' ? route.modelId : typeof body.model === 'string' && body.model !== '' ? body.model : route.deployment;
+    // Gemini names the model in the path; Azure's deployment stands in for a missing one; the images and
+    // moderations APIs have a default model.
+    const model =
+      route.api === 'gemini' ? route.modelId : typeof body.model === 'string' && body.model !== '' ? body.model : (route.deployment ?? DEFAULT_MODELS[route.endpoint]);
     if (!model) return sendError(res, dialect, unmetered(), dialect.missingModel());
 
     const latencyRng = new Rng(mix(seed, n, Stream.Latency));
@@ -144,10 +170,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       traits: modelTraits(model),
       created: Math.floor(now / 1000),
       ids: new Rng(mix(seed, n, Stream.Ids)),
-      content: new Rng(mix(seed, hashString(`${model}\u0000${JSON.stringify(body.messages ?? body.input ?? body.prompt ?? body.contents ?? body.requests ?? body.content ?? '')}`))),
+      content: new Rng(mix(seed, hashString(`${model}\u0000${JSON.stringify(body.file ?? body.messages ?? body.input ?? body.prompt ?? body.contents ?? body.requests ?? body.content ?? '')}`))),
       seed,
       promptCache,
       now,
+      url: `http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`,
       ...(fault ? { fault } : {}),
     };
 
@@ -190,6 +217,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const headers: Record<string, string> = { ...base, ...limitHeaders };
     if (controls.reportedCost?.where === 'header') headers['x-litellm-response-cost'] = String(controls.reportedCost.usd);
     if (plan.stream) return sendStream(res, dialect, headers, plan, latency, fault, signal);
+    if (plan.raw) return sendPieces(res, dialect, headers, plan.raw, latency, fault, signal);
 
     await sleep(totalMs(latency), signal);
     Object.assign(headers, dialect.processingHeaders(totalMs(latency)));
@@ -238,6 +266,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const write = (frame: Frame) => res.write(`${frame.event ? `event: ${frame.event}${end}` : ''}data: ${frame.data}${end}${end}`);
     await sleep(latency.ttfcMs, signal);
     res.writeHead(200, { ...headers, ...dialect.processingHeaders(latency.ttfcMs), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    // The headers leave now, not with the first frame (a stream whose first frame is content waits for it).
+    res.flushHeaders();
     // Chunks are paced against absolute deadlines so timer overshoot does not accumulate.
     const start = performance.now();
     let deadline = 0;
@@ -258,6 +288,36 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if ((fault === 'stream_error' || fault === 'response_failed') && i === cutAfter) {
         write(fault === 'response_failed' && plan.failed ? plan.failed.frame(i + 1) : plan.errorFrame(i + 1));
         break;
+      }
+    }
+    res.end();
+  }
+
+  /**
+   * A non-JSON answer (speech audio, a text transcript): headers after the time to first chunk, then each piece
+   * after its chunk time. stream_cut drops the connection after the middle piece; malformed_json ends the body
+   * after half of its bytes (a truncated file: the client cannot tell).
+   */
+  async function sendPieces(res: ServerResponse, dialect: Dialect, headers: Headers, raw: NonNullable<Plan['raw']>, latency: LatencyPlan, fault: FaultKind | undefined, signal: AbortSignal): Promise<void> {
+    let pieces = raw.chunks();
+    if (fault === 'malformed_json') {
+      const all = Buffer.concat(pieces);
+      pieces = [all.subarray(0, Math.floor(all.length / 2))];
+    }
+    const cutAfter = chunksBeforeFailure(pieces.length) - 1;
+    await sleep(latency.ttfcMs, signal);
+    res.writeHead(200, { ...headers, ...dialect.processingHeaders(latency.ttfcMs), 'content-type': raw.contentType });
+    res.flushHeaders();
+    const start = performance.now();
+    let deadline = 0;
+    for (let i = 0; i < pieces.length; i++) {
+      deadline += latency.chunkMs[i] ?? 0;
+      await sleep(deadline - (performance.now() - start), signal);
+      res.write(pieces[i]);
+      if (fault === 'stream_cut' && i === cutAfter) {
+        await sleep(5, signal);
+        res.destroy();
+        return;
       }
     }
     res.end();
@@ -317,6 +377,20 @@ function planFor(route: Route, ctx: RequestContext): Plan {
       return planEmbedContent(ctx, true);
     case 'gemini_count_tokens':
       return planGeminiCountTokens(ctx);
+    case 'image_generations':
+      return planImages(ctx, 'generations');
+    case 'image_edits':
+      return planImages(ctx, 'edits');
+    case 'image_variations':
+      return planImages(ctx, 'variations');
+    case 'transcriptions':
+      return planAudio(ctx, 'transcriptions');
+    case 'translations':
+      return planAudio(ctx, 'translations');
+    case 'speech':
+      return planSpeech(ctx);
+    case 'moderations':
+      return planModerations(ctx);
     default:
       throw new Error(`not a POST endpoint: ${route.endpoint}`);
   }
@@ -357,6 +431,11 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
 function sendRaw(res: ServerResponse, status: number, headers: Headers, text: string): void {
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
   res.end(text);
+}
+
+function sendBytes(res: ServerResponse, status: number, headers: Headers, contentType: string, bytes: Buffer): void {
+  res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': String(bytes.length) });
+  res.end(bytes);
 }
 
 function sendJson(res: ServerResponse, status: number, headers: Headers, body: unknown): void {

@@ -350,9 +350,9 @@ describe('models, health, Azure and bad requests', () => {
     await expect(client.chat.completions.create({ model: 'gpt-4o', messages: USER_HELLO }, { headers: { 'x-sim-usage': 'prompt=abc' } })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     const notJsonObject = await rawPost(sim, '/v1/responses', '[1,2]');
     expect(notJsonObject.status).toBe(400);
-    const unknown = await rawPost(sim, '/v1/images/generations', '{}');
+    const unknown = await rawPost(sim, '/v1/videos', '{}');
     expect(unknown.status).toBe(404);
-    expect(unknown.json.error.message).toBe('Invalid URL (POST /v1/images/generations)');
+    expect(unknown.json.error.message).toBe('Invalid URL (POST /v1/videos)');
     // The server is still fine afterwards.
     expect((await client.chat.completions.create({ model: 'gpt-4o', messages: USER_HELLO })).choices).toHaveLength(1);
   });

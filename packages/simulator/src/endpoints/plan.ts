@@ -26,6 +26,8 @@ export interface RequestContext {
   promptCache: PromptCacheStore;
   /** Request time, epoch milliseconds. */
   now: number;
+  /** http://HOST:PORT as the request addressed the server (URLs in answers point back to it). */
+  url: string;
   /** The fault injected into this request, if any (response_incomplete and response_failed change the answer itself). */
   fault?: FaultKind;
 }
@@ -47,6 +49,11 @@ export interface Plan {
   /** Latency of this answer when it is not the model's (token counting answers quickly). */
   latency?: LatencyProfile;
   json(): unknown;
+  /**
+   * An answer that is not JSON (speech audio, a transcript as text): its Content-Type and its pieces, sent
+   * after the time to first chunk, one piece per content chunk. Used instead of json() when the plan is not a stream.
+   */
+  raw?: { contentType: string; chunks(): Buffer[] };
   /** SSE frames; the server appends nothing, so endpoints include their own terminator. */
   frames(): Frame[];
   /** The API's in-stream error event, sent after `sent` frames when a stream fails after its 200. */
