@@ -150,7 +150,7 @@ describe('collector configs', () => {
     ['gateway', 'OTELCOL_TLS_CERT_FILE', 'failed to load TLS cert and key'],
     ['gateway-router', 'OTELCOL_AUTH_TOKEN_FILE', 'failed to read credentials file'],
   ] as const)('%s does not start when %s is missing', async (name, variable, message) => {
-    const { env } = await collectorEndpoints();
+    const { env } = await collectorEndpoints(tmp);
     const absent = join(tmp, `absent-${variable}`);
     const { code, stderr } = await runTool(findTool('otelcol'), [`--config=${collectorConfig(name)}`], {
       env: { ...process.env, ...env, ...credentials, [variable]: absent },
@@ -163,7 +163,7 @@ describe('collector configs', () => {
   // Each setup runs until ready and a little longer; its log must not announce anything deprecated (a
   // renamed component, option or behaviour that a future release drops) nor any other warning.
   it.each(Object.entries(SETUPS))('%s starts without a deprecation warning', async (name, files) => {
-    const endpoints = await collectorEndpoints();
+    const endpoints = await collectorEndpoints(tmp);
     const overlay = name === 'gateway-router' ? [await routerStaticResolver(tmp, ['127.0.0.1:1'])] : [];
     const collector = await startCollector([...files, ...overlay], { endpoints, env: credentials });
     await new Promise((r) => setTimeout(r, 1_500));
@@ -178,7 +178,7 @@ describe('collector configs', () => {
     const old = (await readFile(collectorConfig('gateway'), 'utf8')).replaceAll('resource_detection', 'resourcedetection');
     const file = join(tmp, 'old-names.yaml');
     await writeFile(file, old);
-    const collector = await startCollector(file, { env: credentials });
+    const collector = await startCollector(file, { endpoints: await collectorEndpoints(tmp), env: credentials });
     await collector.stop();
     expect(deprecationLines(collector.proc.output())).toEqual([expect.stringContaining('"resourcedetection" alias is deprecated; use "resource_detection" instead')]);
   });

@@ -162,7 +162,7 @@ describe('collector durability: SIGKILL and store outages lose nothing', () => {
   it('sidecar remote write: store down and the sidecar killed with a backlog, every point arrives once and in order', async () => {
     const store = await startStore();
     stores.push(store);
-    const endpoints = await collectorEndpoints();
+    const endpoints = await collectorEndpoints(tmp);
     const start = (): Promise<CollectorInstance> =>
       startCollector(SIDECAR_REMOTE_WRITE, { endpoints, env: { ...FAST_RETRY, OTELCOL_REMOTE_WRITE_URL: `${store.url}/api/v1/write` } });
     let sidecar = await start();

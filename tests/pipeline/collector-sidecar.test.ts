@@ -8,10 +8,12 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { hostname } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COST_BUCKETS, DURATION_BUCKETS, TOKEN_BUCKETS } from '@genai-meter/instrumentation-openai/semconv';
-import { collectorConfig, SIDECAR_REMOTE_WRITE, startCollector, type CollectorInstance } from '../support/collector.js';
+import { collectorConfig, collectorEndpoints, SIDECAR_REMOTE_WRITE, startCollector, type CollectorInstance } from '../support/collector.js';
 import { EXPECTED, recordSampleTraffic, SAMPLE_RESOURCE } from '../support/genai-traffic.js';
 import { labelNames, parseExposition, promQuery, startPrometheus, type PrometheusInstance, type Sample } from '../support/prometheus.js';
 import { httpGet, stopAll, waitFor } from '../support/tools.js';
@@ -94,6 +96,7 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
   let scrapingProm: PrometheusInstance;
   let collector: CollectorInstance;
   let remoteWriter: CollectorInstance;
+  let tmp: string;
   let scraped: Sample[];
   const timings: Record<string, number> = {};
 
@@ -101,7 +104,11 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
     let t = Date.now();
     remoteWriteProm = await startPrometheus({ remoteWriteReceiver: true });
     collector = await startCollector(collectorConfig('sidecar'), { env: POD_ENV });
-    remoteWriter = await startCollector(SIDECAR_REMOTE_WRITE, { env: { ...POD_ENV, OTELCOL_REMOTE_WRITE_URL: `${remoteWriteProm.url}/api/v1/write` } });
+    tmp = await mkdtemp(join(tmpdir(), 'genai-meter-sidecar-'));
+    remoteWriter = await startCollector(SIDECAR_REMOTE_WRITE, {
+      endpoints: await collectorEndpoints(tmp),
+      env: { ...POD_ENV, OTELCOL_REMOTE_WRITE_URL: `${remoteWriteProm.url}/api/v1/write` },
+    });
     const target = new URL(collector.prometheusUrl).host;
     scrapingProm = await startPrometheus({
       config: [
@@ -144,6 +151,7 @@ describe('collector sidecar with the real OpenTelemetry JS SDK', () => {
     await stopAll();
     // startPrometheus also made temp dirs; stopAll ended the processes, this removes the dirs.
     await Promise.all([remoteWriteProm?.stop(), scrapingProm?.stop()]);
+    if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
   it('exposes exactly the canonical series names and label sets on :8889', () => {

@@ -6,7 +6,6 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,20 +42,18 @@ export interface CollectorEndpoints {
   /** http://host:port/metrics of the collector's own telemetry. */
   telemetryUrl: string;
   healthUrl: string;
-  /** The file_storage directory (persistent queues); created by the collector, removed when the test process exits. */
+  /** The file_storage directory of the persistent queues; the collector creates it when its config has a queue. */
   storageDir: string;
 }
 
-const storageDirs = new Set<string>();
-process.once('exit', () => {
-  for (const dir of storageDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Picks the ports and the queue directory once; pass the result to several startCollector calls to restart with the same ones. */
-export async function collectorEndpoints(): Promise<CollectorEndpoints> {
+/**
+ * Picks the ports and the queue directory once; pass the result to several startCollector calls to restart
+ * with the same ones. The queue directory goes below `storageRoot`: pass a directory the test removes
+ * when the config keeps a queue (gateway, router, sidecar-remote-write); the sidecar alone writes nothing.
+ */
+export async function collectorEndpoints(storageRoot = tmpdir()): Promise<CollectorEndpoints> {
   const [grpc, http, prom, health, telemetry, spool] = await freePorts(6);
-  const storageDir = join(tmpdir(), `genai-meter-otelcol-${randomBytes(6).toString('hex')}`);
-  storageDirs.add(storageDir);
+  const storageDir = join(storageRoot, `otelcol-queue-${randomBytes(6).toString('hex')}`);
   return {
     env: {
       OTELCOL_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
@@ -179,7 +176,7 @@ export async function routerStaticResolver(dir: string, gatewayGrpcEndpoints: re
 }
 
 export interface GatewayTierOptions {
-  /** Where credentials and the resolver overlay are written (the caller removes it). */
+  /** Where credentials, the resolver overlay and the queues are written (the caller removes it). */
   dir: string;
   /** One gateway per URL, each remote-writing there. */
   remoteWriteUrls: readonly string[];
@@ -200,11 +197,11 @@ export interface GatewayTier {
 export async function startGatewayTier(options: GatewayTierOptions): Promise<GatewayTier> {
   const credentials = await createGatewayCredentials(options.dir);
   const env = { ...credentials.env, ...options.env };
-  const gatewayEndpoints = await Promise.all(options.remoteWriteUrls.map(() => collectorEndpoints()));
+  const gatewayEndpoints = await Promise.all(options.remoteWriteUrls.map(() => collectorEndpoints(options.dir)));
   const startGateway = (i: number): Promise<CollectorInstance> =>
     startCollector(collectorConfig('gateway'), { endpoints: gatewayEndpoints[i], env: { ...env, OTELCOL_REMOTE_WRITE_URL: options.remoteWriteUrls[i]! } });
   const overlay = await routerStaticResolver(options.dir, gatewayEndpoints.map((e) => e.otlpGrpc));
-  const routerEndpoints = await collectorEndpoints();
+  const routerEndpoints = await collectorEndpoints(options.dir);
   const startRouter = (): Promise<CollectorInstance> => startCollector([collectorConfig('gateway-router'), overlay], { endpoints: routerEndpoints, env });
   const gateways: CollectorInstance[] = [];
   for (let i = 0; i < gatewayEndpoints.length; i++) gateways.push(await startGateway(i));
