@@ -3,6 +3,7 @@ import {
   Call,
   ERROR_TYPE_VALUES,
   GEN_AI_OPERATION_NAME_VALUES,
+  GENAI_METER_OPERATION_NAME_VALUES,
   OPENAI_RATE_LIMIT_HEADERS,
   StainlessInstrumentation,
   isForeignWrapper,
@@ -15,6 +16,7 @@ import {
 } from '@genai-meter/instrumentation-core';
 import { readReportedCost } from '@genai-meter/pricing';
 import { observeCompletionChunk, observeResponsesEvent } from './chunks.js';
+import { AUDIO_READER, IMAGES_READER, MODERATION_READER, MediaCall, SPEECH_READER, requestedImages, speechCharacters } from './media.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { readBody } from './usage.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -26,6 +28,7 @@ const STREAM_USAGE_PROVIDERS = new Set(['openai', 'deepseek', 'gcp.gemini', 'x_a
 
 type OpenAIClass = Record<string, unknown>;
 type Resource = { prototype: Record<string, unknown> } | undefined;
+type Body = Record<string, unknown>;
 
 /** What is known about results of the function under a wrapper (the SDK's, or another library's wrapper). */
 interface Beneath {
@@ -42,7 +45,19 @@ const enum Api {
   Completions,
   Responses,
   Embeddings,
+  Images,
+  Audio,
+  Speech,
+  Moderations,
 }
+
+/** The readers of the APIs that are not text generation (media.ts). */
+const MEDIA_READERS: Partial<Record<Api, ResultReader>> = {
+  [Api.Images]: IMAGES_READER,
+  [Api.Audio]: AUDIO_READER,
+  [Api.Speech]: SPEECH_READER,
+  [Api.Moderations]: MODERATION_READER,
+};
 
 /** One patched method: where it lives in a copy of the module, the operation it performs, the API it calls. */
 interface Target {
@@ -52,26 +67,55 @@ interface Target {
   api: Api;
 }
 
+const OP = { ...GEN_AI_OPERATION_NAME_VALUES, ...GENAI_METER_OPERATION_NAME_VALUES };
+const audio = (O: OpenAIClass, name: string): Resource => (O.Audio as Record<string, Resource> | undefined)?.[name];
+
 const TARGETS: Target[] = [
-  { resource: (O) => (O.Chat as { Completions?: Resource } | undefined)?.Completions, method: 'create', operation: GEN_AI_OPERATION_NAME_VALUES.CHAT, api: Api.ChatCompletions },
-  { resource: (O) => O.Responses as Resource, method: 'create', operation: GEN_AI_OPERATION_NAME_VALUES.CHAT, api: Api.Responses },
-  { resource: (O) => O.Embeddings as Resource, method: 'create', operation: GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS, api: Api.Embeddings },
-  { resource: (O) => O.Completions as Resource, method: 'create', operation: GEN_AI_OPERATION_NAME_VALUES.TEXT_COMPLETION, api: Api.Completions },
+  { resource: (O) => (O.Chat as { Completions?: Resource } | undefined)?.Completions, method: 'create', operation: OP.CHAT, api: Api.ChatCompletions },
+  { resource: (O) => O.Responses as Resource, method: 'create', operation: OP.CHAT, api: Api.Responses },
+  { resource: (O) => O.Embeddings as Resource, method: 'create', operation: OP.EMBEDDINGS, api: Api.Embeddings },
+  { resource: (O) => O.Completions as Resource, method: 'create', operation: OP.TEXT_COMPLETION, api: Api.Completions },
+  { resource: (O) => O.Images as Resource, method: 'generate', operation: OP.GENERATE_IMAGE, api: Api.Images },
+  { resource: (O) => O.Images as Resource, method: 'edit', operation: OP.EDIT_IMAGE, api: Api.Images },
+  { resource: (O) => O.Images as Resource, method: 'createVariation', operation: OP.EDIT_IMAGE, api: Api.Images },
+  { resource: (O) => audio(O, 'Transcriptions'), method: 'create', operation: OP.TRANSCRIBE_AUDIO, api: Api.Audio },
+  { resource: (O) => audio(O, 'Translations'), method: 'create', operation: OP.TRANSLATE_AUDIO, api: Api.Audio },
+  { resource: (O) => audio(O, 'Speech'), method: 'create', operation: OP.GENERATE_SPEECH, api: Api.Speech },
+  { resource: (O) => O.Moderations as Resource, method: 'create', operation: OP.MODERATE_CONTENT, api: Api.Moderations },
 ];
 
-const operationForPath = (path: unknown): string | undefined => {
-  if (typeof path !== 'string') return undefined;
-  if (path.endsWith('/chat/completions') || path.endsWith('/responses')) return GEN_AI_OPERATION_NAME_VALUES.CHAT;
-  if (path.endsWith('/embeddings')) return GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS;
-  if (path.endsWith('/completions')) return GEN_AI_OPERATION_NAME_VALUES.TEXT_COMPLETION;
-  return undefined;
-};
+/** Request path (its end: the client's base URL may carry a prefix) -> operation, for retries. */
+const PATH_OPERATIONS: [suffix: string, operation: string][] = [
+  ['/chat/completions', OP.CHAT],
+  ['/responses', OP.CHAT],
+  ['/embeddings', OP.EMBEDDINGS],
+  ['/completions', OP.TEXT_COMPLETION],
+  ['/images/generations', OP.GENERATE_IMAGE],
+  ['/images/edits', OP.EDIT_IMAGE],
+  ['/images/variations', OP.EDIT_IMAGE],
+  ['/audio/transcriptions', OP.TRANSCRIBE_AUDIO],
+  ['/audio/translations', OP.TRANSLATE_AUDIO],
+  ['/audio/speech', OP.GENERATE_SPEECH],
+  ['/moderations', OP.MODERATE_CONTENT],
+];
+
+/**
+ * The model of a request being retried: a JSON body's `model`; a multipart body is a FormData (openai 5+), or
+ * a stream under openai 4, whose uploads name their model in `__metadata`.
+ */
+function retriedModel(options: { body?: unknown; __metadata?: { model?: unknown } }): unknown {
+  const body = options.body as { model?: unknown; get?: (name: string) => unknown } | undefined;
+  if (typeof body?.model === 'string') return body.model;
+  return (typeof body?.get === 'function' ? body.get('model') : undefined) ?? options.__metadata?.model;
+}
 
 /** Retries of the instrumented requests, by path, with the model of their body. */
 const retryTarget: RetryTarget = (options) => {
-  const operation = operationForPath(options?.path);
+  const path = options?.path;
+  if (typeof path !== 'string') return undefined;
+  const operation = PATH_OPERATIONS.find(([suffix]) => path.endsWith(suffix))?.[1];
   if (!operation) return undefined;
-  const model = (options?.body as { model?: unknown } | undefined)?.model;
+  const model = retriedModel(options!);
   return { operation, model: typeof model === 'string' ? model : undefined };
 };
 
@@ -146,6 +190,8 @@ export class OpenAIInstrumentation extends StainlessInstrumentation<OpenAIInstru
 
   /** How a call's answer is read, and what its streams tell about the function under the wrapper. */
   private _reader(api: Api, beneath: Beneath): ResultReader {
+    const media = MEDIA_READERS[api];
+    if (media) return media;
     const responsesApi = api === Api.Responses;
     const observer: ChunkObserver = responsesApi ? observeResponsesEvent : observeCompletionChunk;
     const diag = this._diag;
@@ -165,12 +211,21 @@ export class OpenAIInstrumentation extends StainlessInstrumentation<OpenAIInstru
   }
 
   private _startCall(self: unknown, args: unknown[], target: Target, beneath: Beneath): StartedCall {
-    const body = args[0] as Record<string, unknown> | undefined;
+    const body = args[0] as Body | undefined;
     const endpoint = this._endpoints.resolve((self as { _client?: object })._client);
     const model = typeof body?.model === 'string' ? body.model : undefined;
     const stream = body?.stream === true;
+    if (target.api === Api.Images || target.api === Api.Speech) {
+      const call = new MediaCall(this._recorder, target.operation, endpoint, model, stream);
+      if (target.api === Api.Speech) call.requested = { characters: speechCharacters(body?.input) };
+      else {
+        call.requested = requestedImages(body);
+        call.expectedChoices = call.requested.images ?? 1;
+      }
+      return { call };
+    }
     const call = new Call(this._recorder, target.operation, endpoint, model, stream);
-    if (!stream || !body) return { call };
+    if (!stream || !body || MEDIA_READERS[target.api]) return { call };
     const sent = this._prepareStream(call, body, target.api, endpoint.provider, beneath);
     return sent === body ? { call } : { call, args: [sent, ...args.slice(1)] };
   }
@@ -180,7 +235,7 @@ export class OpenAIInstrumentation extends StainlessInstrumentation<OpenAIInstru
    * is never mutated) only when the provider accepts it and the result is known to come back as the SDK's
    * Stream, whose extra usage chunk can then be hidden. Returns the body to send.
    */
-  private _prepareStream(call: Call, body: Record<string, unknown>, api: Api, provider: string, beneath: Beneath): Record<string, unknown> {
+  private _prepareStream(call: Call, body: Body, api: Api, provider: string, beneath: Beneath): Body {
     if (api === Api.Responses) return body; // reports usage in its final event, always
     if (typeof body.n === 'number' && body.n > 1) call.expectedChoices = body.n;
     const so = body.stream_options as Record<string, unknown> | null | undefined;

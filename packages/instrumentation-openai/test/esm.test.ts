@@ -39,4 +39,8 @@ it('patches both copies of openai in an ESM app', async () => {
   expect(tokenSum('cjs-model', 'output')).toBe(4);
   const ttfc = metrics.find((m) => m.name === METRICS.timeToFirstChunk.name)!.points;
   expect(ttfc.map((p) => [p.attributes['gen_ai.request.model'], (p.value as { count: number }).count])).toEqual([['esm-model', 1]]);
+  expect(tokenSum('gpt-image-1', 'output')).toBe(272);
+  const durations = metrics.find((m) => m.name === METRICS.duration.name)!.points;
+  const operations = durations.map((p) => [p.attributes['gen_ai.request.model'], p.attributes['gen_ai.operation.name']]).sort();
+  expect(operations).toEqual([['cjs-model', 'chat'], ['esm-model', 'chat'], ['gpt-image-1', 'generate_image'], ['tts-1', 'generate_speech']]);
 });

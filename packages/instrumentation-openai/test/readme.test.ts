@@ -5,7 +5,7 @@ import * as semconv from '../src/semconv.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-it('documents every metric, attribute and error.type value', () => {
+it('documents every metric, attribute, operation name and error.type value', () => {
   const names = [
     ...Object.values(semconv.METRICS).map((m) => m.name),
     ...Object.entries(semconv)
@@ -13,6 +13,8 @@ it('documents every metric, attribute and error.type value', () => {
       .map(([, v]) => v as string),
     ...Object.values(semconv.ERROR_TYPE_VALUES),
     ...Object.values(semconv.TOKEN_DETAIL_VALUES),
+    ...Object.values(semconv.GEN_AI_OPERATION_NAME_VALUES).filter((v) => v !== semconv.GEN_AI_OPERATION_NAME_VALUES.GENERATE_CONTENT),
+    ...Object.values(semconv.GENAI_METER_OPERATION_NAME_VALUES),
   ];
   expect(names.length).toBeGreaterThan(30);
   const missing = names.filter((n) => !readme.includes(`\`${n}\``));

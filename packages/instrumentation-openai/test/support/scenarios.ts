@@ -5,9 +5,11 @@
 export type Observation = unknown;
 export type Scenario = (client: any, OpenAI: any, baseURL: string) => Promise<Observation>;
 
-/** Volatile fields (wall-clock seconds) that legitimately differ between two runs. */
+/** Volatile fields that legitimately differ between two runs: wall-clock seconds, and the simulator's port (in image URLs). */
 function normalize(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null), (key, v) => (key === 'created' || key === 'created_at' || key === 'completed_at' ? 0 : v));
+  return JSON.parse(JSON.stringify(value ?? null), (key, v) =>
+    key === 'created' || key === 'created_at' || key === 'completed_at' ? 0 : typeof v === 'string' ? v.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT') : v,
+  );
 }
 
 export function describeError(err: any): Observation {
@@ -51,6 +53,36 @@ const h = (headers: Record<string, string>) => ({ headers });
 const usage = 'prompt=40,completion=24,cached=8,reasoning=4';
 
 const chatParse = (client: any) => (client.chat.completions.parse ? client.chat.completions : client.beta.chat.completions);
+
+/** A short PCM WAV upload (8 kHz, 8-bit, mono): the simulator reads its duration from the header. */
+function wav(seconds: number): File {
+  const data = Math.round(seconds * 8000);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(8000, 28);
+  header.writeUInt16LE(1, 32);
+  header.writeUInt16LE(8, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data, 40);
+  return new File([header, Buffer.alloc(data, 128)], 'speech.wav', { type: 'audio/wav' });
+}
+const png = () => new File([Buffer.from('an image')], 'otter.png', { type: 'image/png' });
+
+/** What a caller sees of a speech answer: status, type, whether the body is still unread, then its bytes. */
+async function speechSeen(response: any): Promise<Observation> {
+  const seen = { status: response.status, type: response.headers.get('content-type'), unread: !response.bodyUsed };
+  try {
+    return { ...seen, bytes: Buffer.from(await response.arrayBuffer()).toString('base64') };
+  } catch (err) {
+    return { ...seen, bodyError: describeError(err) };
+  }
+}
 
 const FAULTS = ['rate_limit', 'server_error', 'service_unavailable', 'unauthorized', 'forbidden', 'bad_request', 'not_found', 'reset', 'malformed_json'];
 
@@ -133,6 +165,75 @@ export const SCENARIOS: Record<string, Scenario> = {
   'embeddings float': (c) => outcome(() => c.embeddings.create({ model: 'text-embedding-3-small', input: 'x', encoding_format: 'float' })),
   'legacy completions': (c) => outcome(() => c.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'say' })),
   'legacy completions stream': async (c) => collect(await c.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'say', stream: true })),
+  'images generate, DALL·E url and b64_json': (c) =>
+    outcome(async () => [
+      await c.images.generate({ model: 'dall-e-3', prompt: 'an otter', quality: 'hd', size: '1024x1792' }),
+      await c.images.generate({ model: 'dall-e-2', prompt: 'an otter', n: 2, response_format: 'b64_json' }),
+    ]),
+  'images generate, gpt-image-1 withResponse()': (c) =>
+    outcome(async () => {
+      const { data, response } = await c.images.generate({ model: 'gpt-image-1', prompt: 'an otter' }, h({ 'x-sim-usage': 'prompt=30,completion=1056' })).withResponse();
+      return { data, status: response.status };
+    }),
+  'images generate stream': async (c) => {
+    try {
+      return await collect(await c.images.generate({ model: 'gpt-image-1', prompt: 'an otter', stream: true, partial_images: 2 }));
+    } catch (err) {
+      return describeError(err);
+    }
+  },
+  'images generate stream abandoned at the first partial image': async (c) => {
+    try {
+      return await collect(await c.images.generate({ model: 'gpt-image-1', prompt: 'an otter', stream: true, partial_images: 3 }), 1);
+    } catch (err) {
+      return describeError(err);
+    }
+  },
+  'images edit (two images) and createVariation': (c) =>
+    outcome(async () => [
+      await c.images.edit({ model: 'gpt-image-1', image: [png(), png()], prompt: 'add a hat' }),
+      await c.images.createVariation({ image: png(), n: 2, size: '256x256' }),
+    ]),
+  'transcriptions json, verbose_json, text, srt': (c) =>
+    outcome(async () => [
+      await c.audio.transcriptions.create({ model: 'whisper-1', file: wav(2) }),
+      await c.audio.transcriptions.create({ model: 'whisper-1', file: wav(2), response_format: 'verbose_json', timestamp_granularities: ['word'] }),
+      await c.audio.transcriptions.create({ model: 'whisper-1', file: wav(2), response_format: 'text' }),
+      await c.audio.transcriptions.create({ model: 'whisper-1', file: wav(2), response_format: 'srt' }),
+      await c.audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: wav(2) }),
+    ]),
+  'transcription stream': async (c) => collect(await c.audio.transcriptions.create({ model: 'gpt-4o-mini-transcribe', file: wav(3), stream: true }, h({ 'x-sim-chunks': '4' }))),
+  'translations json and verbose_json': (c) =>
+    outcome(async () => [
+      await c.audio.translations.create({ model: 'whisper-1', file: wav(1) }),
+      await c.audio.translations.create({ model: 'whisper-1', file: wav(1), response_format: 'verbose_json' }),
+    ]),
+  'speech bytes': async (c) => speechSeen(await c.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Grüße 👋, the meter counts every call.' })),
+  'speech wav withResponse()': async (c) => {
+    const { data, response } = await c.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 'alloy', input: 'hello', response_format: 'wav' }).withResponse();
+    return { same: data === response, ...((await speechSeen(data)) as object) };
+  },
+  'speech asResponse()': async (c) => speechSeen(await c.audio.speech.create({ model: 'tts-1-hd', voice: 'alloy', input: 'hello' }).asResponse()),
+  'speech cut mid-body': async (c) => speechSeen(await c.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'x'.repeat(90) }, h({ 'x-sim-fault': 'stream_cut', 'x-sim-chunks': '4' }))),
+  'moderations': (c) =>
+    outcome(async () => [
+      await c.moderations.create({ input: 'hello' }),
+      await c.moderations.create({ model: 'omni-moderation-latest', input: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }),
+    ]),
+  'faults of the images, audio and moderation endpoints': async (c) => {
+    const out: Record<string, Observation> = {};
+    for (const f of ['rate_limit', 'server_error', 'unauthorized', 'bad_request', 'reset', 'malformed_json', 'insufficient_quota']) {
+      const o = h({ 'x-sim-fault': f });
+      out[f] = [
+        await outcome(() => c.images.generate({ model: 'dall-e-2', prompt: 'x' }, o)),
+        await outcome(() => c.images.edit({ model: 'gpt-image-1', image: png(), prompt: 'x' }, o)),
+        await outcome(() => c.audio.transcriptions.create({ model: 'whisper-1', file: wav(1) }, o)),
+        await outcome(async () => speechSeen(await c.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'x' }, o))),
+        await outcome(() => c.moderations.create({ input: 'x' }, o)),
+      ];
+    }
+    return out;
+  },
   'faults': async (c) => {
     const out: Record<string, Observation> = {};
     for (const f of FAULTS) out[f] = await outcome(() => c.chat.completions.create({ model: 'gpt-4o-mini', messages: msg }, h({ 'x-sim-fault': f })));
