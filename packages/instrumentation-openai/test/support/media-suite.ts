@@ -216,6 +216,17 @@ export function mediaSuite(major: Major): void {
         relClose(await totalCost('gpt-4o-mini-transcribe'), (100 * 1.25 + 500 * 3 + 80 * 5) / 1e6);
       });
 
+      it('a transcription stream left at transcript.text.done succeeded; one left at a delta is cancelled', async () => {
+        const done = await client.audio.transcriptions.create({ model: 'transcribe-left', file: await file(wav(2), 'a.wav'), stream: true });
+        for await (const event of done) if (event.type === 'transcript.text.done') break;
+        const early = await client.audio.transcriptions.create({ model: 'transcribe-left', file: await file(wav(2), 'a.wav'), stream: true }, headers({ 'x-sim-chunks': '4' }));
+        for await (const _ of early) break;
+        expect(sorted(await outcomes('transcribe-left'))).toEqual([
+          [OP.TRANSCRIBE_AUDIO, 1, 'cancelled'],
+          [OP.TRANSCRIBE_AUDIO, 1, undefined],
+        ]);
+      });
+
       it('speech: priced per character of input (code points), recorded when the headers arrive, the body left to the caller', async () => {
         // tts-1 $15, tts-1-hd $30 per 1M characters. 'Grüße 👋' is 7 characters (the emoji is one).
         const input = 'Grüße 👋';
