@@ -1,7 +1,7 @@
 // Bytes of the media the simulator answers with and reads: a tiny valid PNG per generated image, speech
 // audio in the requested container, and the duration of an uploaded audio file.
 import { crc32, deflateSync } from 'node:zlib';
-import type { Rng } from './rng.js';
+import { Rng } from './rng.js';
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -80,6 +80,14 @@ function wavHeader(dataBytes: number): Buffer {
 export function wavFile(seconds: number, rng: Rng): Buffer {
   const samples = pcmSamples(seconds, rng);
   return Buffer.concat([wavHeader(samples.length), samples]);
+}
+
+/**
+ * A WAV file of `seconds` of a tone (24 kHz, 16-bit mono): an audio upload whose length the transcription and
+ * translation endpoints read from its header, for tests of clients that send audio.
+ */
+export function audioUpload(seconds: number): Buffer {
+  return wavFile(seconds, new Rng(1));
 }
 
 /** MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: 417-byte frames of 1152 samples; all-zero side info decodes as silence. */
