@@ -3,7 +3,7 @@
 // reports them, and cost computed by hand from the bundled catalog's prices (USD per image, per minute, per
 // 1M characters, per 1M tokens), so a change in the catalog, the usage reading or the arithmetic shows here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import { audioUpload as wav, startSimulator, type Simulator } from '@genai-meter/simulator';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -16,25 +16,6 @@ import {
   METRICS,
 } from '../../src/index.js';
 import { MetricsHarness, loadOpenAI, sum, where, type Major } from './harness.js';
-
-/** A PCM WAV file (8 kHz, 8-bit, mono) of `seconds`: its header tells the simulator how long it is. */
-export function wav(seconds: number): Buffer {
-  const data = Math.round(seconds * 8000);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(8000, 28);
-  h.writeUInt16LE(1, 32);
-  h.writeUInt16LE(8, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data, 40);
-  return Buffer.concat([h, Buffer.alloc(data, 128)]);
-}
 
 const relClose = (actual: number, expected: number) => expect(Math.abs(actual - expected) / expected).toBeLessThan(1e-9);
 

@@ -1,6 +1,7 @@
 // What a caller can observe of the openai SDK, scenario by scenario, as JSON-comparable data.
 // Run once without and once with the instrumentation; the two must be identical.
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { audioUpload } from '@genai-meter/simulator';
 
 export type Observation = unknown;
 export type Scenario = (client: any, OpenAI: any, baseURL: string) => Promise<Observation>;
@@ -54,24 +55,8 @@ const usage = 'prompt=40,completion=24,cached=8,reasoning=4';
 
 const chatParse = (client: any) => (client.chat.completions.parse ? client.chat.completions : client.beta.chat.completions);
 
-/** A short PCM WAV upload (8 kHz, 8-bit, mono): the simulator reads its duration from the header. */
-function wav(seconds: number): File {
-  const data = Math.round(seconds * 8000);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(8000, 28);
-  header.writeUInt16LE(1, 32);
-  header.writeUInt16LE(8, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data, 40);
-  return new File([header, Buffer.alloc(data, 128)], 'speech.wav', { type: 'audio/wav' });
-}
+/** An audio upload whose length the simulator reads from its WAV header. */
+const wav = (seconds: number): File => new File([Uint8Array.from(audioUpload(seconds))], 'speech.wav', { type: 'audio/wav' });
 const png = () => new File([Buffer.from('an image')], 'otter.png', { type: 'image/png' });
 
 /** What a caller sees of a speech answer: status, type, whether the body is still unread, then its bytes. */
