@@ -2,8 +2,8 @@
 // Run once without and once with the instrumentation; the two must be identical.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { audioUpload } from '@genai-meter/simulator';
+import { describeError, observer, type Observation } from '../../../instrumentation-core/test/support/observations.js';
 
-export type Observation = unknown;
 export type Scenario = (client: any, OpenAI: any, baseURL: string) => Promise<Observation>;
 
 /** Volatile fields that legitimately differ between two runs: wall-clock seconds, and the simulator's port (in image URLs). */
@@ -13,41 +13,7 @@ function normalize(value: unknown): unknown {
   );
 }
 
-export function describeError(err: any): Observation {
-  return {
-    thrown: true,
-    class: err?.constructor?.name,
-    name: err?.name,
-    // The simulator's port differs between the two runs; nothing else in a message may.
-    message: String(err?.message).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT'),
-    status: err?.status,
-    code: err?.code,
-    type: err?.type,
-    param: err?.param,
-    requestID: err?.request_id ?? err?.requestID,
-  };
-}
-
-async function outcome(fn: () => Promise<unknown>): Promise<Observation> {
-  try {
-    return { value: normalize(await fn()) };
-  } catch (err) {
-    return describeError(err);
-  }
-}
-
-async function collect(stream: AsyncIterable<unknown>, limit = Infinity): Promise<Observation> {
-  const chunks: unknown[] = [];
-  try {
-    for await (const c of stream) {
-      chunks.push(c);
-      if (chunks.length >= limit) break;
-    }
-    return { chunks: normalize(chunks) };
-  } catch (err) {
-    return { chunks: normalize(chunks), error: describeError(err) };
-  }
-}
+const { outcome, collect } = observer(normalize);
 
 const msg = [{ role: 'user', content: 'Tell me about metrics' }];
 const h = (headers: Record<string, string>) => ({ headers });
