@@ -311,7 +311,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const start = performance.now();
     let deadline = 0;
     for (let i = 0; i < pieces.length; i++) {
-      deadline += latency.chunkMs[i] ?? 0;
+      // The last piece comes when the whole answer is generated, however many chunks it stands for.
+      deadline = i === pieces.length - 1 ? latency.chunkMs.reduce((a, b) => a + b, 0) : deadline + (latency.chunkMs[i] ?? 0);
       await sleep(deadline - (performance.now() - start), signal);
       res.write(pieces[i]);
       if (fault === 'stream_cut' && i === cutAfter) {

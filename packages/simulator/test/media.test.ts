@@ -144,6 +144,17 @@ describe('audio transcriptions and translations', () => {
     expect(await raw.text()).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:02\.000\n/);
   });
 
+  it('a text transcript takes as long as the json one: time to first chunk, then a chunk per word', async () => {
+    const timed = async (format: 'json' | 'text') => {
+      const started = performance.now();
+      await client.audio.transcriptions.create({ model: 'whisper-1', file: await audioFile(2), response_format: format }, { headers: { 'x-sim-latency-ms': 'ttfc=20,chunk=30' } });
+      return performance.now() - started;
+    };
+    // 2 s of audio: 5 words, 20 + 5 × 30 ms.
+    expect(await timed('json')).toBeGreaterThanOrEqual(165);
+    expect(await timed('text')).toBeGreaterThanOrEqual(165);
+  });
+
   it('gpt-4o-transcribe: token usage with the audio part; json only', async () => {
     const res = await client.audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await audioFile(6), prompt: 'meter words' });
     // 6 s at 1000 audio tokens a minute: 100; 'meter words' is 3 text tokens; 15 words.
