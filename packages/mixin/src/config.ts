@@ -2,7 +2,7 @@
 // `npm run generate`, and the Prometheus rules, Alertmanager config, runbook and promtool tests all
 // follow. Budgets are data in packages/mixin/budgets.yaml (see budgets.ts). Durations are Prometheus
 // duration strings.
-import { COST_BUCKETS, DURATION_BUCKETS } from '@genai-meter/instrumentation-openai/semconv';
+import { COST_BUCKETS, DURATION_BUCKETS, GENAI_METER_OPERATION_NAME_VALUES as OPS } from '@genai-meter/instrumentation-openai/semconv';
 import { loadBudgets, type Budgets } from './budgets.js';
 import { durationSeconds } from './durations.js';
 
@@ -193,9 +193,28 @@ export const settings: MixinSettings = {
     minCalls: 20,
     targets: {
       // A 500-token answer streams for 10-20 s, a reasoning model for 20-60 s: healthy, and long.
-      duration: { models: [{ pattern: REASONING_MODELS, seconds: 81.92 }], operations: { embeddings: 5.12 }, otherwise: 40.96 },
-      // What a user waits for before anything shows: reasoning models think first.
-      timeToFirstChunk: { models: [{ pattern: REASONING_MODELS, seconds: 20.48 }], operations: {}, otherwise: 5.12 },
+      // High-quality images take up to a minute; a transcription lasts as long as its audio; speech is timed to
+      // its headers; moderation and embeddings are quick.
+      duration: {
+        models: [{ pattern: REASONING_MODELS, seconds: 81.92 }],
+        operations: {
+          embeddings: 5.12,
+          [OPS.MODERATE_CONTENT]: 5.12,
+          [OPS.GENERATE_SPEECH]: 10.24,
+          [OPS.GENERATE_IMAGE]: 81.92,
+          [OPS.EDIT_IMAGE]: 81.92,
+          [OPS.TRANSCRIBE_AUDIO]: 81.92,
+          [OPS.TRANSLATE_AUDIO]: 81.92,
+        },
+        otherwise: 40.96,
+      },
+      // What a user waits for before anything shows: reasoning models think first; an image stream's first
+      // partial image comes after much of the rendering.
+      timeToFirstChunk: {
+        models: [{ pattern: REASONING_MODELS, seconds: 20.48 }],
+        operations: { [OPS.GENERATE_IMAGE]: 40.96, [OPS.EDIT_IMAGE]: 40.96 },
+        otherwise: 5.12,
+      },
     },
     sloTargetSeconds: 10.24,
     p95Seconds: 20.48,

@@ -405,7 +405,7 @@ export function costDashboard(s: MixinSettings): DashboardSpec {
         title: 'Spend by operation',
         unit: 'currencyUSD',
         w: 8,
-        description: `USD per operation (chat, embeddings, text_completion) over the time range: embeddings re-indexing and chat traffic have different owners and different levers. ${RAW_SPEND_NOTE}`,
+        description: `USD per operation (chat, generate_content, embeddings, text_completion, generate_image, transcribe_audio, generate_speech, ...) over the time range: embeddings re-indexing and chat traffic have different owners and different levers. ${RAW_SPEND_NOTE}`,
         targets: [{ expr: by([L.operation], increase(costSum)), instant: true, legend: `{{${L.operation}}}`, expect: data }],
       },
       {
