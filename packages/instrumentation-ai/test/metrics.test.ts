@@ -20,7 +20,7 @@ import {
   DURATION_BUCKETS,
   METRICS,
 } from '../src/index.js';
-import { MAJORS, MetricsHarness, loadAI, providers, sum, where, type AISdk } from './support/harness.js';
+import { MAJORS, MetricsHarness, byModel, loadAI, providers, sum, where, type AISdk } from './support/harness.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
@@ -35,20 +35,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const byModel = (model: string) => ({ [ATTR_GEN_AI_REQUEST_MODEL]: model });
-async function tokens(model: string): Promise<[unknown, number, number][]> {
-  return where(await h.histogram(METRICS.tokenUsage.name), byModel(model))
-    .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum, t.count] as [unknown, number, number])
-    .sort();
-}
-async function details(model: string): Promise<[unknown, number][]> {
-  return where(await h.points(METRICS.tokenDetails.name), byModel(model))
-    .map((d) => [d.attributes[ATTR_GENAI_METER_TOKEN_DETAIL], d.value] as [unknown, number])
-    .sort();
-}
-async function outcomes(model: string): Promise<[number, unknown, unknown][]> {
-  return where(await h.histogram(METRICS.duration.name), byModel(model)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE], d.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE]]);
-}
+const outcomes = (model: string) => h.outcomes(model, ATTR_HTTP_RESPONSE_STATUS_CODE);
 
 // Every provider of a major answers the same usage; what each reports of it differs (see usage.ts).
 const USAGE = 'prompt=1000,cached=600,cache_write=100,completion=50,reasoning=10';
@@ -141,7 +128,7 @@ for (const major of MAJORS) {
         const perChunk = where(await h.histogram(METRICS.timePerOutputChunk.name), byModel(model));
         // One point per output delta after the first (the AI SDK passes the provider's deltas on one for one).
         expect(sum(perChunk.map((p) => p.count))).toBe(deltas - 1);
-        expect(await tokens(model)).toEqual([
+        expect(await h.tokens(model)).toEqual([
           ['input', 30, 1],
           ['output', 12, 1],
         ]);
@@ -163,7 +150,7 @@ for (const major of MAJORS) {
       const streamed = sdk.ai.streamObject({ model: m, schema, prompt: 'x', headers: { 'x-sim-usage': 'prompt=5,completion=7' } });
       for await (const _ of streamed.partialObjectStream);
       expect(typeof (await streamed.object).count).toBe('number');
-      expect(await tokens(model)).toEqual([
+      expect(await h.tokens(model)).toEqual([
         ['input', 26, 2],
         ['output', 15, 2],
       ]);
@@ -204,7 +191,7 @@ describe('ai 7: what only some providers report', () => {
     expect(withTtl.priced && without.priced && withTtl.totalUsd > without.totalUsd).toBe(true);
     const cost = where(await h.histogram(METRICS.cost.name), byModel(model));
     expect(cost[0]!.sum).toBeCloseTo(withTtl.priced ? withTtl.totalUsd : NaN, 12);
-    expect(await details(model)).toEqual([['cache_write', 2000]]);
+    expect(await h.details(model)).toEqual([['cache_write', 2000]]);
   });
 
   it('rate-limit headroom from each provider\'s own headers (OpenAI x-ratelimit-*, Anthropic anthropic-ratelimit-*), none for Gemini', async () => {
@@ -237,7 +224,7 @@ describe('ai 7: what only some providers report', () => {
     } finally {
       delete g.AI_SDK_DEFAULT_PROVIDER;
     }
-    expect(await tokens('gpt-4o')).toEqual([
+    expect(await h.tokens('gpt-4o')).toEqual([
       ['input', 3, 1],
       ['output', 2, 1],
     ]);
@@ -275,7 +262,7 @@ describe('ai 7: errors', () => {
       const model = `err-${provider}-${fault}`;
       await expect(sdk.ai.generateText({ model: providers(sdk, sim.url)[provider](model), prompt: 'x', maxRetries: 0, headers: { 'x-sim-fault': fault } })).rejects.toThrow();
       expect(await outcomes(model)).toEqual([[1, errorType, status]]);
-      expect(await tokens(model)).toEqual([]);
+      expect(await h.tokens(model)).toEqual([]);
     });
   }
 
@@ -316,7 +303,7 @@ describe('ai 7: the SDK\'s own retries', () => {
       expect(res.usage.inputTokens).toBe(10);
       expect(await outcomes(model)).toEqual([[1, undefined, undefined]]);
       expect(where(await h.points(METRICS.retries.name), byModel(model)).map((p) => p.value)).toEqual([1]);
-      expect(await tokens(model)).toEqual([
+      expect(await h.tokens(model)).toEqual([
         ['input', 10, 1],
         ['output', 4, 1],
       ]);

@@ -3,14 +3,13 @@
 // aborted, agents, and a call that passes through two instrumented layers, counted once.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
-import { ATTR_ERROR_TYPE, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, METRICS } from '../src/index.js';
-import { MAJORS, MetricsHarness, loadAI, providers, repoRoot, sum, where, type AISdk } from './support/harness.js';
+import { ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, METRICS } from '../src/index.js';
+import { MAJORS, MetricsHarness, byModel, loadAI, providers, repoRoot, sum, where, type AISdk } from './support/harness.js';
+import { collectGarbage } from '../../instrumentation-core/test/support/gc.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
@@ -25,16 +24,6 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const byModel = (model: string) => ({ [ATTR_GEN_AI_REQUEST_MODEL]: model });
-async function outcomes(model: string): Promise<[number, unknown][]> {
-  return where(await h.histogram(METRICS.duration.name), byModel(model)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE]]);
-}
-async function tokens(model: string): Promise<[unknown, number, number][]> {
-  return where(await h.histogram(METRICS.tokenUsage.name), byModel(model))
-    .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum, t.count] as [unknown, number, number])
-    .sort();
-}
-const inFlight = async (model: string) => sum(where(await h.points(METRICS.activeRequests.name), byModel(model)).map((p) => p.value));
 
 describe('one operation per model call', () => {
   for (const major of MAJORS) {
@@ -54,8 +43,8 @@ describe('one operation per model call', () => {
       expect(res.steps).toHaveLength(3);
       expect(executed).toBe(3);
       // semconv: an operation is one model call; its duration and tokens are that call's.
-      expect(await outcomes(model)).toEqual([[3, undefined]]);
-      expect(await tokens(model)).toEqual([
+      expect(await h.outcomes(model)).toEqual([[3, undefined]]);
+      expect(await h.tokens(model)).toEqual([
         ['input', 300, 3],
         ['output', 60, 3],
       ]);
@@ -69,26 +58,14 @@ describe('one operation per model call', () => {
     const result = sdk.ai.streamText({ model: providers(sdk, sim.url).openai.chat(model), prompt: 'x', tools: { weather }, toolChoice: 'required', stopWhen: sdk.ai.stepCountIs(2), headers: { 'x-sim-usage': 'prompt=10,completion=5' } });
     for await (const _ of result.fullStream);
     expect((await result.steps).length).toBe(2);
-    expect(await outcomes(model)).toEqual([[2, undefined]]);
+    expect(await h.outcomes(model)).toEqual([[2, undefined]]);
     expect(sum(where(await h.histogram(METRICS.timeToFirstChunk.name), byModel(model)).map((p) => p.count))).toBe(2);
-    expect(await tokens(model)).toEqual([
+    expect(await h.tokens(model)).toEqual([
       ['input', 20, 2],
       ['output', 10, 2],
     ]);
   });
 });
-
-// The test process runs without --expose-gc: turn the flag on and fetch gc() from a fresh context.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-async function collectGarbage(until: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 20));
-    if (await until()) return true;
-  }
-  return false;
-}
 
 describe('streams', () => {
   it('onFinish and the usage promise see what was recorded', async () => {
@@ -99,11 +76,11 @@ describe('streams', () => {
     expect(text.length).toBeGreaterThan(0);
     const usage = await result.usage;
     expect([usage.inputTokens, usage.outputTokens, finished?.inputTokens]).toEqual([44, 11, 44]);
-    expect(await tokens(model)).toEqual([
+    expect(await h.tokens(model)).toEqual([
       ['input', 44, 1],
       ['output', 11, 1],
     ]);
-    expect(await outcomes(model)).toEqual([[1, undefined]]);
+    expect(await h.outcomes(model)).toEqual([[1, undefined]]);
   });
 
   it('a caller that aborts mid-answer cancelled the call: no tokens, not in flight', async () => {
@@ -112,9 +89,9 @@ describe('streams', () => {
     const result = sdk.ai.streamText({ model: providers(sdk, sim.url).openai.chat(model), prompt: 'x', abortSignal: controller.signal, headers: { 'x-sim-chunks': '40', 'x-sim-latency-ms': 'ttfc=10,chunk=20' } });
     let n = 0;
     for await (const part of result.fullStream) if (part.type === 'text-delta' && ++n === 3) controller.abort();
-    expect(await outcomes(model)).toEqual([[1, 'cancelled']]);
-    expect(await tokens(model)).toEqual([]);
-    expect(await inFlight(model)).toBe(0);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
+    expect(await h.tokens(model)).toEqual([]);
+    expect(await h.inFlight(model)).toBe(0);
   });
 
   it('a caller that stops reading the text stream early and drops it: cancelled once the stream is collected', async () => {
@@ -125,10 +102,10 @@ describe('streams', () => {
       for await (const _ of result.textStream) if (++n === 2) break;
     })();
     // The SDK stops reading the model's stream but does not cancel it: the HTTP answer is still open.
-    expect(await inFlight(model)).toBe(1);
-    expect(await collectGarbage(async () => (await inFlight(model)) === 0)).toBe(true);
-    expect(await outcomes(model)).toEqual([[1, 'cancelled']]);
-    expect(await tokens(model)).toEqual([]);
+    expect(await h.inFlight(model)).toBe(1);
+    expect(await collectGarbage(async () => (await h.inFlight(model)) === 0)).toBe(true);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
+    expect(await h.tokens(model)).toEqual([]);
   });
 
   it('toTextStreamResponse read to the end: a successful call', async () => {
@@ -136,8 +113,8 @@ describe('streams', () => {
     const result = sdk.ai.streamText({ model: providers(sdk, sim.url).google(model), prompt: 'x', headers: { 'x-sim-usage': 'prompt=6,completion=9' } });
     const body = await result.toTextStreamResponse().text();
     expect(body.length).toBeGreaterThan(0);
-    expect(await outcomes(model)).toEqual([[1, undefined]]);
-    expect(await tokens(model)).toEqual([
+    expect(await h.outcomes(model)).toEqual([[1, undefined]]);
+    expect(await h.tokens(model)).toEqual([
       ['input', 6, 1],
       ['output', 9, 1],
     ]);
@@ -153,7 +130,7 @@ describe('agents', () => {
       const agent = new Agent({ model: providers(ai, sim.url).anthropic(model), maxOutputTokens: 50, headers: { 'x-sim-usage': 'prompt=12,completion=3' } });
       const res = await agent.generate({ prompt: 'hi' });
       expect(res.text.length).toBeGreaterThan(0);
-      expect(await tokens(model)).toEqual([
+      expect(await h.tokens(model)).toEqual([
         ['input', 12, 1],
         ['output', 3, 1],
       ]);
@@ -169,7 +146,7 @@ describe('a call through two layers is counted once', () => {
       middleware: { specificationVersion: 'v3', transformParams: async ({ params }: { params: object }) => ({ ...params }) },
     });
     await sdk.ai.generateText({ model: wrapped, prompt: 'x', headers: { 'x-sim-usage': 'prompt=7,completion=2' } });
-    expect(await tokens(model)).toEqual([
+    expect(await h.tokens(model)).toEqual([
       ['input', 7, 1],
       ['output', 2, 1],
     ]);
@@ -185,7 +162,7 @@ describe('a call through two layers is counted once', () => {
     const first = await sdk.ai.generateText({ model: wrapped, prompt: 'x', headers: { 'x-sim-usage': 'prompt=5,completion=1' } });
     const second = await sdk.ai.generateText({ model: wrapped, prompt: 'x' });
     expect(second.text).toBe(first.text);
-    expect(await outcomes(model)).toEqual([[1, undefined]]);
+    expect(await h.outcomes(model)).toEqual([[1, undefined]]);
   });
 
   it('a hand-written model that delegates to a provider model: the inner call, once', async () => {
@@ -206,7 +183,7 @@ describe('a call through two layers is counted once', () => {
     expect(points.map((p) => [p.attributes[ATTR_GEN_AI_REQUEST_MODEL], p.attributes[ATTR_GEN_AI_PROVIDER_NAME]])).toEqual([[model, 'openai']]);
     expect(points[0]!.sum - 0).toBeGreaterThanOrEqual(9);
     expect(where(await h.histogram(METRICS.duration.name), byModel('outer-id'))).toEqual([]);
-    expect(await inFlight('outer-id')).toBe(0);
+    expect(await h.inFlight('outer-id')).toBe(0);
   });
 
   it('a provider built on the openai SDK, both instrumented: the openai instrumentation records it, once', async () => {
@@ -241,12 +218,12 @@ describe('a call through two layers is counted once', () => {
       const res = await sdk.ai.generateText({ model: custom, prompt: 'x', headers: { 'x-sim-usage': 'prompt=31,completion=6' } });
       expect(res.usage.inputTokens).toBe(31);
       // Both instrumentations write into this provider: exactly one call, with the openai SDK's view of it.
-      expect(await tokens(model)).toEqual([
+      expect(await h.tokens(model)).toEqual([
         ['input', 31, 1],
         ['output', 6, 1],
       ]);
       expect(where(await h.histogram(METRICS.duration.name), byModel(model)).map((d) => [d.count, d.attributes[ATTR_GEN_AI_PROVIDER_NAME]])).toEqual([[1, 'openai']]);
-      expect(await inFlight(model)).toBe(0);
+      expect(await h.inFlight(model)).toBe(0);
       const scopes = (await h.reader.collect()).resourceMetrics.scopeMetrics.filter((s) => s.metrics.some((m) => m.descriptor.name === METRICS.duration.name && m.dataPoints.some((p) => p.attributes[ATTR_GEN_AI_REQUEST_MODEL] === model)));
       expect(scopes.map((s) => s.scope.name)).toEqual(['@genai-meter/instrumentation-openai']);
     } finally {
@@ -265,6 +242,6 @@ describe('disable and enable', () => {
     await call();
     h.instrumentation.enable();
     await call();
-    expect(await outcomes(model)).toEqual([[2, undefined]]);
+    expect(await h.outcomes(model)).toEqual([[2, undefined]]);
   });
 });

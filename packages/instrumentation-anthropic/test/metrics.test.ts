@@ -11,7 +11,6 @@ import {
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GENAI_METER_COST_SOURCE,
   ATTR_GENAI_METER_RATE_LIMIT_TYPE,
-  ATTR_GENAI_METER_TOKEN_DETAIL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_SERVER_ADDRESS,
@@ -19,7 +18,7 @@ import {
   DURATION_BUCKETS,
   METRICS,
 } from '../src/index.js';
-import { AnthropicHarness, bucketIndex, loadAnthropic, sum, where } from './support/harness.js';
+import { AnthropicHarness, bucketIndex, byModel, loadAnthropic, sum, where } from './support/harness.js';
 
 let sim: Simulator;
 let h: AnthropicHarness;
@@ -43,24 +42,7 @@ afterAll(async () => {
 
 const user = (content: string) => [{ role: 'user', content }];
 const sim_ = (headers: Record<string, string>) => ({ headers });
-const byModel = (model: string) => ({ [ATTR_GEN_AI_REQUEST_MODEL]: model });
-
-async function tokens(model: string): Promise<[unknown, number, number][]> {
-  return where(await h.histogram(METRICS.tokenUsage.name), byModel(model))
-    .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum, t.count] as [unknown, number, number])
-    .sort();
-}
-async function details(model: string): Promise<[unknown, number][]> {
-  return where(await h.points(METRICS.tokenDetails.name), byModel(model))
-    .map((d) => [d.attributes[ATTR_GENAI_METER_TOKEN_DETAIL], d.value] as [unknown, number])
-    .sort();
-}
-async function outcomes(model: string): Promise<[number, unknown, unknown][]> {
-  return where(await h.histogram(METRICS.duration.name), byModel(model)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE], d.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE]]);
-}
-async function costSum(model: string): Promise<number> {
-  return sum(where(await h.histogram(METRICS.cost.name), byModel(model)).map((p) => p.sum));
-}
+const outcomes = (model: string) => h.outcomes(model, ATTR_HTTP_RESPONSE_STATUS_CODE);
 
 describe('messages.create', () => {
   it('records duration, input tokens with cache reads and writes, token details and cost priced by cache lifetime', async () => {
@@ -98,13 +80,13 @@ describe('messages.create', () => {
     expect(durations[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, durations[0]!.sum)]).toBe(1);
 
     // semconv input = input_tokens + cache reads + cache writes.
-    expect(await tokens(model)).toEqual([
+    expect(await h.tokens(model)).toEqual([
       ['input', 3000, 1],
       ['output', 250, 1],
     ]);
     const input = where(await h.histogram(METRICS.tokenUsage.name), { ...byModel(model), [ATTR_GEN_AI_TOKEN_TYPE]: 'input' })[0]!;
     expect(input.attributes).toEqual({ ...base, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-    expect(await details(model)).toEqual([
+    expect(await h.details(model)).toEqual([
       ['cache_read', 1800],
       ['cache_write', 700],
     ]);
@@ -126,13 +108,13 @@ describe('messages.create', () => {
     );
     expect(message.content[0].type).toBe('thinking');
     expect(message.usage.output_tokens_details).toEqual({ thinking_tokens: 384 });
-    expect(await tokens(model)).toEqual([
+    expect(await h.tokens(model)).toEqual([
       ['input', 50, 1],
       ['output', 500, 1],
     ]);
-    expect(await details(model)).toEqual([['reasoning', 384]]);
+    expect(await h.details(model)).toEqual([['reasoning', 384]]);
     const expected = catalog.cost(message.model, { inputTokens: 50, outputTokens: 500, reasoningTokens: 384 })!;
-    expect(await costSum(model)).toBeCloseTo(expected.totalUsd, 12);
+    expect((await h.cost(model)).sum).toBeCloseTo(expected.totalUsd, 12);
   });
 });
 
@@ -158,17 +140,17 @@ describe('streams', () => {
     expect(ttfc[0]!.sum).toBeGreaterThanOrEqual(0.1);
     expect(ttfc[0]!.attributes[ATTR_GEN_AI_RESPONSE_MODEL]).toBe('claude-haiku-4-5-20251001');
     expect(where(await h.histogram(METRICS.timePerOutputChunk.name), byModel(model)).map((p) => p.count)).toEqual([5]);
-    expect(await tokens(model)).toEqual([
+    expect(await h.tokens(model)).toEqual([
       ['input', 30, 1],
       ['output', 12, 1],
     ]);
-    expect(await details(model)).toEqual([['cache_read', 10]]);
+    expect(await h.details(model)).toEqual([['cache_read', 10]]);
     const durations = where(await h.histogram(METRICS.duration.name), byModel(model));
     expect(durations.map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE]])).toEqual([[1, undefined]]);
     // The stream's duration ends at its last event, so it covers TTFC plus the chunks.
     expect(durations[0]!.sum).toBeGreaterThanOrEqual(ttfc[0]!.sum);
     const expected = catalog.cost('claude-haiku-4-5-20251001', { inputTokens: 30, outputTokens: 12, cacheReadTokens: 10 })!;
-    expect(await costSum(model)).toBeCloseTo(expected.totalUsd, 12);
+    expect((await h.cost(model)).sum).toBeCloseTo(expected.totalUsd, 12);
   });
 
   it('a thinking stream: thinking deltas are output chunks, its signature is not; thinking tokens are reasoning', async () => {
@@ -183,8 +165,8 @@ describe('streams', () => {
     expect(deltas).toContain('signature_delta');
     expect(outputDeltas).toBe(10 + 3); // 40 thinking tokens in ~4-token deltas, then 3 text chunks
     expect(where(await h.histogram(METRICS.timePerOutputChunk.name), byModel(model)).map((p) => p.count)).toEqual([outputDeltas - 1]);
-    expect(await details(model)).toEqual([['reasoning', 40]]);
-    expect(await tokens(model)).toEqual([
+    expect(await h.details(model)).toEqual([['reasoning', 40]]);
+    expect(await h.tokens(model)).toEqual([
       ['input', 20, 1],
       ['output', 100, 1],
     ]);
@@ -202,17 +184,17 @@ describe('streams', () => {
     expect(final.content[0].text).toBe(text);
     expect(final.usage).toMatchObject({ input_tokens: 300, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200, output_tokens: 40 });
     expect(await outcomes(model)).toEqual([[1, undefined, undefined]]);
-    expect(await tokens(model)).toEqual([
+    expect(await h.tokens(model)).toEqual([
       ['input', 1500, 1],
       ['output', 40, 1],
     ]);
-    expect(await details(model)).toEqual([
+    expect(await h.details(model)).toEqual([
       ['cache_read', 1000],
       ['cache_write', 200],
     ]);
     expect(where(await h.histogram(METRICS.timePerOutputChunk.name), byModel(model)).map((p) => p.count)).toEqual([3]);
     // An unknown model (not in the catalog): no cost, counted as unpriced.
-    expect(await costSum(model)).toBe(0);
+    expect((await h.cost(model)).sum).toBe(0);
     expect(sum(where(await h.points(METRICS.unpricedCalls.name), byModel(model)).map((p) => p.value))).toBe(1);
   });
 });
@@ -257,7 +239,7 @@ describe('errors', () => {
       const model = `err-${fault}`;
       await expect(client.messages.create({ model, max_tokens: 10, messages: user('x') }, sim_({ 'x-sim-fault': fault }))).rejects.toThrow();
       expect(await outcomes(model)).toEqual([[1, errorType, status]]);
-      expect(await tokens(model)).toEqual([]);
+      expect(await h.tokens(model)).toEqual([]);
     });
   }
 
@@ -279,7 +261,7 @@ describe('errors', () => {
     expect((thrown as { error?: { error?: { type?: string } } }).error?.error?.type).toBe('overloaded_error');
     expect(await outcomes(model)).toEqual([[1, 'server_error', undefined]]);
     // Anthropic bills the input of a failed stream; the output it generated is never reported.
-    expect(await tokens(model)).toEqual([['input', 25, 1]]);
+    expect(await h.tokens(model)).toEqual([['input', 25, 1]]);
   });
 
   it('a stream cut off mid-way -> connection', async () => {

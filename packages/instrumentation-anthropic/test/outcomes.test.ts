@@ -1,13 +1,12 @@
 // How calls end, as apps end them (@anthropic-ai/sdk 1.x over real HTTP to the simulator): a loop that stops at
 // message_delta's stop_reason, a user pressing stop (raw stream and MessageStream), a stream never read;
 // the tier that prices a call; quota and in-stream errors; rate-limit headroom after its window resets.
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { PriceCatalog } from '@genai-meter/pricing';
-import { ATTR_ERROR_TYPE, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, ATTR_GENAI_METER_RATE_LIMIT_TYPE, METRICS, classifyError } from '../src/index.js';
-import { AnthropicHarness, loadAnthropic, sum, where } from './support/harness.js';
+import { ATTR_GEN_AI_REQUEST_MODEL, ATTR_GENAI_METER_RATE_LIMIT_TYPE, METRICS, classifyError } from '../src/index.js';
+import { AnthropicHarness, byModel, loadAnthropic, sum, where } from './support/harness.js';
+import { collectGarbage } from '../../instrumentation-core/test/support/gc.js';
 
 let sim: Simulator;
 let h: AnthropicHarness;
@@ -29,23 +28,6 @@ afterAll(async () => {
 });
 
 const m = [{ role: 'user', content: 'x' }];
-const byModel = (model: string) => ({ [ATTR_GEN_AI_REQUEST_MODEL]: model });
-
-async function outcome(model: string): Promise<[number, unknown][]> {
-  return where(await h.histogram(METRICS.duration.name), byModel(model)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE]]);
-}
-async function tokens(model: string): Promise<[unknown, number][]> {
-  return where(await h.histogram(METRICS.tokenUsage.name), byModel(model))
-    .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum] as [unknown, number])
-    .sort();
-}
-async function inFlight(model: string): Promise<number> {
-  return sum(where(await h.points(METRICS.activeRequests.name), byModel(model)).map((p) => p.value));
-}
-async function cost(model: string): Promise<{ count: number; sum: number }> {
-  const points = where(await h.histogram(METRICS.cost.name), byModel(model));
-  return { count: sum(points.map((p) => p.count)), sum: sum(points.map((p) => p.sum)) };
-}
 
 type Event = { type: string; delta?: { stop_reason?: string | null } };
 
@@ -65,13 +47,13 @@ describe('a caller that stops at stop_reason', () => {
     const stream = await client.messages.create({ model, max_tokens: 100, messages: m, stream: true }, { headers: { 'x-sim-chunks': '5', 'x-sim-usage': 'prompt=40,completion=10' } });
     const read = await readUntilStopReason(stream);
     expect(read.at(-1)!.type).toBe('message_delta');
-    expect(await outcome(model)).toEqual([[1, undefined]]);
-    expect(await tokens(model)).toEqual([
-      ['input', 40],
-      ['output', 10],
+    expect(await h.outcomes(model)).toEqual([[1, undefined]]);
+    expect(await h.tokens(model)).toEqual([
+      ['input', 40, 1],
+      ['output', 10, 1],
     ]);
-    expect((await cost(model)).count).toBe(1);
-    expect(await inFlight(model)).toBe(0);
+    expect((await h.cost(model)).count).toBe(1);
+    expect(await h.inFlight(model)).toBe(0);
   });
 
   it('messages.stream() iterated with for-await: breaking after message_delta is a success (the helper aborts its request)', async () => {
@@ -80,12 +62,12 @@ describe('a caller that stops at stop_reason', () => {
     await readUntilStopReason(stream);
     await stream.done().catch(() => undefined);
     expect(stream.aborted).toBe(true);
-    expect(await outcome(model)).toEqual([[1, undefined]]);
-    expect(await tokens(model)).toEqual([
-      ['input', 12],
-      ['output', 6],
+    expect(await h.outcomes(model)).toEqual([[1, undefined]]);
+    expect(await h.tokens(model)).toEqual([
+      ['input', 12, 1],
+      ['output', 6, 1],
     ]);
-    expect(await inFlight(model)).toBe(0);
+    expect(await h.inFlight(model)).toBe(0);
   });
 });
 
@@ -95,9 +77,9 @@ describe('a user pressing stop mid-answer', () => {
     const stream = await client.messages.create({ model, max_tokens: 100, messages: m, stream: true }, { headers: { 'x-sim-chunks': '40', 'x-sim-usage': 'prompt=9,completion=40' } });
     let n = 0;
     for await (const _ of stream) if (++n === 4) break;
-    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
-    expect(await tokens(model)).toEqual([['input', 9]]);
-    expect(await inFlight(model)).toBe(0);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
+    expect(await h.tokens(model)).toEqual([['input', 9, 1]]);
+    expect(await h.inFlight(model)).toBe(0);
   });
 
   it('messages.stream().abort(): cancelled; the helper emits its abort as without the instrumentation', async () => {
@@ -110,34 +92,21 @@ describe('a user pressing stop mid-answer', () => {
     const aborted = new Promise((resolve) => stream.on('abort', resolve));
     await expect(stream.finalMessage()).rejects.toThrow();
     expect((await aborted) as Error).toBeInstanceOf(AnthropicModule.APIUserAbortError);
-    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
-    expect(await tokens(model)).toEqual([['input', 7]]);
-    expect(await inFlight(model)).toBe(0);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
+    expect(await h.tokens(model)).toEqual([['input', 7, 1]]);
+    expect(await h.inFlight(model)).toBe(0);
   });
 });
 
 describe('a stream nobody reads', () => {
-  // The test process runs without --expose-gc: turn the flag on and fetch gc() from a fresh context.
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-
-  async function collectGarbage(until: () => Promise<boolean>): Promise<boolean> {
-    for (let i = 0; i < 50; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 20));
-      if (await until()) return true;
-    }
-    return false;
-  }
-
   it('leaves in-flight once the dropped stream is collected, recorded as cancelled', async () => {
     const model = 'never-read';
     await (async () => {
       await client.messages.create({ model, max_tokens: 100, messages: m, stream: true }, { headers: { 'x-sim-chunks': '4' } });
     })();
-    expect(await inFlight(model)).toBe(1);
-    expect(await collectGarbage(async () => (await inFlight(model)) === 0)).toBe(true);
-    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
+    expect(await h.inFlight(model)).toBe(1);
+    expect(await collectGarbage(async () => (await h.inFlight(model)) === 0)).toBe(true);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
   });
 });
 
@@ -175,11 +144,11 @@ describe('the tier that prices a call', () => {
     const model = 'claude-opus-4-6';
     const message = await c.messages.create({ model, max_tokens: 300, messages: m }, { headers: { 'x-sim-usage': 'prompt=100,completion=20' } });
     expect(message.usage.speed).toBe('fast');
-    expect(await cost(model)).toEqual({ count: 0, sum: 0 });
+    expect(await h.cost(model)).toEqual({ count: 0, sum: 0 });
     expect(sum(where(await h.points(METRICS.unpricedCalls.name), byModel(model)).map((p) => p.value))).toBe(1);
-    expect(await tokens(model)).toEqual([
-      ['input', 100],
-      ['output', 20],
+    expect(await h.tokens(model)).toEqual([
+      ['input', 100, 1],
+      ['output', 20, 1],
     ]);
   });
 });

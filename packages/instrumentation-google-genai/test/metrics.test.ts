@@ -10,7 +10,6 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GENAI_METER_COST_SOURCE,
-  ATTR_GENAI_METER_TOKEN_DETAIL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_SERVER_ADDRESS,
@@ -18,7 +17,7 @@ import {
   DURATION_BUCKETS,
   METRICS,
 } from '../src/index.js';
-import { MetricsHarness, bucketIndex, headers, loadGenAI, sum, where, type GenAIModule } from './support/harness.js';
+import { MetricsHarness, bucketIndex, byModel, headers, loadGenAI, sum, where, type GenAIModule } from './support/harness.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
@@ -39,17 +38,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const model = (name: string) => ({ [ATTR_GEN_AI_REQUEST_MODEL]: name });
-const tokenSums = async (name: string) =>
-  where(await h.histogram(METRICS.tokenUsage.name), model(name))
-    .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum, t.count])
-    .sort();
-const details = async (name: string) =>
-  where(await h.points(METRICS.tokenDetails.name), model(name))
-    .map((d) => [d.attributes[ATTR_GENAI_METER_TOKEN_DETAIL], d.value])
-    .sort();
-const outcomes = async (name: string) =>
-  where(await h.histogram(METRICS.duration.name), model(name)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE], d.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE]]);
+const outcomes = (model: string) => h.outcomes(model, ATTR_HTTP_RESPONSE_STATUS_CODE);
 
 describe('generateContent', () => {
   it('records duration, tokens (thoughts inside output, cached inside input), token details and cost with the semconv attributes', async () => {
@@ -68,7 +57,7 @@ describe('generateContent', () => {
       [ATTR_SERVER_ADDRESS]: '127.0.0.1',
       [ATTR_SERVER_PORT]: sim.port,
     };
-    const durations = where(await h.histogram(METRICS.duration.name), model('gemini-2.5-flash'));
+    const durations = where(await h.histogram(METRICS.duration.name), byModel('gemini-2.5-flash'));
     expect(durations).toHaveLength(1);
     expect(durations[0]!.attributes).toEqual(base);
     expect(durations[0]!.count).toBe(1);
@@ -76,20 +65,20 @@ describe('generateContent', () => {
     expect(durations[0]!.sum).toBeLessThan(5);
     expect(durations[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, durations[0]!.sum)]).toBe(1);
 
-    expect(await tokenSums('gemini-2.5-flash')).toEqual([
+    expect(await h.tokens('gemini-2.5-flash')).toEqual([
       ['input', 1200, 1],
       ['output', 340, 1],
     ]);
-    const input = where(await h.histogram(METRICS.tokenUsage.name), { ...model('gemini-2.5-flash'), [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+    const input = where(await h.histogram(METRICS.tokenUsage.name), { ...byModel('gemini-2.5-flash'), [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
     expect(input[0]!.attributes).toEqual({ ...base, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-    expect(await details('gemini-2.5-flash')).toEqual([
+    expect(await h.details('gemini-2.5-flash')).toEqual([
       ['cache_read', 200],
       ['reasoning', 100],
     ]);
 
     const expected = catalog.cost(res.modelVersion, { inputTokens: 1200, outputTokens: 340, cacheReadTokens: 200, reasoningTokens: 100 })!;
     expect(expected.totalUsd).toBeGreaterThan(0);
-    const cost = where(await h.histogram(METRICS.cost.name), model('gemini-2.5-flash'));
+    const cost = where(await h.histogram(METRICS.cost.name), byModel('gemini-2.5-flash'));
     expect(cost.map((c) => [c.attributes, c.count])).toEqual([[{ ...base, [ATTR_GENAI_METER_COST_SOURCE]: 'catalog' }, 1]]);
     expect(cost[0]!.sum).toBeCloseTo(expected.totalUsd, 12);
     // Gemini bills thoughts as output: the same figure as 340 output tokens at the output rate.
@@ -103,9 +92,9 @@ describe('generateContent', () => {
       config: headers({ 'x-sim-usage': 'prompt=10,completion=5', 'x-sim-response-model': 'gemini-2.0-flash-001' }),
     });
     expect(res.modelVersion).toBe('gemini-2.0-flash-001');
-    const d = where(await h.histogram(METRICS.duration.name), model('gemini-2.0-flash'));
+    const d = where(await h.histogram(METRICS.duration.name), byModel('gemini-2.0-flash'));
     expect(d.map((p) => [p.count, p.attributes[ATTR_GEN_AI_RESPONSE_MODEL]])).toEqual([[1, 'gemini-2.0-flash-001']]);
-    expect(await tokenSums('gemini-2.0-flash')).toEqual([
+    expect(await h.tokens('gemini-2.0-flash')).toEqual([
       ['input', 10, 1],
       ['output', 5, 1],
     ]);
@@ -114,10 +103,10 @@ describe('generateContent', () => {
   it('prices by the requested service tier, which is never an attribute; a tier the catalog lacks is unpriced', async () => {
     await ai.models.generateContent({ model: 'gemini-2.5-flash-lite', contents: 'hi', config: { serviceTier: 'standard', ...headers({ 'x-sim-usage': 'prompt=100,completion=10' }) } });
     await ai.models.generateContent({ model: 'gemini-2.5-flash-lite', contents: 'hi', config: { serviceTier: 'flex', ...headers({ 'x-sim-usage': 'prompt=100,completion=10' }) } });
-    const cost = where(await h.histogram(METRICS.cost.name), model('gemini-2.5-flash-lite'));
+    const cost = where(await h.histogram(METRICS.cost.name), byModel('gemini-2.5-flash-lite'));
     expect(cost.map((c) => c.count)).toEqual([1]);
     expect(cost[0]!.sum).toBeCloseTo(catalog.cost('gemini-2.5-flash-lite', { inputTokens: 100, outputTokens: 10 })!.totalUsd, 12);
-    expect(where(await h.points(METRICS.unpricedCalls.name), model('gemini-2.5-flash-lite')).map((p) => p.value)).toEqual([1]);
+    expect(where(await h.points(METRICS.unpricedCalls.name), byModel('gemini-2.5-flash-lite')).map((p) => p.value)).toEqual([1]);
     const all = await h.collect();
     expect(all.some((m) => (m.dataPoints as { attributes: object }[]).some((p) => ATTR_OPENAI_RESPONSE_SERVICE_TIER in p.attributes))).toBe(false);
   });
@@ -139,7 +128,7 @@ describe('generateContent', () => {
     });
     // Two model requests, each billed: both recorded with their usage.
     expect(await outcomes('gemini-2.5-pro')).toEqual([[2, undefined, undefined]]);
-    expect(await tokenSums('gemini-2.5-pro')).toEqual([
+    expect(await h.tokens('gemini-2.5-pro')).toEqual([
       ['input', 100, 2],
       ['output', 40, 2],
     ]);
@@ -148,11 +137,11 @@ describe('generateContent', () => {
     await chat.sendMessage({ message: 'hi', config: headers({ 'x-sim-usage': 'prompt=7,completion=3' }) });
     for await (const _ of await chat.sendMessageStream({ message: 'more', config: headers({ 'x-sim-usage': 'prompt=9,completion=4' }) }));
     expect(await outcomes('gemini-2.0-flash-lite')).toEqual([[2, undefined, undefined]]);
-    expect(await tokenSums('gemini-2.0-flash-lite')).toEqual([
+    expect(await h.tokens('gemini-2.0-flash-lite')).toEqual([
       ['input', 16, 2],
       ['output', 7, 2],
     ]);
-    expect(where(await h.histogram(METRICS.timeToFirstChunk.name), model('gemini-2.0-flash-lite')).map((p) => p.count)).toEqual([1]);
+    expect(where(await h.histogram(METRICS.timeToFirstChunk.name), byModel('gemini-2.0-flash-lite')).map((p) => p.count)).toEqual([1]);
   });
 
   it('sends no rate-limit headers, so records no headroom; in-flight returns to zero', async () => {
@@ -174,18 +163,18 @@ describe('generateContentStream', () => {
     const chunks: { usageMetadata?: { candidatesTokenCount?: number } }[] = [];
     for await (const c of stream) chunks.push(c);
     expect(chunks).toHaveLength(6);
-    const m = { ...model('gemini-2.5-flash'), [ATTR_GEN_AI_OPERATION_NAME]: 'generate_content' };
+    const m = { ...byModel('gemini-2.5-flash'), [ATTR_GEN_AI_OPERATION_NAME]: 'generate_content' };
     const ttfc = where(await h.histogram(METRICS.timeToFirstChunk.name), m);
     expect(ttfc.map((p) => p.count)).toEqual([1]);
     expect(ttfc[0]!.sum).toBeGreaterThanOrEqual(0.1);
     expect(ttfc[0]!.buckets.counts[bucketIndex(DURATION_BUCKETS, 0.05)]).toBe(0);
     expect(where(await h.histogram(METRICS.timePerOutputChunk.name), m).map((p) => p.count)).toEqual([5]);
     // The non-streaming call above recorded 1200/340; the stream adds its final (not running) counts once.
-    expect(await tokenSums('gemini-2.5-flash')).toEqual([
+    expect(await h.tokens('gemini-2.5-flash')).toEqual([
       ['input', 1230, 2],
       ['output', 352, 2],
     ]);
-    const durations = where(await h.histogram(METRICS.duration.name), model('gemini-2.5-flash'));
+    const durations = where(await h.histogram(METRICS.duration.name), byModel('gemini-2.5-flash'));
     expect(durations.map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE]])).toEqual([[2, undefined]]);
   });
 
@@ -199,15 +188,15 @@ describe('generateContentStream', () => {
     let n = 0;
     for (let r = await stream.next(); !r.done; r = await stream.next()) n++;
     expect(n).toBe(3);
-    expect(where(await h.histogram(METRICS.timeToFirstChunk.name), model('gemini-2.5-flash-lite')).map((p) => p.count)).toEqual([1]);
-    expect(where(await h.histogram(METRICS.timePerOutputChunk.name), model('gemini-2.5-flash-lite')).map((p) => p.count)).toEqual([2]);
+    expect(where(await h.histogram(METRICS.timeToFirstChunk.name), byModel('gemini-2.5-flash-lite')).map((p) => p.count)).toEqual([1]);
+    expect(where(await h.histogram(METRICS.timePerOutputChunk.name), byModel('gemini-2.5-flash-lite')).map((p) => p.count)).toEqual([2]);
   });
 
   it('a caller that stops at the finishReason chunk made a successful call; one that stops mid-answer cancelled it', async () => {
     const done = await ai.models.generateContentStream({ model: 'gemini-1.5-flash', contents: 'x', config: headers({ 'x-sim-usage': 'prompt=8,completion=20', 'x-sim-chunks': '4' }) });
     for await (const c of done) if (c.candidates?.[0]?.finishReason) break;
     expect(await outcomes('gemini-1.5-flash')).toEqual([[1, undefined, undefined]]);
-    expect(await tokenSums('gemini-1.5-flash')).toEqual([
+    expect(await h.tokens('gemini-1.5-flash')).toEqual([
       ['input', 8, 1],
       ['output', 20, 1],
     ]);
@@ -217,11 +206,11 @@ describe('generateContentStream', () => {
     for await (const _ of stopped) if (++n === 2) break;
     expect(await outcomes('gemini-1.5-pro')).toEqual([[1, 'cancelled', undefined]]);
     // What the provider had reported when the caller stopped (the running count of the second chunk).
-    expect(await tokenSums('gemini-1.5-pro')).toEqual([
+    expect(await h.tokens('gemini-1.5-pro')).toEqual([
       ['input', 8, 1],
       ['output', 2, 1],
     ]);
-    expect(where(await h.points(METRICS.activeRequests.name), model('gemini-1.5-pro')).map((a) => a.value)).toEqual([0]);
+    expect(where(await h.points(METRICS.activeRequests.name), byModel('gemini-1.5-pro')).map((a) => a.value)).toEqual([0]);
   });
 
   it('counts candidates: the call completes when every candidate has its finishReason', async () => {
@@ -236,10 +225,10 @@ describe('a gateway in front of the API', () => {
   it("records the cost it reports in a header (LiteLLM's), JSON and stream, as genai_meter.cost.source=provider", async () => {
     await ai.models.generateContent({ model: 'gateway-priced', contents: 'x', config: headers({ 'x-sim-usage': 'prompt=10,completion=5', 'x-sim-reported-cost': 'header=0.0125' }) });
     for await (const _ of await ai.models.generateContentStream({ model: 'gateway-priced', contents: 'x', config: headers({ 'x-sim-usage': 'prompt=10,completion=5', 'x-sim-reported-cost': 'header=0.5', 'x-sim-chunks': '3' }) }));
-    const cost = where(await h.histogram(METRICS.cost.name), model('gateway-priced'));
+    const cost = where(await h.histogram(METRICS.cost.name), byModel('gateway-priced'));
     expect(cost.map((c) => [c.attributes[ATTR_GENAI_METER_COST_SOURCE], c.count, c.sum])).toEqual([['provider', 2, 0.5125]]);
     // The model is unknown to the catalog, but the gateway's figure prices it: not an unpriced call.
-    expect(where(await h.points(METRICS.unpricedCalls.name), model('gateway-priced'))).toEqual([]);
+    expect(where(await h.points(METRICS.unpricedCalls.name), byModel('gateway-priced'))).toEqual([]);
   });
 });
 
@@ -247,9 +236,9 @@ describe('embedContent', () => {
   it('records input tokens and cost, no output', async () => {
     const res = await ai.models.embedContent({ model: 'gemini-embedding-001', contents: ['hello there', 'ab'], config: headers({ 'x-sim-usage': 'prompt=42' }) });
     expect(res.embeddings).toHaveLength(2);
-    const m = { ...model('gemini-embedding-001'), [ATTR_GEN_AI_OPERATION_NAME]: 'embeddings' };
+    const m = { ...byModel('gemini-embedding-001'), [ATTR_GEN_AI_OPERATION_NAME]: 'embeddings' };
     expect(where(await h.histogram(METRICS.duration.name), m).map((d) => d.count)).toEqual([1]);
-    expect(await tokenSums('gemini-embedding-001')).toEqual([['input', 42, 1]]);
+    expect(await h.tokens('gemini-embedding-001')).toEqual([['input', 42, 1]]);
     const cost = where(await h.histogram(METRICS.cost.name), m);
     expect(cost[0]!.sum).toBeCloseTo(catalog.cost('gemini-embedding-001', { inputTokens: 42 })!.totalUsd, 14);
   });
@@ -274,7 +263,7 @@ describe('errors', () => {
       const name = `err-${fault}`;
       await expect(ai.models.generateContent({ model: name, contents: 'x', config: headers({ 'x-sim-fault': fault }) })).rejects.toThrow();
       expect(await outcomes(name)).toEqual([[1, errorType, status]]);
-      expect(await tokenSums(name)).toEqual([]);
+      expect(await h.tokens(name)).toEqual([]);
     });
   }
 
@@ -329,7 +318,7 @@ describe('retries, providers and endpoints', () => {
     });
     expect(res.candidates[0].finishReason).toBe('STOP');
     expect(await outcomes('retry-model')).toEqual([[1, undefined, undefined]]);
-    const retries = where(await h.points(METRICS.retries.name), model('retry-model'));
+    const retries = where(await h.points(METRICS.retries.name), byModel('retry-model'));
     expect(retries.map((r) => [r.attributes[ATTR_GEN_AI_OPERATION_NAME], r.value])).toEqual([['generate_content', 2]]);
     // A stream's retries too; without retryOptions the SDK does not retry and nothing is counted.
     const stream = await ai.models.generateContentStream({
@@ -339,20 +328,20 @@ describe('retries, providers and endpoints', () => {
     });
     for await (const _ of stream);
     await expect(ai.models.generateContent({ model: 'retry-model', contents: 'x', config: headers({ 'x-sim-fault': 'rate_limit' }) })).rejects.toThrow();
-    expect(where(await h.points(METRICS.retries.name), model('retry-model')).map((r) => r.value)).toEqual([3]);
+    expect(where(await h.points(METRICS.retries.name), byModel('retry-model')).map((r) => r.value)).toEqual([3]);
   });
 
   it('a Vertex AI client is gcp.vertex_ai; providerName overrides; a per-request baseUrl is the server', async () => {
     const vertex = new genai.GoogleGenAI({ vertexai: true, apiKey: 'k', httpOptions: { baseUrl: sim.url } });
     // The simulator serves the Gemini API only: the Vertex request is refused, and recorded as such.
     await expect(vertex.models.generateContent({ model: 'vertex-model', contents: 'x' })).rejects.toThrow();
-    const d = where(await h.histogram(METRICS.duration.name), model('vertex-model'));
+    const d = where(await h.histogram(METRICS.duration.name), byModel('vertex-model'));
     expect(d.map((p) => [p.attributes[ATTR_GEN_AI_PROVIDER_NAME], p.attributes[ATTR_SERVER_PORT], p.attributes[ATTR_ERROR_TYPE]])).toEqual([['gcp.vertex_ai', sim.port, 'bad_request']]);
 
     const other = await startSimulator({ seed: 2, latencyScale: 0 });
     try {
       await ai.models.generateContent({ model: 'elsewhere', contents: 'x', config: { httpOptions: { baseUrl: other.url } } });
-      expect(where(await h.histogram(METRICS.duration.name), model('elsewhere')).map((p) => p.attributes[ATTR_SERVER_PORT])).toEqual([other.port]);
+      expect(where(await h.histogram(METRICS.duration.name), byModel('elsewhere')).map((p) => p.attributes[ATTR_SERVER_PORT])).toEqual([other.port]);
     } finally {
       await other.close();
     }
@@ -362,7 +351,7 @@ describe('retries, providers and endpoints', () => {
       // The module is already loaded: a second instrumentation is given it by hand.
       own.instrumentation.patchGoogleGenAI(genai);
       await ai.models.generateContent({ model: 'gateway-model', contents: 'x' });
-      const points = where(await own.histogram(METRICS.duration.name), model('gateway-model'));
+      const points = where(await own.histogram(METRICS.duration.name), byModel('gateway-model'));
       expect(points.map((p) => p.attributes[ATTR_GEN_AI_PROVIDER_NAME])).toEqual(['my-gateway']);
     } finally {
       await own.shutdown();

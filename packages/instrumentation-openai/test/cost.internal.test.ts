@@ -1,3 +1,3 @@
 // The cost suite again, with the instrumentation's own aggregation exported through its MetricProducer.
-import './support/internal-aggregation.js';
+import '../../instrumentation-core/test/support/internal-aggregation.js';
 import './cost.test.js';

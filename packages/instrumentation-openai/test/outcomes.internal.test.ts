@@ -1,2 +1,2 @@
-import './support/internal-aggregation.js';
+import '../../instrumentation-core/test/support/internal-aggregation.js';
 import './outcomes.test.js';

@@ -1,19 +1,11 @@
 // How calls end, as apps end them (openai v7 over real HTTP to the simulator): a loop that stops at
 // finish_reason, a user pressing stop, a stream never read, several choices; quota, in-stream errors and
 // Responses calls that end failed or incomplete with HTTP 200; rate-limit headroom after its window resets.
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_TOKEN_TYPE,
-  ATTR_GENAI_METER_RATE_LIMIT_TYPE,
-  METRICS,
-  classifyError,
-} from '../src/index.js';
-import { MetricsHarness, loadOpenAI, sum, where } from './support/harness.js';
+import { ATTR_GENAI_METER_RATE_LIMIT_TYPE, METRICS, classifyError } from '../src/index.js';
+import { MetricsHarness, byModel, loadOpenAI, where } from './support/harness.js';
+import { collectGarbage } from '../../instrumentation-core/test/support/gc.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
@@ -34,19 +26,6 @@ afterAll(async () => {
 });
 
 const m = [{ role: 'user', content: 'x' }];
-const byModel = (model: string) => ({ [ATTR_GEN_AI_REQUEST_MODEL]: model });
-
-async function outcome(model: string): Promise<[number, unknown][]> {
-  return where(await h.histogram(METRICS.duration.name), byModel(model)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE]]);
-}
-async function tokens(model: string): Promise<[unknown, number][]> {
-  return where(await h.histogram(METRICS.tokenUsage.name), byModel(model))
-    .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum] as [unknown, number])
-    .sort();
-}
-async function inFlight(model: string): Promise<number> {
-  return sum(where(await h.points(METRICS.activeRequests.name), byModel(model)).map((p) => p.value));
-}
 
 /** The loop many apps write: stop reading once the answer says it is finished. Returns the chunks read. */
 async function readUntilFinished(stream: AsyncIterable<{ choices: { finish_reason: string | null }[] }>, choices = 1) {
@@ -66,13 +45,13 @@ describe('a caller that stops at finish_reason', () => {
     const stream = await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '5', 'x-sim-usage': 'prompt=40,completion=10' } });
     const read = await readUntilFinished(stream);
     expect(read.at(-1)!.choices[0]!.finish_reason).toBe('stop');
-    expect(await outcome(model)).toEqual([[1, undefined]]);
-    expect(await tokens(model)).toEqual([
-      ['input', 40],
-      ['output', 10],
+    expect(await h.outcomes(model)).toEqual([[1, undefined]]);
+    expect(await h.tokens(model)).toEqual([
+      ['input', 40, 1],
+      ['output', 10, 1],
     ]);
-    expect(sum(where(await h.histogram(METRICS.cost.name), byModel(model)).map((p) => p.count))).toBe(1);
-    expect(await inFlight(model)).toBe(0);
+    expect((await h.cost(model)).count).toBe(1);
+    expect(await h.inFlight(model)).toBe(0);
   });
 
   it('made a successful call when it asked for usage itself (the report it never read is still counted)', async () => {
@@ -82,10 +61,10 @@ describe('a caller that stops at finish_reason', () => {
       { headers: { 'x-sim-chunks': '3', 'x-sim-usage': 'prompt=12,completion=6' } },
     );
     await readUntilFinished(stream);
-    expect(await outcome(model)).toEqual([[1, undefined]]);
-    expect(await tokens(model)).toEqual([
-      ['input', 12],
-      ['output', 6],
+    expect(await h.outcomes(model)).toEqual([[1, undefined]]);
+    expect(await h.tokens(model)).toEqual([
+      ['input', 12, 1],
+      ['output', 6, 1],
     ]);
   });
 
@@ -93,11 +72,11 @@ describe('a caller that stops at finish_reason', () => {
     const stream = await client.chat.completions.create({ model: 'n-both', messages: m, stream: true, n: 2 }, { headers: { 'x-sim-chunks': '4', 'x-sim-usage': 'prompt=5,completion=4' } });
     const read = await readUntilFinished(stream, 2);
     expect(read.at(-1)!.choices.map((c) => c.finish_reason)).toEqual(['stop', 'stop']);
-    expect(await outcome('n-both')).toEqual([[1, undefined]]);
+    expect(await h.outcomes('n-both')).toEqual([[1, undefined]]);
     // The simulator bills completion tokens per choice.
-    expect(await tokens('n-both')).toEqual([
-      ['input', 5],
-      ['output', 8],
+    expect(await h.tokens('n-both')).toEqual([
+      ['input', 5, 1],
+      ['output', 8, 1],
     ]);
   });
 
@@ -106,34 +85,21 @@ describe('a caller that stops at finish_reason', () => {
     const stream = await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '40', 'x-sim-usage': 'prompt=9,completion=40' } });
     let n = 0;
     for await (const _ of stream) if (++n === 3) break;
-    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
-    expect(await tokens(model)).toEqual([]);
-    expect(await inFlight(model)).toBe(0);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
+    expect(await h.tokens(model)).toEqual([]);
+    expect(await h.inFlight(model)).toBe(0);
   });
 });
 
 describe('a stream nobody reads', () => {
-  // The test process runs without --expose-gc: turn the flag on and fetch gc() from a fresh context.
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-
-  async function collectGarbage(until: () => Promise<boolean>): Promise<boolean> {
-    for (let i = 0; i < 50; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 20));
-      if (await until()) return true;
-    }
-    return false;
-  }
-
   it('leaves in-flight once the dropped stream is collected, recorded as cancelled', async () => {
     const model = 'never-read';
     await (async () => {
       await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '4' } });
     })();
-    expect(await inFlight(model)).toBe(1);
-    expect(await collectGarbage(async () => (await inFlight(model)) === 0)).toBe(true);
-    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
+    expect(await h.inFlight(model)).toBe(1);
+    expect(await collectGarbage(async () => (await h.inFlight(model)) === 0)).toBe(true);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
   });
 
   it('leaves in-flight when the APIPromise of a stream is dropped without being awaited', async () => {
@@ -141,8 +107,8 @@ describe('a stream nobody reads', () => {
     // The promise is created and dropped, never awaited; its response arrives meanwhile.
     (() => void client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-chunks': '4' } }))();
     await new Promise((r) => setTimeout(r, 200));
-    expect(await collectGarbage(async () => (await inFlight(model)) === 0)).toBe(true);
-    expect(await outcome(model)).toEqual([[1, 'cancelled']]);
+    expect(await collectGarbage(async () => (await h.inFlight(model)) === 0)).toBe(true);
+    expect(await h.outcomes(model)).toEqual([[1, 'cancelled']]);
   });
 });
 
@@ -169,13 +135,13 @@ describe('rate-limit headroom', () => {
 describe('failures the provider reports (simulator faults, real HTTP)', () => {
   async function fails(model: string, call: (c: typeof client) => Promise<unknown>) {
     await call(client).catch(() => undefined);
-    return outcome(model);
+    return h.outcomes(model);
   }
 
   it('quota exhausted (OpenAI insufficient_quota 429) is insufficient_quota, not rate_limit', async () => {
     const model = 'quota-429';
     expect(await fails(model, (c) => c.chat.completions.create({ model, messages: m }, { headers: { 'x-sim-fault': 'insufficient_quota' } }))).toEqual([[1, 'insufficient_quota']]);
-    const status = where(await h.histogram(METRICS.duration.name), byModel(model))[0]!.attributes['http.response.status_code'];
+    const status = (await h.durations(model))[0]!.attributes['http.response.status_code'];
     expect(status).toBe(429);
   });
 
@@ -188,7 +154,7 @@ describe('failures the provider reports (simulator faults, real HTTP)', () => {
     const model = 'chat-stream-error';
     const stream = await client.chat.completions.create({ model, messages: m, stream: true }, { headers: { 'x-sim-fault': 'stream_error', 'x-sim-chunks': '6' } });
     await expect((async () => { for await (const _ of stream); })()).rejects.toThrow();
-    expect(await outcome(model)).toEqual([[1, 'server_error']]);
+    expect(await h.outcomes(model)).toEqual([[1, 'server_error']]);
   });
 
   it('a Responses stream ending in response.failed (HTTP 200) is a failure, with the usage it reported', async () => {
@@ -197,15 +163,15 @@ describe('failures the provider reports (simulator faults, real HTTP)', () => {
     const events: string[] = [];
     for await (const e of stream) events.push(e.type);
     expect(events.at(-1)).toBe('response.failed');
-    expect(await outcome(model)).toEqual([[1, 'server_error']]);
-    expect((await tokens(model)).map(([type]) => type)).toEqual(['input', 'output']);
+    expect(await h.outcomes(model)).toEqual([[1, 'server_error']]);
+    expect((await h.tokens(model)).map(([type]) => type)).toEqual(['input', 'output']);
   });
 
   it('a Responses JSON answer with status failed (HTTP 200) is a failure', async () => {
     const model = 'responses-failed-json';
     const r = await client.responses.create({ model, input: 'x' }, { headers: { 'x-sim-fault': 'response_failed' } });
     expect(r.status).toBe('failed');
-    expect(await outcome(model)).toEqual([[1, 'server_error']]);
+    expect(await h.outcomes(model)).toEqual([[1, 'server_error']]);
   });
 
   it('a Responses call that ends incomplete (max_output_tokens) is incomplete, stream and JSON, with usage', async () => {
@@ -214,7 +180,7 @@ describe('failures the provider reports (simulator faults, real HTTP)', () => {
     for await (const _ of stream);
     const r = await client.responses.create({ model, input: 'x' }, { headers: { 'x-sim-fault': 'response_incomplete' } });
     expect(r.status).toBe('incomplete');
-    expect(await outcome(model)).toEqual([[2, 'incomplete']]);
+    expect(await h.outcomes(model)).toEqual([[2, 'incomplete']]);
     expect(where(await h.histogram(METRICS.tokenUsage.name), byModel(model)).map((t) => t.count)).toEqual([2, 2]);
   });
 
@@ -222,7 +188,7 @@ describe('failures the provider reports (simulator faults, real HTTP)', () => {
     const model = 'responses-error-event';
     const stream = await client.responses.create({ model, input: 'x', stream: true }, { headers: { 'x-sim-fault': 'stream_error' } });
     await expect((async () => { for await (const _ of stream); })()).rejects.toThrow();
-    expect(await outcome(model)).toEqual([[1, 'server_error']]);
+    expect(await h.outcomes(model)).toEqual([[1, 'server_error']]);
   });
 });
 

@@ -4,12 +4,10 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataPointType, type HistogramMetricData, type MetricData } from '@opentelemetry/sdk-metrics';
-import type { Attributes } from '@opentelemetry/api';
-import { MetricsHarness as SharedMetricsHarness, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
+import { MetricsHarness as SharedMetricsHarness } from '../../../instrumentation-core/test/support/metrics-harness.js';
 import { AIInstrumentation, type AIInstrumentationConfig } from '../../src/index.js';
 
-export { setDefaultAggregation, sum, where, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
+export { byModel, setDefaultAggregation, sum, where, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
 
 export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
@@ -55,27 +53,11 @@ export function providers(sdk: AISdk, url: string) {
 }
 
 /**
- * The shared harness (instrumentation-core's test support) for AIInstrumentation, reading every scope: another
- * genai-meter instrumentation may record into the same provider (a call through two layers).
+ * The shared harness (instrumentation-core's test support) for AIInstrumentation; it reads every scope, as
+ * another genai-meter instrumentation may record into the same provider (a call through two layers).
  */
 export class MetricsHarness extends SharedMetricsHarness<AIInstrumentation, AIInstrumentationConfig> {
   constructor(config: AIInstrumentationConfig = {}) {
     super((c) => new AIInstrumentation(c), config);
   }
-
-  private async named(name: string): Promise<MetricData[]> {
-    return (await this.collect()).filter((x) => x.descriptor.name === name);
-  }
-
-  override async histogram(name: string): Promise<HistPoint[]> {
-    return (await this.named(name)).flatMap((m) => {
-      if (m.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${name} is not a histogram`);
-      return (m as HistogramMetricData).dataPoints.map((p) => ({ attributes: p.attributes, count: p.value.count, sum: p.value.sum ?? NaN, buckets: p.value.buckets }));
-    });
-  }
-
-  override async points(name: string): Promise<Point[]> {
-    return (await this.named(name)).flatMap((m) => (m.dataPoints as { attributes: Attributes; value: unknown }[]).map((p) => ({ attributes: p.attributes, value: p.value as number })));
-  }
 }
-

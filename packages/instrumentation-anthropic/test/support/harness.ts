@@ -8,7 +8,7 @@ import type { ViewOptions, AggregationTemporality } from '@opentelemetry/sdk-met
 import { MetricsHarness } from '../../../instrumentation-core/test/support/metrics-harness.js';
 import { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from '../../src/index.js';
 
-export { bucketIndex, setDefaultAggregation, sum, where, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
+export { bucketIndex, byModel, setDefaultAggregation, sum, where, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
 
 export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 

@@ -11,8 +11,16 @@ import {
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
 import type { Attributes } from '@opentelemetry/api';
-// Through the package (its built types), as the instrumentations under test import it.
-import type { GenAIInstrumentation, GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
+// Through the package (its build), as the instrumentations under test import it.
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GENAI_METER_TOKEN_DETAIL,
+  METRICS,
+  type GenAIInstrumentation,
+  type GenAIInstrumentationConfig,
+} from '@genai-meter/instrumentation-core';
 
 class OnDemandReader extends MetricReader {
   constructor(aggregationTemporalitySelector: () => AggregationTemporality, metricProducers?: MetricProducer[]) {
@@ -71,26 +79,67 @@ export class MetricsHarness<I extends GenAIInstrumentation<C>, C extends GenAIIn
     return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
   }
 
-  async metric(name: string): Promise<MetricData | undefined> {
-    return (await this.collect()).find((m) => m.descriptor.name === name);
+  /**
+   * Every metric of that name, from every scope: another genai-meter instrumentation may record into the same
+   * provider (the AI SDK's call over a provider built on the openai SDK).
+   */
+  async metrics(name: string): Promise<MetricData[]> {
+    return (await this.collect()).filter((m) => m.descriptor.name === name);
   }
 
   async histogram(name: string): Promise<HistPoint[]> {
-    const m = await this.metric(name);
-    if (!m) return [];
-    if (m.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${name} is not a histogram`);
-    return (m as HistogramMetricData).dataPoints.map((p) => ({
-      attributes: p.attributes,
-      count: p.value.count,
-      sum: p.value.sum ?? NaN,
-      buckets: p.value.buckets,
-    }));
+    return (await this.metrics(name)).flatMap((m) => {
+      if (m.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${name} is not a histogram`);
+      return (m as HistogramMetricData).dataPoints.map((p) => ({
+        attributes: p.attributes,
+        count: p.value.count,
+        sum: p.value.sum ?? NaN,
+        buckets: p.value.buckets,
+      }));
+    });
   }
 
   async points(name: string): Promise<Point[]> {
-    const m = await this.metric(name);
-    if (!m) return [];
-    return (m.dataPoints as { attributes: Attributes; value: unknown }[]).map((p) => ({ attributes: p.attributes, value: p.value as number }));
+    return (await this.metrics(name)).flatMap((m) =>
+      (m.dataPoints as { attributes: Attributes; value: unknown }[]).map((p) => ({ attributes: p.attributes, value: p.value as number })),
+    );
+  }
+
+  // One request model's series, as the rows the suites compare.
+
+  /** Its duration points. */
+  async durations(model: string): Promise<HistPoint[]> {
+    return where(await this.histogram(METRICS.duration.name), byModel(model));
+  }
+
+  /** [count, error.type, ...the named attributes] of each of its duration series. */
+  async outcomes(model: string, ...attributes: string[]): Promise<unknown[][]> {
+    return (await this.durations(model)).map((d) => [d.count, d.attributes[ATTR_ERROR_TYPE], ...attributes.map((a) => d.attributes[a])]);
+  }
+
+  /** [gen_ai.token.type, sum, count] of its token usage, sorted. */
+  async tokens(model: string): Promise<[unknown, number, number][]> {
+    return where(await this.histogram(METRICS.tokenUsage.name), byModel(model))
+      .map((t) => [t.attributes[ATTR_GEN_AI_TOKEN_TYPE], t.sum, t.count] as [unknown, number, number])
+      .sort();
+  }
+
+  /** [genai_meter.token.detail, value] of its token details, sorted. */
+  async details(model: string): Promise<[unknown, number][]> {
+    return where(await this.points(METRICS.tokenDetails.name), byModel(model))
+      .map((d) => [d.attributes[ATTR_GENAI_METER_TOKEN_DETAIL], d.value] as [unknown, number])
+      .sort();
+  }
+
+  /** Its calls in flight. */
+  async inFlight(model: string): Promise<number> {
+    return sum(where(await this.points(METRICS.activeRequests.name), byModel(model)).map((p) => p.value));
+  }
+
+  /** How many of its calls were priced, and their cost in all. */
+  async cost(model: string): Promise<{ count: number; sum: number }> {
+    const points = where(await this.histogram(METRICS.cost.name), byModel(model));
+    return { count: sum(points.map((p) => p.count)), sum: sum(points.map((p) => p.sum)) };
   }
 
   async shutdown(): Promise<void> {
@@ -103,6 +152,9 @@ export class MetricsHarness<I extends GenAIInstrumentation<C>, C extends GenAIIn
 export function where<T extends { attributes: Attributes }>(points: T[], match: Attributes): T[] {
   return points.filter((p) => Object.entries(match).every(([k, v]) => p.attributes[k] === v));
 }
+
+/** The attributes that select one request model's series. */
+export const byModel = (model: string): Attributes => ({ [ATTR_GEN_AI_REQUEST_MODEL]: model });
 
 export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { MetricsHarness as CoreHarness } from '../../../instrumentation-core/test/support/metrics-harness.js';
 import { GoogleGenAIInstrumentation, type GoogleGenAIInstrumentationConfig } from '../../src/index.js';
 
-export { bucketIndex, setDefaultAggregation, sum, where, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
+export { bucketIndex, byModel, setDefaultAggregation, sum, where, type HistPoint, type Point } from '../../../instrumentation-core/test/support/metrics-harness.js';
 
 export class MetricsHarness extends CoreHarness<GoogleGenAIInstrumentation, GoogleGenAIInstrumentationConfig> {
   constructor(config: GoogleGenAIInstrumentationConfig = {}) {
