@@ -3,55 +3,36 @@
 // OpenLIT 1.15, and a library wrapper that returns a plain Promise (or its own async generator for
 // streams). Every run is compared with the same run without genai-meter: the caller sees the same values,
 // chunks and errors, the neighbour keeps its telemetry, and genai-meter records every call.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { startSimulator } from '@genai-meter/simulator';
 import { ATTR_ERROR_TYPE, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_TOKEN_TYPE, METRICS } from '../src/index.js';
+import {
+  count,
+  expectChainKeepsBoth,
+  inBothOrders,
+  runNeighbours,
+  total,
+  type NeighbourRun,
+  type Order,
+  type Point,
+} from '../../instrumentation-core/test/support/neighbours.js';
 
-const fixture = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/neighbours-app.cjs');
+const fixture = fileURLToPath(new URL('fixtures/neighbours-app.cjs', import.meta.url));
 const GENAI_SCOPE = '@genai-meter/instrumentation-openai';
 const CONTRIB_SCOPE = '@opentelemetry/instrumentation-openai';
 
 type Neighbour = 'contrib' | 'openlit' | 'plain-promise' | 'generator';
-type Order = 'neighbour-first' | 'genai-first';
 
-interface Point {
-  attributes: Record<string, unknown>;
-  value: number | { count: number; sum: number };
-}
-interface Run {
-  chain: string[];
-  seen: Record<string, unknown>;
+interface Run extends NeighbourRun {
   spans: { name: string; status: number; error: string | null }[];
   neighbourMetrics: Record<string, Point[]>;
-  genaiMetrics?: Record<string, Point[]>;
 }
 
-/** One process, against a fresh simulator with a fixed seed (same answers for every run). */
-async function run(neighbour: Neighbour, order: Order, genai: boolean): Promise<Run> {
-  const sim = await startSimulator({ seed: 11, latencyScale: 0 });
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, [fixture], {
-      env: { ...process.env, OPENAI_BASE_URL: sim.baseURL, NEIGHBOUR: neighbour, ORDER: order, GENAI: genai ? '1' : '0' },
-      timeout: 60_000,
-    });
-    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`no result from the fixture: ${stdout}`);
-    return JSON.parse(line.slice('RESULT '.length)) as Run;
-  } finally {
-    await sim.close();
-  }
-}
+const run = (neighbour: Neighbour, order: Order, genai: boolean) => runNeighbours<Run>(fixture, (sim) => ({ OPENAI_BASE_URL: sim.baseURL }), neighbour, order, genai);
 
 /** What the caller saw, without wall-clock and random fields that differ between two processes. */
 const normalize = (seen: unknown) =>
   JSON.parse(JSON.stringify(seen), (key, v) => (['id', 'created', 'system_fingerprint'].includes(key) ? 0 : v)) as unknown;
-
-const count = (p: Point) => (typeof p.value === 'number' ? p.value : p.value.count);
-const total = (p: Point) => (typeof p.value === 'number' ? p.value : p.value.sum);
 
 function genaiTokens(r: Run, type: string, operation = 'chat'): number {
   const points = r.genaiMetrics?.[`${GENAI_SCOPE} ${METRICS.tokenUsage.name}`] ?? [];
@@ -72,18 +53,7 @@ function expectedChatTokens(neighbour: Neighbour, order: Order): { input: number
   return { input: 130, output: 23 };
 }
 
-const CASES: [Neighbour, Order][] = [
-  ['contrib', 'neighbour-first'],
-  ['contrib', 'genai-first'],
-  ['openlit', 'neighbour-first'],
-  ['openlit', 'genai-first'],
-  ['plain-promise', 'neighbour-first'],
-  ['plain-promise', 'genai-first'],
-  ['generator', 'neighbour-first'],
-  ['generator', 'genai-first'],
-];
-
-describe.each(CASES)('beside %s, %s', (neighbour, order) => {
+describe.each(inBothOrders<Neighbour>(['contrib', 'openlit', 'plain-promise', 'generator']))('beside %s, %s', (neighbour, order) => {
   it('changes nothing the caller sees, keeps the neighbour, and records every call', async () => {
     const [alone, both] = await Promise.all([run(neighbour, order, false), run(neighbour, order, true)]);
 
@@ -92,13 +62,8 @@ describe.each(CASES)('beside %s, %s', (neighbour, order) => {
     expect((both.seen.stream as unknown[]).length).toBe(6);
     expect(both.seen.failure).toBe('RateLimitError 429');
 
-    // Nobody removed anybody: both wrappers are in the chain, in load order.
-    const ours = both.chain.indexOf('genaiMeterCall');
-    expect(ours).toBeGreaterThanOrEqual(0);
-    expect(both.chain).toHaveLength(alone.chain.length + 1);
-    expect(both.chain.at(-1)).toBe('create');
-    // The later one wraps the earlier one.
-    expect(ours).toBe(order === 'genai-first' ? 1 : 0);
+    // Nobody removed anybody: both wrappers are in the chain, the later one wrapping the earlier one.
+    expectChainKeepsBoth(alone, both, order);
 
     // genai-meter: 4 successes (the stream left at finish_reason included) and the 429.
     const durations = both.genaiMetrics![`${GENAI_SCOPE} ${METRICS.duration.name}`]!;
