@@ -2,9 +2,9 @@
 // once with the instrumentation (each against a fresh simulator with the same seed); the two must be identical.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { z } from 'zod';
+import { describeError as describeCommon, observer, type Observation } from '../../../instrumentation-core/test/support/observations.js';
 import { providers, type AISdk } from './harness.js';
 
-export type Observation = unknown;
 export type Scenario = (sdk: AISdk, url: string) => Promise<Observation>;
 
 /** Wall-clock values that legitimately differ between two runs. */
@@ -30,12 +30,10 @@ function normalize(value: unknown): unknown {
   );
 }
 
-export function describeError(err: any): Observation {
+/** describeError's fields and what the AI SDK's errors carry besides. */
+function describeError(err: any): Observation {
   return {
-    thrown: true,
-    class: err?.constructor?.name,
-    name: err?.name,
-    message: String(err?.message).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT'),
+    ...(describeCommon(err) as object),
     statusCode: err?.statusCode,
     isRetryable: err?.isRetryable,
     reason: err?.reason,
@@ -44,26 +42,7 @@ export function describeError(err: any): Observation {
   };
 }
 
-async function outcome(fn: () => Promise<unknown>): Promise<Observation> {
-  try {
-    return { value: normalize(await fn()) };
-  } catch (err) {
-    return describeError(err);
-  }
-}
-
-async function collect(stream: AsyncIterable<unknown>, stopAfter = Infinity): Promise<Observation> {
-  const parts: unknown[] = [];
-  try {
-    for await (const p of stream) {
-      parts.push(p);
-      if (parts.length >= stopAfter) break;
-    }
-    return { parts: normalize(parts) };
-  } catch (err) {
-    return { parts: normalize(parts), error: describeError(err) };
-  }
-}
+const { outcome, collect } = observer(normalize, describeError);
 
 const h = (headers: Record<string, string>) => headers;
 const USAGE = 'prompt=40,completion=24,cached=8,reasoning=4';

@@ -1,20 +1,10 @@
 // The differential suite: each scenario runs without, then with the instrumentation, each time against a
 // fresh simulator with the same seed, and what the caller observed must be identical.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '@genai-meter/simulator';
 import { ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, ATTR_GENAI_METER_TOKEN_DETAIL, METRICS } from '../../src/index.js';
+import { differentialTests, withSimulator } from '../../../instrumentation-core/test/support/transparency.js';
 import { AnthropicHarness, anthropicVersion, loadAnthropic, sum, where, type Install } from './harness.js';
-import { SCENARIOS, isAbsent, type Scenario } from './scenarios.js';
-
-async function run(scenario: Scenario, Anthropic: unknown): Promise<unknown> {
-  const sim = await startSimulator({ seed: 42, latencyScale: 0 });
-  try {
-    const Ctor = Anthropic as new (o: object) => unknown;
-    return await scenario(new Ctor({ apiKey: 'sk-ant-test', baseURL: sim.url, maxRetries: 0 }), Anthropic, sim.url);
-  } finally {
-    await sim.close();
-  }
-}
+import { SCENARIOS, isAbsent } from './scenarios.js';
 
 export function transparencySuite(install: Install): void {
   describe(`@anthropic-ai/sdk ${anthropicVersion(install)} transparency`, () => {
@@ -27,11 +17,8 @@ export function transparencySuite(install: Install): void {
     });
     afterAll(() => h.shutdown());
 
-    const durationCount = async () => sum((await h.histogram(METRICS.duration.name)).map((p) => p.count));
-
     it('records exact tokens, cache details, TTFC and retries on this version (SDK spans off and on where it has them)', async () => {
-      const sim = await startSimulator({ seed: 9, latencyScale: 0 });
-      try {
+      await withSimulator(9, async (sim) => {
         const { TracerProvider } = await import('@opentelemetry/sdk-trace');
         const client = new Anthropic({ apiKey: 'k', baseURL: sim.url, maxRetries: 1 });
         const traced = new Anthropic({ apiKey: 'k', baseURL: sim.url, maxRetries: 0, openTelemetry: { tracerProvider: new TracerProvider() } });
@@ -55,23 +42,15 @@ export function transparencySuite(install: Install): void {
         expect(sum(where(await h.histogram(METRICS.timeToFirstChunk.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model }).map((p) => p.count))).toBe(3);
         expect(sum(where(await h.histogram(METRICS.duration.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model }).map((p) => p.count))).toBe(6);
         expect(where(await h.points(METRICS.retries.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model }).map((p) => p.value)).toEqual([1]);
-      } finally {
-        await sim.close();
-      }
+      });
     });
 
-    for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      it(name, async () => {
-        h.instrumentation.disable();
-        const before = await durationCount();
-        const without = await run(scenario, Anthropic);
-        expect(await durationCount()).toBe(before); // really uninstrumented
-        h.instrumentation.enable();
-        const withIt = await run(scenario, Anthropic);
-        expect(withIt).toEqual(without);
-        // Really instrumented (countTokens records nothing, by design; a feature this version lacks calls nothing).
-        if (name !== 'messages.countTokens' && !isAbsent(without)) expect(await durationCount()).toBeGreaterThan(before);
-      });
-    }
+    differentialTests(
+      () => h,
+      SCENARIOS,
+      (scenario, sim) => scenario(new Anthropic({ apiKey: 'sk-ant-test', baseURL: sim.url, maxRetries: 0 }), Anthropic, sim.url),
+      // countTokens records nothing, by design; a feature this version lacks calls nothing.
+      { records: (name, observed) => name !== 'messages.countTokens' && !isAbsent(observed) },
+    );
   });
 }

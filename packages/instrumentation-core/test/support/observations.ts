@@ -26,16 +26,17 @@ export function describeError(err: any): Observation {
 
 /**
  * The observation helpers for one SDK, given what legitimately differs between two runs of its scenarios
- * (wall-clock fields, dates): `normalize` replaces those with constants.
+ * (wall-clock fields, dates): `normalize` replaces those with constants. `describe` is how its errors are
+ * described, when they carry more than describeError reads.
  */
-export function observer(normalize: (value: unknown) => unknown) {
+export function observer(normalize: (value: unknown) => unknown, describe: (err: unknown) => Observation = describeError) {
   return {
     /** The value a call resolved with, or the error it threw. */
     async outcome(fn: () => Promise<unknown>): Promise<Observation> {
       try {
         return { value: normalize(await fn()) };
       } catch (err) {
-        return describeError(err);
+        return describe(err);
       }
     },
     /** The items of a stream up to `limit`, and the error that ended it if one did. */
@@ -48,7 +49,7 @@ export function observer(normalize: (value: unknown) => unknown) {
         }
         return { items: normalize(items) };
       } catch (err) {
-        return { items: normalize(items), error: describeError(err) };
+        return { items: normalize(items), error: describe(err) };
       }
     },
   };

@@ -1,8 +1,8 @@
 // What a caller can observe of @google/genai, scenario by scenario, as JSON-comparable data.
 // Run once without and once with the instrumentation; the two must be identical.
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { describeError, observer, type Observation } from '../../../instrumentation-core/test/support/observations.js';
 
-export type Observation = unknown;
 export type Scenario = (ai: any, genai: any, url: string) => Promise<Observation>;
 
 /** What legitimately differs between two runs: the response's Date header. */
@@ -10,38 +10,7 @@ function normalize(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value ?? null), (key, v) => (key === 'date' ? 'DATE' : v));
 }
 
-export function describeError(err: any): Observation {
-  return {
-    thrown: true,
-    class: err?.constructor?.name,
-    name: err?.name,
-    // The simulator's port differs between the two runs; nothing else in a message may.
-    message: String(err?.message).replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT'),
-    status: err?.status,
-    cause: err?.cause?.code ?? err?.cause?.name,
-  };
-}
-
-async function outcome(fn: () => Promise<unknown>): Promise<Observation> {
-  try {
-    return { value: normalize(await fn()) };
-  } catch (err) {
-    return describeError(err);
-  }
-}
-
-async function collect(stream: AsyncIterable<unknown>, limit = Infinity): Promise<Observation> {
-  const chunks: unknown[] = [];
-  try {
-    for await (const c of stream) {
-      chunks.push(c);
-      if (chunks.length >= limit) break;
-    }
-    return { chunks: normalize(chunks) };
-  } catch (err) {
-    return { chunks: normalize(chunks), error: describeError(err) };
-  }
-}
+const { outcome, collect } = observer(normalize);
 
 const h = (headers: Record<string, string>, more: Record<string, unknown> = {}) => ({ ...more, httpOptions: { headers } });
 const usage = 'prompt=40,cached=8,completion=24,reasoning=4';

@@ -1,20 +1,10 @@
 // The differential suite: each scenario runs without, then with the instrumentation, each time against a
 // fresh simulator with the same seed, and what the caller observed must be identical.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '@genai-meter/simulator';
 import { ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, METRICS } from '../../src/index.js';
+import { differentialTests, withSimulator } from '../../../instrumentation-core/test/support/transparency.js';
 import { MetricsHarness, loadOpenAI, openAIVersion, sum, where, type Major } from './harness.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
-
-async function run(scenario: Scenario, OpenAI: unknown): Promise<unknown> {
-  const sim = await startSimulator({ seed: 42, latencyScale: 0 });
-  try {
-    const Ctor = OpenAI as new (o: object) => unknown;
-    return await scenario(new Ctor({ apiKey: 'sk-test', baseURL: sim.baseURL, maxRetries: 0 }), OpenAI, sim.baseURL);
-  } finally {
-    await sim.close();
-  }
-}
+import { SCENARIOS } from './scenarios.js';
 
 export function transparencySuite(major: Major): void {
   describe(`openai ${major}.x transparency (${openAIVersion(major)})`, () => {
@@ -27,11 +17,8 @@ export function transparencySuite(major: Major): void {
     });
     afterAll(() => h.shutdown());
 
-    const durationCount = async () => sum((await h.histogram(METRICS.duration.name)).map((p) => p.count));
-
     it('records exact tokens, TTFC and retries on this major', async () => {
-      const sim = await startSimulator({ seed: 9, latencyScale: 0 });
-      try {
+      await withSimulator(9, async (sim) => {
         const client = new OpenAI({ apiKey: 'k', baseURL: sim.baseURL, maxRetries: 1 });
         const model = `major-${major}`;
         const m = [{ role: 'user', content: 'x' }];
@@ -44,22 +31,13 @@ export function transparencySuite(major: Major): void {
         expect([total('chat', 'input'), total('chat', 'output'), total('embeddings', 'input')]).toEqual([121, 16, 4]);
         expect(sum(where(await h.histogram(METRICS.timeToFirstChunk.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model }).map((p) => p.count))).toBe(1);
         expect(where(await h.points(METRICS.retries.name), { [ATTR_GEN_AI_REQUEST_MODEL]: model }).map((p) => p.value)).toEqual([1]);
-      } finally {
-        await sim.close();
-      }
+      });
     });
 
-    for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      it(name, async () => {
-        h.instrumentation.disable();
-        const before = await durationCount();
-        const without = await run(scenario, OpenAI);
-        expect(await durationCount()).toBe(before); // really uninstrumented
-        h.instrumentation.enable();
-        const withIt = await run(scenario, OpenAI);
-        expect(withIt).toEqual(without);
-        expect(await durationCount()).toBeGreaterThan(before); // really instrumented
-      });
-    }
+    differentialTests(
+      () => h,
+      SCENARIOS,
+      (scenario, sim) => scenario(new OpenAI({ apiKey: 'sk-test', baseURL: sim.baseURL, maxRetries: 0 }), OpenAI, sim.baseURL),
+    );
   });
 }
