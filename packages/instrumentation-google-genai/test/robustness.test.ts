@@ -1,45 +1,24 @@
 // A failure inside the instrumentation never reaches the caller: it is logged through the OTel diag logger
 // and the call goes on with the same result. Attribution attributes belong to the scope a call was made in.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
-import { PriceCatalog } from '@genai-meter/pricing';
+import { failingInternals } from '../../instrumentation-core/test/support/robustness.js';
 import { METRICS } from '../src/index.js';
 import { MetricsHarness, headers, loadGenAI, where } from './support/harness.js';
 
-const errors: unknown[][] = [];
-const logger: DiagLogger = { error: (...a: unknown[]) => void errors.push(a), warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };
-const logged = (text: string) => errors.filter((e) => e.map(String).join(' ').includes(text)).length;
-
-class ExplodingCatalog extends PriceCatalog {
-  override priceCall(): never {
-    throw new Error('catalog exploded');
-  }
-}
-
+const { logged, scope, explodeAttributes, config } = failingInternals();
 let sim: Simulator;
 let h: MetricsHarness;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let ai: any;
-let explodeAttributes = false;
-const scope = new AsyncLocalStorage<Record<string, string>>();
-const count = async (model: string) => where(await h.histogram(METRICS.duration.name), { 'gen_ai.request.model': model }).map((d) => d.count);
+const count = async (model: string) => (await h.durations(model)).map((d) => d.count);
 
 beforeAll(async () => {
-  diag.setLogger(logger, DiagLogLevel.ERROR);
   sim = await startSimulator({ seed: 5, latencyScale: 0 });
-  h = new MetricsHarness({
-    pricing: Object.setPrototypeOf(PriceCatalog.load(), ExplodingCatalog.prototype) as PriceCatalog,
-    extraAttributes: () => {
-      if (explodeAttributes) throw new Error('attributes exploded');
-      return scope.getStore();
-    },
-  });
+  h = new MetricsHarness(config);
   ai = new (loadGenAI().GoogleGenAI)({ apiKey: 'k', httpOptions: { baseUrl: sim.url } });
 });
 afterAll(async () => {
-  diag.disable();
   await h.shutdown();
   await sim.close();
 });
@@ -55,7 +34,7 @@ it('a throwing price catalog: same result, error logged, duration still recorded
 });
 
 it('throwing extra attributes: calls and streams go on; the measurements are taken without them', async () => {
-  explodeAttributes = true;
+  explodeAttributes(true);
   try {
     let chunks = 0;
     for await (const _ of await ai.models.generateContentStream({ model: 'boom-stream', contents: 'x', config: headers({ 'x-sim-chunks': '5' }) })) chunks++;
@@ -63,7 +42,7 @@ it('throwing extra attributes: calls and streams go on; the measurements are tak
     const embedded = await ai.models.embedContent({ model: 'boom-embedding', contents: 'x' });
     expect([chunks, json.candidates.length, embedded.embeddings.length]).toEqual([5, 1, 1]);
   } finally {
-    explodeAttributes = false;
+    explodeAttributes(false);
   }
   expect(logged('attributes exploded')).toBe(3);
   expect([await count('boom-stream'), await count('boom-json'), await count('boom-embedding')]).toEqual([[1], [1], [1]]);
@@ -101,7 +80,7 @@ it('a Models copy whose methods return no promise or no stream: passed through, 
   expect(() => m.embedContent!({ model: 'odd-embed' })).toThrow('embed exploded');
   expect([await count('odd-sync'), await count('odd-stream')]).toEqual([[], []]);
   // A synchronous throw is a failed call like any other.
-  const failed = where(await h.histogram(METRICS.duration.name), { 'gen_ai.request.model': 'odd-embed' });
+  const failed = (await h.durations('odd-embed'));
   expect(failed.map((d) => [d.count, d.attributes['error.type']])).toEqual([[1, '_OTHER']]);
   const active = await h.points(METRICS.activeRequests.name);
   expect(where(active, { 'gen_ai.request.model': 'odd-sync' }).concat(where(active, { 'gen_ai.request.model': 'odd-stream' })).map((a) => a.value)).toEqual([0, 0]);
