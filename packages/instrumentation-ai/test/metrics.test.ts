@@ -1,7 +1,7 @@
 // Exact values recorded for real AI SDK calls (ai 5, 6 and 7, each with the openai, anthropic, google and
 // openai-compatible provider packages of its major) over real HTTP to the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { PriceCatalog, type CallUsage } from '@genai-meter/pricing';
 import {
   ATTR_ERROR_TYPE,
@@ -21,19 +21,16 @@ import {
   METRICS,
 } from '../src/index.js';
 import { MAJORS, MetricsHarness, byModel, loadAI, providers, sum, where, type AISdk } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
 const catalog = PriceCatalog.load({ file: undefined });
 
 beforeAll(async () => {
-  h = new MetricsHarness();
-  sim = await startSimulator({ seed: 7, latencyScale: 0 });
+  ({ h, sim } = await harnessAndSimulator(() => new MetricsHarness(), 7));
 });
-afterAll(async () => {
-  await h?.shutdown();
-  await sim?.close();
-});
+afterAll(() => shutDown(h, sim));
 
 const outcomes = (model: string) => h.outcomes(model, ATTR_HTTP_RESPONSE_STATUS_CODE);
 

@@ -5,24 +5,21 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
 import { ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, METRICS } from '../src/index.js';
 import { MAJORS, MetricsHarness, byModel, loadAI, providers, repoRoot, sum, where, type AISdk } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 import { collectGarbage } from '../../instrumentation-core/test/support/gc.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
 let sdk: AISdk;
 beforeAll(async () => {
-  h = new MetricsHarness();
-  sim = await startSimulator({ seed: 5, latencyScale: 0 });
+  ({ h, sim } = await harnessAndSimulator(() => new MetricsHarness(), 5));
   sdk = loadAI(7);
 });
-afterAll(async () => {
-  await h?.shutdown();
-  await sim?.close();
-});
+afterAll(() => shutDown(h, sim));
 
 
 describe('one operation per model call', () => {

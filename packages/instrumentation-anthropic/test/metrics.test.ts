@@ -1,6 +1,6 @@
 // Exact values recorded for real @anthropic-ai/sdk 1.x calls over real HTTP to the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { PriceCatalog } from '@genai-meter/pricing';
 import {
   ATTR_ERROR_TYPE,
@@ -19,6 +19,7 @@ import {
   METRICS,
 } from '../src/index.js';
 import { AnthropicHarness, bucketIndex, byModel, loadAnthropic, sum, where } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 
 let sim: Simulator;
 let h: AnthropicHarness;
@@ -29,16 +30,12 @@ let client: any;
 const catalog = PriceCatalog.load({ file: undefined });
 
 beforeAll(async () => {
-  h = new AnthropicHarness();
-  sim = await startSimulator({ seed: 7, latencyScale: 0 });
+  ({ h, sim } = await harnessAndSimulator(() => new AnthropicHarness(), 7));
   Anthropic = loadAnthropic('v1').Anthropic; // after the instrumentation: patched on require
   client = new Anthropic({ apiKey: 'sk-ant-test-secret-key', baseURL: sim.url, maxRetries: 0 });
 });
 
-afterAll(async () => {
-  await h?.shutdown();
-  await sim?.close();
-});
+afterAll(() => shutDown(h, sim));
 
 const user = (content: string) => [{ role: 'user', content }];
 const sim_ = (headers: Record<string, string>) => ({ headers });

@@ -2,10 +2,11 @@
 // message_delta's stop_reason, a user pressing stop (raw stream and MessageStream), a stream never read;
 // the tier that prices a call; quota and in-stream errors; rate-limit headroom after its window resets.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { PriceCatalog } from '@genai-meter/pricing';
 import { ATTR_GEN_AI_REQUEST_MODEL, ATTR_GENAI_METER_RATE_LIMIT_TYPE, METRICS, classifyError } from '../src/index.js';
 import { AnthropicHarness, byModel, loadAnthropic, sum, where } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 import { collectGarbage } from '../../instrumentation-core/test/support/gc.js';
 
 let sim: Simulator;
@@ -17,15 +18,11 @@ let client: any;
 const catalog = PriceCatalog.load({ file: undefined });
 
 beforeAll(async () => {
-  h = new AnthropicHarness();
-  sim = await startSimulator({ seed: 5, latencyScale: 0 });
+  ({ h, sim } = await harnessAndSimulator(() => new AnthropicHarness(), 5));
   AnthropicModule = loadAnthropic('v1'); // after the instrumentation: patched on require
   client = new AnthropicModule.Anthropic({ apiKey: 'k', baseURL: sim.url, maxRetries: 0 });
 });
-afterAll(async () => {
-  await h?.shutdown();
-  await sim?.close();
-});
+afterAll(() => shutDown(h, sim));
 
 const m = [{ role: 'user', content: 'x' }];
 

@@ -1,10 +1,11 @@
 // A failure inside the instrumentation never reaches the caller: it is logged through the OTel diag logger and
 // the call goes on with the same result. Attribution comes from the scope a call was made in.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { failingInternals } from '../../instrumentation-core/test/support/robustness.js';
 import { METRICS } from '../src/index.js';
 import { AnthropicHarness, loadAnthropic, where } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 
 const { errors, logged, scope, explodeAttributes, config } = failingInternals();
 let sim: Simulator;
@@ -14,14 +15,10 @@ let client: any;
 const m = [{ role: 'user', content: 'x' }];
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 5, latencyScale: 0 });
-  h = new AnthropicHarness(config);
+  ({ h, sim } = await harnessAndSimulator(() => new AnthropicHarness(config), 5));
   client = new (loadAnthropic('v1').Anthropic)({ apiKey: 'k', baseURL: sim.url, maxRetries: 0 });
 });
-afterAll(async () => {
-  await h.shutdown();
-  await sim.close();
-});
+afterAll(() => shutDown(h, sim));
 
 it('a throwing price catalog: same result, error logged, duration still recorded', async () => {
   const res = await client.messages.create({ model: 'boom-model', max_tokens: 10, messages: m }, { headers: { 'x-sim-usage': 'prompt=5,completion=6' } });

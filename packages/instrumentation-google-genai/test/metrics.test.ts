@@ -18,6 +18,7 @@ import {
   METRICS,
 } from '../src/index.js';
 import { MetricsHarness, bucketIndex, byModel, headers, loadGenAI, sum, where, type GenAIModule } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
@@ -27,16 +28,12 @@ let ai: any;
 const catalog = PriceCatalog.load({ file: undefined });
 
 beforeAll(async () => {
-  h = new MetricsHarness();
-  sim = await startSimulator({ seed: 11, latencyScale: 0 });
+  ({ h, sim } = await harnessAndSimulator(() => new MetricsHarness(), 11));
   genai = loadGenAI();
   ai = new genai.GoogleGenAI({ apiKey: 'gemini-test-key', httpOptions: { baseUrl: sim.url } });
 });
 
-afterAll(async () => {
-  await h?.shutdown();
-  await sim?.close();
-});
+afterAll(() => shutDown(h, sim));
 
 const outcomes = (model: string) => h.outcomes(model, ATTR_HTTP_RESPONSE_STATUS_CODE);
 

@@ -1,10 +1,11 @@
 // A failure inside the instrumentation never reaches the caller: it is logged through the OTel diag logger
 // and the call goes on with the same result. Attribution attributes belong to the scope a call was made in.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { failingInternals } from '../../instrumentation-core/test/support/robustness.js';
 import { METRICS } from '../src/index.js';
 import { MetricsHarness, headers, loadGenAI, where } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 
 const { logged, scope, explodeAttributes, config } = failingInternals();
 let sim: Simulator;
@@ -14,14 +15,10 @@ let ai: any;
 const count = async (model: string) => (await h.durations(model)).map((d) => d.count);
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 5, latencyScale: 0 });
-  h = new MetricsHarness(config);
+  ({ h, sim } = await harnessAndSimulator(() => new MetricsHarness(config), 5));
   ai = new (loadGenAI().GoogleGenAI)({ apiKey: 'k', httpOptions: { baseUrl: sim.url } });
 });
-afterAll(async () => {
-  await h.shutdown();
-  await sim.close();
-});
+afterAll(() => shutDown(h, sim));
 
 it('a throwing price catalog: same result, error logged, duration still recorded (JSON and stream)', async () => {
   const res = await ai.models.generateContent({ model: 'boom-model', contents: 'x', config: headers({ 'x-sim-usage': 'prompt=5,completion=6' }) });

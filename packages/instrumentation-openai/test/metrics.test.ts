@@ -1,6 +1,6 @@
 // Exact values recorded for real openai v7 calls over real HTTP to the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { PriceCatalog } from '@genai-meter/pricing';
 import {
   ATTR_ERROR_TYPE,
@@ -20,6 +20,7 @@ import {
   METRICS,
 } from '../src/index.js';
 import { MetricsHarness, bucketIndex, loadOpenAI, sum, where } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 
 let sim: Simulator;
 let h: MetricsHarness;
@@ -30,16 +31,12 @@ let client: any;
 const catalog = PriceCatalog.load({ file: undefined });
 
 beforeAll(async () => {
-  h = new MetricsHarness();
-  sim = await startSimulator({ seed: 7, latencyScale: 0 });
+  ({ h, sim } = await harnessAndSimulator(() => new MetricsHarness(), 7));
   OpenAI = loadOpenAI(7).OpenAI;
   client = new OpenAI({ apiKey: 'sk-test-secret-key', baseURL: sim.baseURL, maxRetries: 0 });
 });
 
-afterAll(async () => {
-  await h?.shutdown();
-  await sim?.close();
-});
+afterAll(() => shutDown(h, sim));
 
 const usage = (s: string) => ({ headers: { 'x-sim-usage': s } });
 

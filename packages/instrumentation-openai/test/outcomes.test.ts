@@ -2,9 +2,10 @@
 // finish_reason, a user pressing stop, a stream never read, several choices; quota, in-stream errors and
 // Responses calls that end failed or incomplete with HTTP 200; rate-limit headroom after its window resets.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { ATTR_GENAI_METER_RATE_LIMIT_TYPE, METRICS, classifyError } from '../src/index.js';
 import { MetricsHarness, byModel, loadOpenAI, where } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 import { collectGarbage } from '../../instrumentation-core/test/support/gc.js';
 
 let sim: Simulator;
@@ -15,15 +16,11 @@ let OpenAIModule: any;
 let client: any;
 
 beforeAll(async () => {
-  h = new MetricsHarness();
-  sim = await startSimulator({ seed: 5, latencyScale: 0 });
+  ({ h, sim } = await harnessAndSimulator(() => new MetricsHarness(), 5));
   OpenAIModule = loadOpenAI(7); // after the instrumentation: patched on require
   client = new OpenAIModule.OpenAI({ apiKey: 'k', baseURL: sim.baseURL, maxRetries: 0 });
 });
-afterAll(async () => {
-  await h?.shutdown();
-  await sim?.close();
-});
+afterAll(() => shutDown(h, sim));
 
 const m = [{ role: 'user', content: 'x' }];
 

@@ -1,22 +1,19 @@
 // A failure inside the instrumentation never reaches the caller: it is logged through the OTel diag
 // logger and the call goes on with the same result.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { failingInternals } from '../../instrumentation-core/test/support/robustness.js';
 import { METRICS } from '../src/index.js';
 import { MetricsHarness, loadOpenAI, where } from './support/harness.js';
+import { harnessAndSimulator, shutDown } from '../../instrumentation-core/test/support/simulator.js';
 
 const { errors, logged, scope, explodeAttributes, config } = failingInternals();
 let sim: Simulator;
 let h: MetricsHarness;
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 5, latencyScale: 0 });
-  h = new MetricsHarness(config);
+  ({ h, sim } = await harnessAndSimulator(() => new MetricsHarness(config), 5));
 });
-afterAll(async () => {
-  await h.shutdown();
-  await sim.close();
-});
+afterAll(() => shutDown(h, sim));
 
 it('a throwing price catalog: same result, error logged, duration still recorded', async () => {
   const OpenAI = loadOpenAI(7).OpenAI;

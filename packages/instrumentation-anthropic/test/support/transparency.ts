@@ -2,7 +2,8 @@
 // fresh simulator with the same seed, and what the caller observed must be identical.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE, ATTR_GENAI_METER_TOKEN_DETAIL, METRICS } from '../../src/index.js';
-import { differentialTests, withSimulator } from '../../../instrumentation-core/test/support/transparency.js';
+import { differentialTests } from '../../../instrumentation-core/test/support/transparency.js';
+import { withSimulator } from '../../../instrumentation-core/test/support/simulator.js';
 import { AnthropicHarness, anthropicVersion, loadAnthropic, sum, where, type Install } from './harness.js';
 import { SCENARIOS, isAbsent } from './scenarios.js';
 

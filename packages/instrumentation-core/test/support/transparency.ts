@@ -1,25 +1,16 @@
 // The differential (transparency) suites: each scenario runs without, then with the instrumentation, each time
 // against a fresh simulator with the same seed, and what the caller observed must be identical.
 import { expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '@genai-meter/simulator';
+import type { Simulator } from '@genai-meter/simulator';
 import { METRICS } from '@genai-meter/instrumentation-core';
 import { sum, type HistPoint, type Point } from './metrics-harness.js';
+import { withSimulator } from './simulator.js';
 
 /** What the suites need of a MetricsHarness, whatever its instrumentation. */
 export interface Harness {
   instrumentation: { enable(): void; disable(): void };
   histogram(name: string): Promise<HistPoint[]>;
   points(name: string): Promise<Point[]>;
-}
-
-/** Runs `fn` against a fresh simulator with that seed, closed afterwards. */
-export async function withSimulator<T>(seed: number, fn: (sim: Simulator) => Promise<T>): Promise<T> {
-  const sim = await startSimulator({ seed, latencyScale: 0 });
-  try {
-    return await fn(sim);
-  } finally {
-    await sim.close();
-  }
 }
 
 /** The calls the harness has recorded. */
