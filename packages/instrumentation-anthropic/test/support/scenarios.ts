@@ -12,7 +12,7 @@ export const isAbsent = (o: unknown): boolean => typeof o === 'object' && o !== 
 
 // Two runs of a scenario differ in nothing but what the helpers already normalize (the simulator's port).
 const normalize = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
-const { outcome, collect } = observer(normalize);
+const { outcome, collect, abortAfter } = observer(normalize);
 
 /** Every event a MessageStream emits, in order, with what it carries, then how its promises settled. */
 async function helperLog(stream: any, act?: (stream: any, log: unknown[]) => void): Promise<Observation> {
@@ -94,19 +94,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     return normalize(events);
   },
   // Chunks 40 ms apart: no later event is already buffered when the abort lands, so both runs see the same.
-  'messages stream controller.abort()': async (c) => {
-    const s = await c.messages.create(req({ stream: true }), h({ 'x-sim-chunks': '30', 'x-sim-latency-ms': 'ttfc=0,chunk=40' }));
-    const events: unknown[] = [];
-    try {
-      for await (const e of s) {
-        events.push(e);
-        if (events.length === 5) s.controller.abort();
-      }
-      return { events: normalize(events), aborted: s.controller.signal.aborted };
-    } catch (err) {
-      return { events: normalize(events), error: describeError(err) };
-    }
-  },
+  'messages stream controller.abort()': async (c) => abortAfter(await c.messages.create(req({ stream: true }), h({ 'x-sim-chunks': '30', 'x-sim-latency-ms': 'ttfc=0,chunk=40' })), 5),
   'messages stream iterated twice': async (c) => {
     const s = await c.messages.create(req({ stream: true }), h({ 'x-sim-chunks': '3' }));
     return { first: await collect(s), second: await collect(s) };

@@ -52,5 +52,18 @@ export function observer(normalize: (value: unknown) => unknown, describe: (err:
         return { items: normalize(items), error: describe(err) };
       }
     },
+    /** The items of an SDK stream whose controller the caller aborts after `n` items; then whether it ended aborted, or the error that ended it. */
+    async abortAfter(stream: AsyncIterable<unknown> & { controller: AbortController }, n: number): Promise<Observation> {
+      const items: unknown[] = [];
+      try {
+        for await (const item of stream) {
+          items.push(item);
+          if (items.length === n) stream.controller.abort();
+        }
+        return { items: normalize(items), aborted: stream.controller.signal.aborted };
+      } catch (err) {
+        return { items: normalize(items), error: describe(err) };
+      }
+    },
   };
 }
