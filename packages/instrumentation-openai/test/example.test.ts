@@ -1,16 +1,10 @@
 // The README's runnable example runs as written and prints the metrics it promises.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { METRICS } from '../src/index.js';
+import { runExample } from '../../instrumentation-core/test/support/example.js';
 
 it('examples/basic.cjs prints chat, stream and their metrics', async () => {
-  const file = join(fileURLToPath(new URL('.', import.meta.url)), '../examples/basic.cjs');
-  const env = { ...process.env };
-  delete env.OPENAI_BASE_URL;
-  const { stdout } = await promisify(execFile)(process.execPath, [file], { env, timeout: 30_000 });
+  const stdout = await runExample(new URL('.', import.meta.url), 'OPENAI_BASE_URL');
   expect(stdout).toMatch(/^chat: /m);
   expect(stdout).toMatch(/^stream chunks: \d+/m);
   for (const m of [METRICS.duration, METRICS.tokenUsage, METRICS.timeToFirstChunk, METRICS.cost]) {
