@@ -52,6 +52,12 @@ export function observer(normalize: (value: unknown) => unknown, describe: (err:
         return { items: normalize(items), error: describe(err) };
       }
     },
+    /** What the caller can see of the promise a call returned: its own keys (read at once), its class, once it settled. */
+    async promiseShape(p: Promise<unknown>): Promise<Observation> {
+      const keys = Object.keys(p).sort();
+      await p;
+      return { keys, isPromise: p instanceof Promise, ctor: p.constructor.name };
+    },
     /** The items of an SDK stream whose controller the caller aborts after `n` items; then whether it ended aborted, or the error that ended it. */
     async abortAfter(stream: AsyncIterable<unknown> & { controller: AbortController }, n: number): Promise<Observation> {
       const items: unknown[] = [];
