@@ -86,7 +86,7 @@ if (runs('attribution')) {
 
 // Whole processes last: they measure from outside, and the sections above leave nothing running.
 const startup = runs('startup') ? await runStartup(quick ? 3 : 20, log) : undefined;
-const whole = runs('whole') ? await runWholeProcess(quick ? { callsLow: 100, callsHigh: 600, rounds: 2 } : { callsLow: 500, callsHigh: 3_500, rounds: 6 }, log) : undefined;
+const whole = runs('whole') ? await runWholeProcess(quick ? { callsLow: 100, callsHigh: 600, rounds: 2, sameProcessRounds: 2 } : { callsLow: 500, callsHigh: 3_500, rounds: 6, sameProcessRounds: 24 }, log) : undefined;
 
 const results: Results = {
   quick,

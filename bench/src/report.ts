@@ -381,6 +381,18 @@ function renderWhole(r: Results, w: WholeResult, out: string[]): void {
   const inProcess = r.overhead ? added(r.overhead, 'chat', 'genai-meter@openai6', 'cpuUs') : undefined;
   out.push('');
   if (inProcess !== undefined) out.push(`In-process (same run, stub fetch, non-streaming chat): genai-meter@openai6 adds ${f2(inProcess)} µs per call.`);
+  const same = w.sameProcess;
+  if (same) {
+    out.push('');
+    out.push(`One process under the register entry, the instrumentations switched off and on between ${same.rounds} interleaved rounds (apps/real-vs-stub.cjs): the same calls over HTTP and with an in-process fetch.`);
+    out.push('');
+    out.push('| calls | CPU µs/call, off | added µs/call (median) | quartiles |');
+    out.push('| --- | ---: | ---: | ---: |');
+    for (const [name, v] of Object.entries(same)) {
+      if (typeof v !== 'object') continue;
+      out.push(`| ${name} | ${f1(v.offUs)} | ${sign(v.addedUs)} | ${sign(v.q1)} .. ${sign(v.q3)} |`);
+    }
+  }
   out.push('');
 }
 

@@ -5,7 +5,7 @@
 // "naive" figure divides the whole difference at the larger count by its calls, as a measurement that does
 // not subtract start-up reads it.
 import { startSimulator } from '@genai-meter/simulator';
-import { pairedRounds, spread, type Command, type ProcessSample, type Spread } from './process.js';
+import { measure, pairedRounds, spread, type Command, type ProcessSample, type Spread } from './process.js';
 import { APPS, cleanEnv } from './startup.js';
 import { median } from './stats.js';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +34,19 @@ export interface WholeVariant {
   };
 }
 
+/** apps/real-vs-stub.cjs: one process under the register entry, instrumentation off/on, over HTTP and in-process. */
+export interface SameProcessResult {
+  rounds: number;
+  [client: string]: number | { offUs: number; addedUs: number; q1: number; q3: number };
+}
+
 export interface WholeResult {
   callsLow: number;
   callsHigh: number;
   rounds: number;
   openai: string;
   variants: WholeVariant[];
+  sameProcess?: SameProcessResult;
 }
 
 const VARIANTS: { name: string; register: boolean; attribution: boolean; flags?: string[] }[] = [
@@ -55,10 +62,10 @@ const VARIANTS: { name: string; register: boolean; attribution: boolean; flags?:
  * the repository); another directory measures another build with the same harness.
  */
 export async function runWholeProcess(
-  opts: { callsLow: number; callsHigh: number; rounds: number; appDir?: string },
+  opts: { callsLow: number; callsHigh: number; rounds: number; sameProcessRounds: number; appDir?: string },
   log: (s: string) => void,
 ): Promise<WholeResult> {
-  const { appDir, ...counts } = opts;
+  const { appDir, sameProcessRounds, ...counts } = opts;
   const dir = appDir ?? APPS;
   const sim = await startSimulator({ latencyScale: 0, seed: 1 });
   const port = String(await freePort());
@@ -79,6 +86,12 @@ export async function runWholeProcess(
     const cpu = (i: number) => (samples[i] as ProcessSample[]).map((s) => s.cpuMs);
     const span = opts.callsHigh - opts.callsLow;
     const perCall = (v: number) => cpu(2 * v + 1).map((hi, r) => ((hi - (cpu(2 * v)[r] as number)) / span) * 1000);
+    log(`whole process: one process, instrumentation off/on, calls over HTTP and with an in-process fetch (${sameProcessRounds} rounds)`);
+    const same = await measure({
+      args: ['--require', '@genai-meter/node/register', `${dir}/real-vs-stub.cjs`],
+      env: cleanEnv({ OPENAI_BASE_URL: sim.baseURL, OTEL_METRICS_EXPORTER: 'none', ROUNDS: String(sameProcessRounds) }),
+      cwd: appDir ?? BENCH,
+    });
     const base = perCall(0);
     const loop = (v: number) => (samples[2 * v + 1] as ProcessSample[]).map((s) => {
       const r = s.report as { loopCpuUs: number; calls: number };
@@ -87,6 +100,7 @@ export async function runWholeProcess(
     return {
       ...counts,
       openai: 'openai 6 (bench/node_modules)',
+      sameProcess: same.report as SameProcessResult,
       variants: VARIANTS.map((v, i) => {
         const own = perCall(i);
         const out: WholeVariant = { name: v.name, cpuMsLow: median(cpu(2 * i)), cpuMsHigh: median(cpu(2 * i + 1)), perCallUs: median(own), loopPerCallUs: median(loop(i)) };
