@@ -16,14 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '@genai-meter/instrumentation-openai/semconv';
-import { collectorEndpoints, SIDECAR_REMOTE_WRITE, startCollector, startGatewayTier, type CollectorInstance } from '../support/collector.js';
+import { collectorEndpoints, SIDECAR_REMOTE_WRITE, startCollector, startGatewayTier, STORE_CONFIG, type CollectorInstance } from '../support/collector.js';
 import { startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
 import { findTool, httpGet, startProcess, stopAll, waitFor, type RunningProcess } from '../support/tools.js';
 
 const FAST_RETRY = { OTELCOL_RETRY_MAX_INTERVAL: '1s' };
 const ROUND_MS = 300;
 
-/** A store that can be SIGKILLed and started again with the same TSDB and port. */
+/** A store (with the out-of-order window the docs ask for) that can be SIGKILLed and started again with the same TSDB and port. */
 interface Store {
   url: string;
   kill(): Promise<void>;
@@ -32,7 +32,7 @@ interface Store {
 }
 
 async function startStore(): Promise<Store> {
-  const prom = await startPrometheus({ remoteWriteReceiver: true });
+  const prom = await startPrometheus({ remoteWriteReceiver: true, config: STORE_CONFIG });
   const args = prom.proc.child.spawnargs.slice(1);
   let proc: RunningProcess = prom.proc;
   return {

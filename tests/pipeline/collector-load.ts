@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { METRICS } from '@genai-meter/instrumentation-openai/semconv';
-import { RecordingExporter, startGatewayTier, type CollectorInstance } from '../support/collector.js';
+import { RecordingExporter, startGatewayTier, STORE_CONFIG, type CollectorInstance } from '../support/collector.js';
 import { parseExposition, promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
 import { httpGet, stopAll, waitFor } from '../support/tools.js';
 
@@ -64,9 +64,12 @@ export interface LoadResult {
   /** Series Prometheus held at the end. */
   series: number;
   processes: ProcessFigures[];
-  /** Summed over the run: what the collectors refused or failed to send, and SDK exports that failed. */
+  /** Points the tier refused to a sender (the router to the SDKs, a gateway to the router: both retry). */
   refused: number;
-  sendFailed: number;
+  /** Points a queue gave up on (rejected by the next hop as invalid) or could not take (full): lost. */
+  dropped: number;
+  /** Remote-write attempts that failed and went back to the spool (a store outage shows here). */
+  remoteWriteRetried: number;
   sdkExportFailures: number;
   /** The end-to-end count on one histogram: samples the SDK exports carried, and samples Prometheus has. */
   expectedSamples: number;
@@ -183,7 +186,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
   const fleet: SimulatedService[] = [];
   const timers: NodeJS.Timeout[] = [];
   try {
-    prom = await startPrometheus({ remoteWriteReceiver: true });
+    prom = await startPrometheus({ remoteWriteReceiver: true, config: STORE_CONFIG });
     const store = prom;
     const tier = await startGatewayTier({ dir, remoteWriteUrls: Array.from({ length: options.gateways }, () => `${store.url}/api/v1/write`) });
     const collectors = (): [string, CollectorInstance][] => [['router', tier.router], ...tier.gateways.map((g, i): [string, CollectorInstance] => [`gateway ${i + 1}`, g])];
@@ -198,6 +201,14 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
     }
     await new Promise((r) => setTimeout(r, options.warmupS * 1_000));
 
+    // The distinct errors and warnings the collectors logged, without timestamps and resource.
+    const logErrors = (): void => {
+      for (const [n, c] of collectors()) {
+        const lines = c.proc.output().split('\n').filter((l) => /\t(error|warn)\t/.test(l));
+        const distinct = new Set(lines.map((l) => l.split('\t').slice(1).join(' ').replace(/\{"resource": \{[^}]*\}, /, '{').replace(/"(retry_attempt|interval)": [^,}]+, /g, '').slice(0, 700)));
+        for (const e of [...distinct].slice(0, 8)) log(`load: ${n} logged: ${e}`);
+      }
+    };
     const processes = (): [string, number][] => [...collectors().map(([n, c]): [string, number] => [n, c.proc.pid]), ['prometheus', store.proc.pid]];
     const snapshot = async () => ({
       at: Date.now(),
@@ -230,7 +241,20 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
       process.kill(store.proc.pid, 'SIGCONT');
       const resumed = Date.now();
       // A live batch or two is always in the queue; caught up means back to what one flush holds.
-      await waitFor(async () => (await queued()) < backlogBytes / 100, { what: 'the gateways to catch up', timeoutMs: 30 * 60_000, intervalMs: 1_000 });
+      let lastLog = 0;
+      await waitFor(
+        async () => {
+          const bytes = await queued();
+          if (Date.now() - lastLog >= 10_000) {
+            lastLog = Date.now();
+            const written = await Promise.all(tier.gateways.map((g) => counter(g.telemetryUrl, 'otelcol_exporter_sent_metric_points', { exporter: 'prometheus_remote_write' })));
+            const failed = await Promise.all(tier.gateways.map((g) => counter(g.telemetryUrl, 'otelcol_exporter_send_failed_metric_points', { exporter: 'prometheus_remote_write' })));
+            log(`load: ${((Date.now() - resumed) / 1000).toFixed(0)} s after the store came back: ${(bytes / 2 ** 20).toFixed(1)} MiB queued, remote write sent ${written.join('/')} failed ${failed.join('/')} points`);
+          }
+          return bytes < backlogBytes / 100;
+        },
+        { what: 'the gateways to catch up', timeoutMs: options.outageS * 10_000, intervalMs: 1_000 },
+      );
       outage = { backlogBytes, backlogPoints, catchUpS: (Date.now() - resumed) / 1_000 };
       log(`load: caught up ${outage.catchUpS} s after the store came back`);
     }
@@ -249,6 +273,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
       },
       { what: 'every exported sample in Prometheus', timeoutMs: 120_000, intervalMs: 1_000 },
     ).catch(async () => {
+      logErrors();
       const series = new Map((await promQuery(store.url, `count by (job) (last_over_time(${metric}[1h]))`)).map((r) => [r.metric.job!, r.value]));
       const found = new Map((await promQuery(store.url, `sum by (job) (count_over_time(${metric}[1h]))`)).map((r) => [r.metric.job!, r.value]));
       for (const s of fleet.slice(0, 5)) log(`load: ${s.name}: exports ok ${s.exporter.count().ok}, series ${series.get(`load/${s.name}`)}, samples ${found.get(`load/${s.name}`)}`);
@@ -257,11 +282,17 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
     const drainS = (Date.now() - lastExport) / 1_000;
 
     let refused = 0;
-    let sendFailed = 0;
+    let dropped = 0;
+    let remoteWriteRetried = 0;
     for (const [, c] of collectors()) {
-      refused += await counter(c.telemetryUrl, 'otelcol_receiver_refused_metric_points');
-      sendFailed += (await counter(c.telemetryUrl, 'otelcol_exporter_send_failed_metric_points')) + (await counter(c.telemetryUrl, 'otelcol_exporter_enqueue_failed_metric_points'));
+      refused += await counter(c.telemetryUrl, 'otelcol_receiver_refused_metric_points', { receiver: 'otlp' });
+      for (const exporter of ['load_balancing', 'otlp_grpc/spool']) {
+        dropped += await counter(c.telemetryUrl, 'otelcol_exporter_send_failed_metric_points', { exporter });
+        dropped += await counter(c.telemetryUrl, 'otelcol_exporter_enqueue_failed_metric_points', { exporter });
+      }
+      remoteWriteRetried += await counter(c.telemetryUrl, 'otelcol_exporter_send_failed_metric_points', { exporter: 'prometheus_remote_write' });
     }
+    if (dropped > 0) logErrors();
     const series = await counter(`${store.url}/metrics`, 'prometheus_tsdb_head_series');
     return {
       options,
@@ -270,7 +301,8 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
       series,
       processes: figures,
       refused,
-      sendFailed,
+      dropped,
+      remoteWriteRetried,
       sdkExportFailures: fleet.reduce((n, s) => n + s.exporter.count().failed, 0),
       expectedSamples: perJob.expected,
       foundSamples: perJob.found,
@@ -291,7 +323,8 @@ export function formatLoad(r: LoadResult): string {
   const lines = [
     `${o.services} services x ${o.modelsPerService} models, export every ${o.intervalMs / 1000} s, ${o.callsPerInterval} calls per service per interval, ${o.gateways} gateways, ${o.durationS} s measured`,
     `throughput: ${Math.round(r.otlpPointsPerS)} OTLP points/s in, ${Math.round(r.samplesPerS)} samples/s stored, ${r.series} series`,
-    `end to end: ${r.foundSamples} of ${r.expectedSamples} samples of ${'gen_ai_client_operation_duration_seconds_count'} stored, drained ${r.drainS.toFixed(1)} s after the last export; refused ${r.refused}, send failures ${r.sendFailed}, SDK export failures ${r.sdkExportFailures}`,
+    `end to end: ${r.foundSamples} of ${r.expectedSamples} samples of ${'gen_ai_client_operation_duration_seconds_count'} stored, drained ${r.drainS.toFixed(1)} s after the last export`,
+    `points refused to senders (retried) ${r.refused}, dropped by a queue ${r.dropped}, remote-write attempts retried ${r.remoteWriteRetried}, SDK exports failed ${r.sdkExportFailures}`,
     '',
     '| process | CPU (% of one core) | RSS (MiB) | peak RSS (MiB) |',
     '| --- | ---: | ---: | ---: |',

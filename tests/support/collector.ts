@@ -21,6 +21,13 @@ export function collectorConfig(name: CollectorConfigName): string {
 /** The sidecar with its remote-write path instead of the scrape endpoint (the second file overrides the first). */
 export const SIDECAR_REMOTE_WRITE: readonly string[] = [collectorConfig('sidecar'), collectorConfig('sidecar-remote-write')];
 
+/**
+ * prometheus.yml of a store behind the gateway tier, as docs/collector-gateway.md#durability asks: an
+ * out-of-order window, so a batch delivered twice, the second time after newer ones, is taken (Prometheus
+ * rejects a whole remote-write request for one out-of-order sample).
+ */
+export const STORE_CONFIG = 'global:\n  scrape_interval: 15s\nstorage:\n  tsdb:\n    out_of_order_time_window: 30m\n';
+
 /** `otelcol validate --config <file>...` with the given environment. */
 export function validateCollectorConfig(config: string | readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
   const configs = typeof config === 'string' ? [config] : config;
