@@ -5,6 +5,12 @@
 // short key string.
 import type { Attributes } from '@opentelemetry/api';
 
+/**
+ * Marks a set that is already one object per distinct content (@genai-meter/node's attribution source
+ * hands those out): taken as canonical without a lookup. A registry symbol, so every copy agrees.
+ */
+export const INTERNED = Symbol.for('genai-meter.attributes.interned');
+
 const KEY_SEP = '\u0001';
 const ENTRY_SEP = '\u0002';
 
@@ -16,6 +22,7 @@ export class AttributeInterner {
   constructor(private readonly maxSets = 1000) {}
 
   intern(attributes: Attributes): Attributes {
+    if ((attributes as { [INTERNED]?: boolean })[INTERNED] === true) return attributes;
     const known = this.byObject.get(attributes);
     if (known !== undefined) return known;
     let key = '';
@@ -26,7 +33,7 @@ export class AttributeInterner {
     let canonical = this.byContent.get(key);
     if (canonical === undefined) {
       if (this.byContent.size >= this.maxSets) return attributes;
-      canonical = Object.freeze({ ...attributes });
+      canonical = Object.freeze(Object.defineProperty({ ...attributes }, INTERNED, { value: true }));
       this.byContent.set(key, canonical);
     }
     this.byObject.set(attributes, canonical);

@@ -86,6 +86,8 @@ export class ResponsePoints {
   readonly base: Attributes;
   private readonly bound: (Recording | undefined)[] = [];
   private readonly boundWith = new Map<Attributes, (Recording | undefined)[]>();
+  private lastExtra: Attributes | undefined;
+  private lastBound: (Recording | undefined)[] | undefined;
   constructor(
     private readonly sinks: Sinks,
     base: Attributes,
@@ -114,12 +116,15 @@ export class ResponsePoints {
    */
   pointWith(slot: Slot, extra: Attributes | undefined): Recording {
     if (extra === undefined) return this.point(slot);
-    let bound = this.boundWith.get(extra);
+    // A call records several slots with the same set: the last one found is checked first.
+    let bound = extra === this.lastExtra ? this.lastBound : this.boundWith.get(extra);
     if (bound === undefined) {
       if (this.boundWith.size >= MAX_BOUND_EXTRA_SETS) return this.bind(slot, extra);
       bound = [];
       this.boundWith.set(extra, bound);
     }
+    this.lastExtra = extra;
+    this.lastBound = bound;
     return (bound[slot] ??= this.bind(slot, extra));
   }
 }
@@ -192,7 +197,7 @@ export class Series {
   readonly tokensAttributes: Attributes;
   /** Points without a response model (failed calls). */
   readonly noResponse: ResponsePoints;
-  private readonly byResponse = new Map<string, ResponsePoints>();
+  private readonly byResponse = new Map<string | undefined, Map<string | undefined, ResponsePoints>>();
   private retriesPoint: Recording | undefined;
 
   readonly base: Attributes;
@@ -216,14 +221,16 @@ export class Series {
   /** The points for a response model label (already bounded by the ModelLimiter) and service tier label. */
   forResponse(label: string | undefined, serviceTier: string | undefined): ResponsePoints {
     if (label === undefined && serviceTier === undefined) return this.noResponse;
-    const key = serviceTier === undefined ? (label as string) : `${label ?? ''}\u0000${serviceTier}`;
-    let r = this.byResponse.get(key);
+    // Nested maps keyed by strings that already exist: a lookup builds no key.
+    let byTier = this.byResponse.get(label);
+    if (!byTier) this.byResponse.set(label, (byTier = new Map()));
+    let r = byTier.get(serviceTier);
     if (!r) {
       const attrs: Attributes = { ...this.base };
       if (label !== undefined) attrs[ATTR_GEN_AI_RESPONSE_MODEL] = label;
       if (serviceTier !== undefined) attrs[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = serviceTier;
       r = new ResponsePoints(this.sinks, attrs);
-      this.byResponse.set(key, r);
+      byTier.set(serviceTier, r);
     }
     return r;
   }

@@ -46,6 +46,18 @@ export function withAttributes<R>(attributes: ScopeAttributes, fn: () => R): R {
   return store.run(outer ? { ...outer, ...attributes } : { ...attributes }, fn);
 }
 
+/**
+ * The marker @genai-meter/instrumentation-core's AttributeInterner trusts: an object so marked is already
+ * one object per distinct set (a registry symbol, shared by every copy of both packages).
+ */
+const INTERNED = Symbol.for('genai-meter.attributes.interned');
+
+function markInterned(attributes: Attributes): Attributes {
+  Object.defineProperty(attributes, INTERNED, { value: true });
+  return Object.freeze(attributes);
+}
+
+
 /** The attributes set by the enclosing withAttributes scopes (empty outside any). */
 export function getAttributes(): ScopeAttributes {
   return store.getStore() ?? {};
@@ -83,13 +95,14 @@ export function createAttributeSource(options: AttributeSourceOptions = {}): () 
     warned.add(key);
     log.warn(message);
   };
-  // Sanitised results per scope object: a scope is usually shared by many calls.
-  const cache = new WeakMap<ScopeAttributes, Attributes>();
-
-  const fromScope = (scope: ScopeAttributes): Attributes => {
-    let out = cache.get(scope);
-    if (out) return out;
-    out = {};
+  // Each distinct set (scope attributes, then allow-listed baggage entries) is sanitised once and handed out
+  // as one frozen object, marked as interned so that the instrumentation binds its recordings once. Sets are
+  // found through a trie keyed by each entry's key and value (strings and numbers that already exist, so a
+  // lookup hashes nothing new and allocates nothing): a scope object is new per request, its content repeats.
+  const scopes = new Trie<Attributes | null>();
+  const withBaggage = new Map<Attributes | null, Trie<Attributes | null>>();
+  const sanitise = (scope: ScopeAttributes): Attributes | null => {
+    const out: Attributes = {};
     let count = 0;
     for (const [key, raw] of Object.entries(scope)) {
       if (isReservedAttribute(key)) {
@@ -105,29 +118,101 @@ export function createAttributeSource(options: AttributeSourceOptions = {}): () 
       out[key] = value;
       count++;
     }
-    cache.set(scope, out);
-    return out;
+    return count > 0 ? markInterned(out) : null;
   };
+  const fromScope = (scope: ScopeAttributes): Attributes | null => {
+    let node = scopes.root;
+    for (const k in scope) node = node.child(k, scope[k]);
+    if (node.value === undefined) node.value = sanitise(scope);
+    return node.value;
+  };
+  /** The scope's set plus the baggage entries present (in allow-list order), one object per distinct result. */
+  let lastOut: Attributes | null = null;
+  const lastEntries: (string | undefined)[] = [];
+  let lastResult: Attributes | null | undefined;
+  const addBaggage = (out: Attributes | null, entries: readonly (string | undefined)[]): Attributes | null => {
+    // Calls of one request see the same baggage: the last result is checked first.
+    if (lastResult !== undefined && out === lastOut && sameEntries(entries, lastEntries)) return lastResult;
+    lastOut = out;
+    for (let i = 0; i < entries.length; i++) lastEntries[i] = entries[i];
+    lastResult = baggageSet(out, entries);
+    return lastResult;
+  };
+  const baggageSet = (out: Attributes | null, entries: readonly (string | undefined)[]): Attributes | null => {
+    let trie = withBaggage.get(out);
+    if (!trie) withBaggage.set(out, (trie = new Trie()));
+    let node = trie.root;
+    for (let i = 0; i < baggageKeys.length; i++) node = node.child(baggageKeys[i]!, entries[i]);
+    if (node.value === undefined) {
+      const merged: Attributes = { ...out };
+      let count = out ? Object.keys(out).length : 0;
+      for (let i = 0; i < baggageKeys.length; i++) {
+        const key = baggageKeys[i]!;
+        const value = entries[i];
+        // Code-set scope values win over upstream baggage.
+        if (value === undefined || key in merged) continue;
+        if (count >= maxCount) break;
+        merged[key] = clean(value, maxLength) as string;
+        count++;
+      }
+      node.value = count > 0 ? markInterned(merged) : null;
+    }
+    return node.value;
+  };
+  const entries: (string | undefined)[] = [];
 
   return () => {
     const scope = store.getStore();
-    let out: Attributes | undefined = scope ? fromScope(scope) : undefined;
+    let out = scope ? fromScope(scope) : null;
     if (baggageKeys.length > 0) {
       const baggage = propagation.getBaggage(context.active());
       if (baggage) {
-        let copied = false;
-        for (const key of baggageKeys) {
-          const entry = baggage.getEntry(key);
-          if (entry === undefined || (out && key in out)) continue; // code-set scope values win over upstream baggage
-          if (out && Object.keys(out).length >= maxCount) break;
-          if (!copied) {
-            out = { ...out };
-            copied = true;
-          }
-          out![key] = clean(entry.value, maxLength) as string;
+        let any = false;
+        for (let i = 0; i < baggageKeys.length; i++) {
+          const value = baggage.getEntry(baggageKeys[i]!)?.value;
+          entries[i] = value;
+          if (value !== undefined) any = true;
         }
+        if (any) out = addBaggage(out, entries);
       }
     }
-    return out && Object.keys(out).length > 0 ? out : undefined;
+    return out ?? undefined;
   };
+}
+
+function sameEntries(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Distinct sets a trie keeps; past it new ones are not kept (still sanitised and recorded correctly, built
+ * again each time: bounded memory).
+ */
+const MAX_SETS = 1000;
+
+/** A node of a trie keyed by (key, value) pairs in order; `value` is the set found at it (undefined: not yet). */
+class TrieNode<T> {
+  value: T | undefined;
+  private readonly children = new Map<string, Map<unknown, TrieNode<T>>>();
+  constructor(private readonly trie: { size: number }) {}
+
+  child(key: string, value: unknown): TrieNode<T> {
+    let byValue = this.children.get(key);
+    if (!byValue) this.children.set(key, (byValue = new Map()));
+    let node = byValue.get(value);
+    if (!node) {
+      node = new TrieNode<T>(this.trie);
+      if (this.trie.size < MAX_SETS) {
+        byValue.set(value, node);
+        this.trie.size++;
+      }
+    }
+    return node;
+  }
+}
+
+class Trie<T> {
+  size = 0;
+  readonly root = new TrieNode<T>(this);
 }
