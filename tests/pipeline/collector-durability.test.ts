@@ -1,12 +1,13 @@
 // Durability of the collector tier with real processes: SDKs (cumulative, the OTel default) export every
-// round through gateway-router.yaml and gateway.yaml into Prometheus by remote write while the store is
-// killed, the gateway is killed with a backlog on disk, the router is killed with a backlog on disk, and
-// all three come back. Every point of every series must then be in Prometheus exactly once, in order
-// (values 1..N, no reset), and the same for the sidecar's remote-write path. Everything is SIGKILL: no
-// shutdown hook runs, as with an OOM kill.
+// round through gateway-router.yaml and gateway.yaml into Prometheus by remote write while the store hangs
+// (writes time out, and it stores them late), the store is killed, the gateway is killed with a backlog on
+// disk, the router is killed with a backlog on disk, and all three come back. Every point of every series
+// must then be in Prometheus exactly once, in order (values 1..N, no reset), and the same for the
+// sidecar's remote-write path. Every kill is SIGKILL: no shutdown hook runs, as with an OOM kill.
 //
-// The defaults retry every 30 s at most; OTELCOL_RETRY_MAX_INTERVAL=1s shortens the test's outages to
-// seconds. What the defaults tolerate is in docs/collector-gateway.md#durability.
+// The defaults retry every 30 s at most and give a write 30 s; OTELCOL_RETRY_MAX_INTERVAL=1s and
+// OTELCOL_REMOTE_WRITE_TIMEOUT=2s shorten the test's outages to seconds. What the defaults tolerate is in
+// docs/collector-gateway.md#durability.
 
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -20,12 +21,15 @@ import { collectorEndpoints, SIDECAR_REMOTE_WRITE, startCollector, startGatewayT
 import { startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
 import { findTool, httpGet, startProcess, stopAll, waitFor, type RunningProcess } from '../support/tools.js';
 
-const FAST_RETRY = { OTELCOL_RETRY_MAX_INTERVAL: '1s' };
+const FAST_RETRY = { OTELCOL_RETRY_MAX_INTERVAL: '1s', OTELCOL_REMOTE_WRITE_TIMEOUT: '2s' };
 const ROUND_MS = 300;
 
 /** A store (with the out-of-order window the docs ask for) that can be SIGKILLed and started again with the same TSDB and port. */
 interface Store {
   url: string;
+  /** SIGSTOP: connections are accepted, nothing is answered; SIGCONT processes what piled up. */
+  hang(): void;
+  resume(): void;
   kill(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -37,6 +41,8 @@ async function startStore(): Promise<Store> {
   let proc: RunningProcess = prom.proc;
   return {
     url: prom.url,
+    hang: () => process.kill(proc.pid, 'SIGSTOP'),
+    resume: () => process.kill(proc.pid, 'SIGCONT'),
     async kill() {
       const exited = new Promise<void>((resolve) => proc.child.once('exit', () => resolve()));
       process.kill(-proc.pid, 'SIGKILL');
@@ -113,6 +119,11 @@ async function expectEveryPoint(url: string, fleet: Fleet, total: number): Promi
   expect(done).toEqual(expected);
 }
 
+/** Log lines of a queue giving up on a batch (a permanent error from the next hop, or a full queue). */
+function droppedBatches(log: string): string[] {
+  return log.split('\n').filter((line) => /Dropping data|dropped_items/.test(line));
+}
+
 describe('collector durability: SIGKILL and store outages lose nothing', () => {
   let tmp: string;
   const stores: Store[] = [];
@@ -129,7 +140,7 @@ describe('collector durability: SIGKILL and store outages lose nothing', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('router -> gateway -> remote write: store down, gateway and router killed with backlogs, every point arrives once and in order', async () => {
+  it('router -> gateway -> remote write: store hung and down, gateway and router killed with backlogs, every point arrives once and in order', async () => {
     const store = await startStore();
     stores.push(store);
     const tier = await startGatewayTier({ dir: tmp, remoteWriteUrls: [`${store.url}/api/v1/write`], env: FAST_RETRY });
@@ -138,25 +149,37 @@ describe('collector durability: SIGKILL and store outages lose nothing', () => {
     const t = Date.now();
     const log = (what: string): void => console.log(`collector-durability: ${((Date.now() - t) / 1000).toFixed(1)} s ${what}`);
 
+    // Every collector process of the run, the killed ones too: none may have given up on a batch.
+    const processes = [tier.router, tier.gateways[0]!];
     await rounds(fleet, 4); // 1-4: normal
+    store.hang();
+    await rounds(fleet, 6); // 5-10: writes time out and are retried, the hung store still holds the first copies
+    await new Promise((r) => setTimeout(r, 3_000));
+    store.resume();
+    log('store hung for 5 s and resumed (it stores the timed-out copies, then the retries)');
+    await rounds(fleet, 2); // 11-12
     await store.kill();
     log('store killed');
-    await rounds(fleet, 6); // 5-10: the gateway spools, its retries fail
+    await rounds(fleet, 6); // 13-18: the gateway spools, its retries fail
     await tier.gateways[0]!.kill();
-    log('gateway killed (its queue holds rounds 5-10)');
-    await rounds(fleet, 4); // 11-14: the router queues, its retries fail
+    log('gateway killed (its queue holds rounds 13-18)');
+    await rounds(fleet, 4); // 19-22: the router queues, its retries fail
     await tier.router.kill();
     await tier.restartRouter();
-    log('router killed and restarted (its queue holds rounds 11-14)');
-    await rounds(fleet, 3); // 15-17: queued behind the router's backlog
+    processes.push(tier.router);
+    log('router killed and restarted (its queue holds rounds 19-22)');
+    await rounds(fleet, 3); // 23-25: queued behind the router's backlog
     await tier.restartGateway(0);
+    processes.push(tier.gateways[0]!);
     log('gateway restarted');
-    await rounds(fleet, 3); // 18-20: the gateway spools behind its backlog
+    await rounds(fleet, 3); // 26-28: the gateway spools behind its backlog
     await store.restart();
     log('store restarted');
-    await rounds(fleet, 5); // 21-25: normal again
-    await expectEveryPoint(store.url, fleet, 25);
+    await rounds(fleet, 4); // 29-32: normal again
+    await expectEveryPoint(store.url, fleet, 32);
     log('every point in the store');
+    // A re-sent batch the store refused (out of order) would be dropped even when an earlier copy had made it.
+    expect(processes.flatMap((p) => droppedBatches(p.proc.output()))).toEqual([]);
   });
 
   it('sidecar remote write: store down and the sidecar killed with a backlog, every point arrives once and in order', async () => {
@@ -172,11 +195,13 @@ describe('collector durability: SIGKILL and store outages lose nothing', () => {
     await rounds(fleet, 3); // 1-3
     await store.kill();
     await rounds(fleet, 5); // 4-8: spooled
+    const killed = sidecar;
     await sidecar.kill();
     sidecar = await start();
     await rounds(fleet, 3); // 9-11: spooled behind the backlog
     await store.restart();
     await rounds(fleet, 3); // 12-14
     await expectEveryPoint(store.url, fleet, 14);
+    expect([...droppedBatches(killed.proc.output()), ...droppedBatches(sidecar.proc.output())]).toEqual([]);
   });
 });
