@@ -132,9 +132,9 @@ describe('collector configs', () => {
   });
 
   // The sidecar's remote-write path is the gateway's, by copy (a config file cannot include another):
-  // same queue (but its size), same spool hop, same remote-write settings.
+  // same queue (but its size), same spool hop, same remote-write settings, same resource shaping.
   it('sidecar-remote-write.yaml writes exactly as gateway.yaml does', async () => {
-    type Doc = { extensions: Record<string, unknown>; receivers: Record<string, unknown>; exporters: Record<string, Record<string, unknown>> };
+    type Doc = { extensions: Record<string, unknown>; receivers: Record<string, unknown>; processors: Record<string, unknown>; exporters: Record<string, Record<string, unknown>> };
     const load = async (name: CollectorConfigName): Promise<Doc> => parse(await readFile(collectorConfig(name), 'utf8')) as Doc;
     const [sidecar, gateway] = [await load('sidecar-remote-write'), await load('gateway')];
     const withoutSize = (e: Record<string, unknown>) => ({ ...e, sending_queue: { ...(e.sending_queue as object), queue_size: undefined } });
@@ -142,6 +142,8 @@ describe('collector configs', () => {
     expect(sidecar.receivers['otlp/spool']).toEqual(gateway.receivers['otlp/spool']);
     expect(withoutSize(sidecar.exporters['otlp_grpc/spool']!)).toEqual(withoutSize(gateway.exporters['otlp_grpc/spool']!));
     expect(sidecar.exporters.prometheus_remote_write).toEqual(gateway.exporters.prometheus_remote_write);
+    // And the sidecar and the gateway shape resources the same way before writing.
+    expect((await load('sidecar')).processors['transform/semconv']).toEqual(gateway.processors['transform/semconv']);
   });
 
   // Fail closed: no certificate or no token is a start-up error that names the file, never a plaintext or open receiver.
