@@ -1,9 +1,10 @@
 // One instrumented call: timing, outcome and everything recorded for it, exactly once.
 import type { Attributes, DiagLogger } from '@opentelemetry/api';
-import type { CallUsage, PriceCatalog } from '@genai-meter/pricing';
+import type { CallUsage } from '@genai-meter/pricing';
 import type { Recording } from './aggregation.js';
 import { classifyError } from './error-type.js';
 import type { ModelLimiter } from './model-limiter.js';
+import type { Pricer } from './pricer.js';
 import type { Endpoint } from './provider.js';
 import type { AttributeInterner } from './interner.js';
 import { claimOuterCall } from './layers.js';
@@ -17,7 +18,7 @@ import { Slot, type ResponsePoints, type Series, type SeriesRegistry, type Servi
 export interface Recorder {
   series: SeriesRegistry;
   limiter: ModelLimiter;
-  pricing: PriceCatalog | undefined;
+  pricing: Pricer | undefined;
   diag: DiagLogger;
   /** Extra low-cardinality attributes (from context, allow-listed) added to every point. */
   extraAttributes: (() => Attributes | undefined) | undefined;

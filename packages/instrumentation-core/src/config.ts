@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { PriceCatalog, PriceCatalogOptions } from '@genai-meter/pricing';
+import type { Pricer } from './pricer.js';
 import type { ProviderOverride } from './provider.js';
 
 /** The options every genai-meter instrumentation takes (each SDK's instrumentation may add its own). */
@@ -22,11 +23,12 @@ export interface GenAIInstrumentationConfig extends InstrumentationConfig {
   /** Distinct model names kept as label values before new ones become `_OTHER`. Default 200. */
   maxModels?: number;
   /**
-   * Price catalog for gen_ai.usage.cost: a loaded catalog, options to load one (bundled + file + overrides),
-   * or false for no cost metric. Default: the bundled catalog merged with GENAI_METER_PRICING_FILE. A broken
+   * Price catalog for gen_ai.usage.cost: a loaded catalog (or a Pricer, e.g. one shared by several
+   * instrumentations), options to load one (bundled + file + overrides), or false for no cost metric. The
+   * bundled catalog alone is loaded at the first call that needs a price. Default: the bundled catalog merged with GENAI_METER_PRICING_FILE. A broken
    * file never throws: each problem is said once on stderr and through diag, and what it breaks is unpriced.
    */
-  pricing?: PriceCatalog | PriceCatalogOptions | false;
+  pricing?: PriceCatalog | Pricer | PriceCatalogOptions | false;
   /**
    * Extra attributes for every point of a call, e.g. from context (see @genai-meter/node's attribution API).
    * Called once, synchronously, when the call starts, so they belong to the scope the call was made in even

@@ -13,7 +13,10 @@ import { ModelLimiter } from './model-limiter.js';
 import { GenAIMeterMetricProducer, type MetricProducerOptions } from './producer.js';
 import { EndpointResolver } from './provider.js';
 import type { RateLimitHeaders } from './rate-limit.js';
+import { pricerFor, type Pricer } from './pricer.js';
 import { SeriesRegistry, ServiceTierLimiter } from './series.js';
+
+const isPricer = (v: unknown): v is Pricer => typeof (v as Partial<Pricer> | undefined)?.priceCall === 'function';
 
 export type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -75,16 +78,14 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig 
     const config = this.getConfig();
     this._patched ??= new Map();
     this._endpoints = new EndpointResolver(config.providerName, config.defaultProviderName ?? this._sdk.defaultProviderName);
-    let pricing: PriceCatalog | undefined;
-    if (config.pricing instanceof PriceCatalog) pricing = config.pricing;
+    let pricing: Pricer | undefined;
+    if (config.pricing instanceof PriceCatalog || isPricer(config.pricing)) pricing = config.pricing;
     else if (config.pricing !== false) {
       // A broken pricing file never stops the app: each problem is said once, on stderr (a configuration
       // mistake) and through diag; what is broken is left unpriced, the rest applies.
-      pricing = PriceCatalog.load(config.pricing ?? {}, {
-        onProblem: (problem) => {
-          console.error(`[genai-meter] ${problem.message}`);
-          this._diag.error(problem.message);
-        },
+      pricing = pricerFor(config.pricing ?? {}, (problem) => {
+        console.error(`[genai-meter] ${problem.message}`);
+        this._diag.error(problem.message);
       });
     }
     const recorder: Recorder = {

@@ -2,7 +2,7 @@
 // one per SDK, sharing one price catalog and one attribution source.
 import { AIInstrumentation } from '@genai-meter/instrumentation-ai';
 import { AnthropicInstrumentation } from '@genai-meter/instrumentation-anthropic';
-import type { GenAIInstrumentation, GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
+import { pricerFor, type GenAIInstrumentation, type GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
 import { GOOGLE_GENAI_ESM_SPECIFIERS, GoogleGenAIInstrumentation } from '@genai-meter/instrumentation-google-genai';
 import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
 import { PriceCatalog } from '@genai-meter/pricing';
@@ -33,13 +33,14 @@ const SDKS: readonly ((shared: GenAIInstrumentationConfig, options: Pick<GenAIMe
 export const ESM_SPECIFIERS: readonly string[] = ['openai', '@anthropic-ai/sdk', ...GOOGLE_GENAI_ESM_SPECIFIERS, 'ai'];
 
 /**
- * The price catalog every instrumentation shares, loaded once. A bad GENAI_METER_PRICING_FILE is reported
- * on stderr and loading goes on (unparseable: bundled prices; a bad entry: its models unpriced): the app
- * is never stopped by it.
+ * The prices every instrumentation shares, loaded once: at start when the user gave prices (a bad
+ * GENAI_METER_PRICING_FILE is reported on stderr and loading goes on: unparseable, bundled prices; a bad
+ * entry, its models unpriced; the app is never stopped by it), at the first priced call for the bundled
+ * catalog alone.
  */
 function sharedPricing(pricing: GenAIMeterOptions['pricing']): GenAIInstrumentationConfig['pricing'] {
-  if (pricing === false || pricing instanceof PriceCatalog) return pricing;
-  return PriceCatalog.load(pricing ?? {}, { onProblem: (problem) => log.warn(problem.message) });
+  if (pricing === false || pricing instanceof PriceCatalog || (pricing !== undefined && 'priceCall' in pricing)) return pricing;
+  return pricerFor(pricing ?? {}, (problem) => log.warn(problem.message));
 }
 
 export function instrumentationsFromConfig(
