@@ -19,10 +19,10 @@ install bench/openai7
 
 # @genai-meter/node inlines the instrumentation packages into its bundle: its dist is stale when theirs is.
 stale=()
-for pkg in pricing simulator instrumentation-core instrumentation-openai node; do
+for pkg in pricing simulator instrumentation-core instrumentation-openai instrumentation-anthropic instrumentation-google-genai instrumentation-ai node; do
   dist="packages/$pkg/dist/index.cjs"
   sources=("packages/$pkg/src")
-  [ "$pkg" = node ] && sources+=(packages/instrumentation-core/src packages/instrumentation-openai/src)
+  [ "$pkg" = node ] && sources+=(packages/instrumentation-*/src)
   if [ ! -f "$dist" ] || [ -n "$(find "${sources[@]}" -newer "$dist" -print -quit)" ]; then stale+=("$pkg"); fi
 done
 if [ "${#stale[@]}" -gt 0 ]; then

@@ -55,7 +55,7 @@ function sourceState(): string {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', 'packages/instrumentation-core/src', 'packages/instrumentation-openai/src', 'packages/pricing/src');
+    const dirty = git('status', '--porcelain', '--', 'packages/instrumentation-core/src', 'packages/instrumentation-openai/src', 'packages/instrumentation-anthropic/src', 'packages/instrumentation-google-genai/src', 'packages/instrumentation-ai/src', 'packages/pricing/src');
     return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? `, with uncommitted changes in ${dirty.split('\n').length} source files of the measured packages` : ''}`;
   } catch {
     return 'not a git checkout';

@@ -1,6 +1,6 @@
 // Runs every benchmark, prints the markdown report and writes bench/results/latest.{md,json}.
 // Usage (from the repository root): npm run bench [-- --quick] [-- --only startup,whole,attribution]
-// --only runs the named sections (overhead, scrape, memory, streams, profile, attribution, startup, whole)
+// --only runs the named sections (overhead, sdks, scrape, memory, streams, profile, attribution, startup, whole)
 // and writes bench/results/only-<names>.{md,json} instead.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runToResult, srcFile } from './child.js';
 import { machineFacts } from './machine.js';
 import { runOverhead } from './overhead.js';
+import type { SdkOverheadResult } from './paired-rounds.js';
 import { summarizeProfile } from './profile.js';
 import { renderMarkdown, type AttributionResult, type ChunkOwnResult, type MemoryResult, type Results, type ScrapeResult, type StreamSplitResult } from './report.js';
 import { runStartup } from './startup.js';
@@ -15,7 +16,7 @@ import { flag } from './stats.js';
 import { runWholeProcess } from './whole.js';
 
 const quick = process.argv.includes('--quick');
-const SECTIONS = ['overhead', 'scrape', 'memory', 'streams', 'profile', 'attribution', 'startup', 'whole'] as const;
+const SECTIONS = ['overhead', 'sdks', 'scrape', 'memory', 'streams', 'profile', 'attribution', 'startup', 'whole'] as const;
 const only = flag('only')?.split(',');
 for (const name of only ?? []) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section '${name}' (${SECTIONS.join(', ')})`);
 const runs = (section: (typeof SECTIONS)[number]) => !only || only.includes(section);
@@ -27,6 +28,13 @@ const machine = machineFacts();
 
 log(`${quick ? 'quick' : 'full'} run on ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAverage1m}`);
 const overhead = runs('overhead') ? await runOverhead(quick ? 0.05 : 1, quick ? 3 : 15, log) : undefined;
+
+// The other SDKs' instrumentations, each against its SDK alone in a process of its own (paired-rounds.ts).
+const sdks: SdkOverheadResult[] = [];
+for (const script of runs('sdks') ? ['anthropic', 'google-genai', 'ai'] : []) {
+  log(`sdks: ${script}-overhead.ts, the SDK alone vs genai-meter (internal, sdk) vs a second copy alone, paired rounds in one process`);
+  sdks.push(await runToResult<SdkOverheadResult>(srcFile(`./${script}-overhead.ts`), ['--json', '--rounds', quick ? '3' : '20', '--scale', quick ? '0.1' : '1']));
+}
 
 let scrape: ScrapeResult | undefined;
 if (runs('scrape')) {
@@ -95,6 +103,7 @@ const results: Results = {
   machine,
   loadAverageEnd: Number((loadavg()[0] ?? 0).toFixed(2)),
   overhead,
+  ...(sdks.length ? { sdks } : {}),
   scrape,
   memory,
   streamSplit,

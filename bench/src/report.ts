@@ -1,6 +1,7 @@
 // Turns the collected results into the markdown report (also used to re-render a saved JSON).
 import type { MachineFacts } from './machine.js';
 import type { OverheadResult } from './overhead.js';
+import type { SdkOverheadResult, VariantResult } from './paired-rounds.js';
 import type { StartupResult } from './startup.js';
 import type { WholeResult } from './whole.js';
 import type { ProfileSummary } from './profile.js';
@@ -88,6 +89,8 @@ export interface Results {
   loadAverageEnd: number;
   /** Sections not run (npm run bench -- --only ...) are absent. */
   overhead?: OverheadResult;
+  /** The other SDKs' instrumentations against their SDK alone (anthropic-, google-genai-, ai-overhead.ts). */
+  sdks?: SdkOverheadResult[];
   scrape?: ScrapeResult;
   memory: MemoryResult[];
   /** Per-chunk cost split by mode (stream-split.ts), one per openai major. */
@@ -157,6 +160,7 @@ export function targets(r: Results): Targets {
   const flood = memoryPair(r, 'flood').gm;
   const rows: Targets['rows'] = [];
   if (r.overhead) rows.push(...overheadTargets(r.overhead));
+  rows.push(...sdkTargets(r));
   rows.push(...attributionTargets(r), ...startupTargets(r));
   for (const m of r.chunkOwn?.modes ?? []) {
     rows.push({
@@ -222,6 +226,37 @@ function overheadTargets(o: OverheadResult): Targets['rows'] {
   return rows;
 }
 
+/** The most a non-streaming call's added CPU (own aggregation) may be, in % of the SDK's own CPU per call (bench/README.md says why). */
+const SDK_ADDED_MAX_PCT = 10;
+
+/**
+ * Other SDKs: genai-meter's added CPU on a non-streaming call against the SDK's own CPU. Unresolved ('?') when the
+ * noise control (a second copy of the SDK alone) moved by as much as the bar itself.
+ */
+function sdkTargets(r: Results): Targets['rows'] {
+  const o = r.overhead;
+  const openai = o ? ` (openai 6, same run: genai-meter ${pctOf(added(o, 'chat', 'genai-meter@openai6', 'cpuUs'), o.scenarios.chat?.['baseline@openai6']?.median.cpuUs)}, contrib ${pctOf(added(o, 'chat', 'contrib@openai6', 'cpuUs'), o.scenarios.chat?.['baseline@openai6']?.median.cpuUs)})` : '';
+  return (r.sdks ?? []).flatMap((s) => {
+    const json = s.scenarios.json;
+    if (!json) return [];
+    const { baseline, 'genai-meter': gm, 'genai-meter-sdk': sdk, 'baseline-copy': noise } = json.variants;
+    const pct = gm.addedPercent ?? NaN;
+    const resolved = Math.abs(noise.addedPercent ?? NaN) < SDK_ADDED_MAX_PCT;
+    return [
+      {
+        target: `non-streaming, ${s.sdk} (${json.title}): genai-meter (own aggregation) adds at most ${SDK_ADDED_MAX_PCT}% of the SDK's own CPU per call`,
+        measured:
+          `${f1(gm.addedCpuUs ?? NaN)} / ${f1(baseline.median.cpuUs)} µs = ${f1(pct)}%; SDK aggregation ${addedCell(sdk)}; noise control (a second copy of the SDK alone) ${addedCell(noise)}; ` +
+          `median of ${s.rounds} paired rounds${openai}`,
+        met: resolved && Number.isFinite(pct) ? pct <= SDK_ADDED_MAX_PCT : undefined,
+      },
+    ];
+  });
+}
+
+const pctOf = (addedUs: number, baseUs: number | undefined) => (baseUs ? `${sign((addedUs / baseUs) * 100)}%` : 'n/a');
+const addedCell = (v: VariantResult) => `${sign(v.addedCpuUs ?? NaN)} µs (${sign(v.addedPercent ?? NaN)}%)`;
+
 /**
  * Attribution: genai-meter's own work per call in each scope, isolated from the SDK (through the SDK the
  * paired differences move by ±20 µs per round, more than the few µs being compared).
@@ -286,6 +321,7 @@ export function renderMarkdown(r: Results): string {
   for (const t of targets(r).rows) out.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? '?' : t.met ? 'yes' : '**no**'} |`);
   out.push('');
   if (o) renderOverhead(o, out);
+  if (r.sdks?.length) renderSdks(r.sdks, out);
   if (r.chunkOwn) {
     const c = r.chunkOwn;
     out.push(`### genai-meter's own work per chunk, isolated (${c.chunks}-chunk streams of prebuilt chunks, ${c.streams} streams per round, median of ${c.rounds} paired rounds)\n`);
@@ -334,6 +370,24 @@ export function renderMarkdown(r: Results): string {
   }
   out.push('');
   return out.join('\n');
+}
+
+function renderSdks(sdks: SdkOverheadResult[], out: string[]): void {
+  out.push('## Other SDKs (one process per SDK: the SDK alone, genai-meter with each aggregation, a second copy of the SDK alone; each its own copy of the SDK, patched once; paired rotating rounds, a GC before each)');
+  out.push('');
+  out.push('"added" = median over rounds of the difference with the SDK alone in the same round, and that in % of the SDK alone\'s CPU per call. The second copy alone is measured like an instrumented variant: what it reads is what the method scatters on this machine.');
+  for (const s of sdks) {
+    out.push('');
+    out.push(`### ${s.sdk} ${s.version} with ${s.instrumentation} (median of ${s.rounds} paired rounds; ${s.recorded.expected.toLocaleString('en')} calls recorded by each instrumented copy)`);
+    out.push('');
+    out.push('| call | calls per round | SDK alone CPU µs/call | added CPU µs, genai-meter (own aggregation) | added, genai-meter (SDK aggregation) | added, noise control (second copy alone) | SDK alone wall µs/call |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const sc of Object.values(s.scenarios)) {
+      const v = sc.variants;
+      out.push(`| ${sc.title} | ${sc.iterations} | ${f1(v.baseline.median.cpuUs)} | ${addedCell(v['genai-meter'])} | ${addedCell(v['genai-meter-sdk'])} | ${addedCell(v['baseline-copy'])} | ${f1(v.baseline.median.wallUs)} |`);
+    }
+  }
+  out.push('');
 }
 
 function renderAttribution(a: AttributionResult, out: string[]): void {
