@@ -2,7 +2,6 @@
 // (which win). Command-line arguments are deliberately left out (they can hold secrets and would show
 // up in target_info). service.instance.id is a fresh UUID unless set, so that several processes of one
 // service stay separate series behind a collector.
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Attributes } from '@opentelemetry/api';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -26,11 +25,28 @@ export function resourceLabelPattern(attributes: readonly string[] = RESOURCE_LA
   return new RegExp(`^(?:${escaped.join('|')})$`);
 }
 
+/**
+ * A random (version 4) UUID from Math.random, which V8 seeds from the OS's entropy in every process. Not
+ * node:crypto's randomUUID: loading node:crypto initialises OpenSSL, which costs an empty script more
+ * start-up memory than the rest of the resource, for an id that must be unique but not secret.
+ */
+export function randomInstanceId(random: () => number = Math.random): string {
+  let id = '';
+  for (let i = 0; i < 32; i++) {
+    let digit = Math.floor(random() * 16);
+    if (i === 12) digit = 4; // version
+    else if (i === 16) digit = 8 | (digit & 3); // variant 10xx
+    id += digit.toString(16);
+    if (i === 7 || i === 11 || i === 15 || i === 19) id += '-';
+  }
+  return id;
+}
+
 export function createResource(extra: Attributes = {}): Resource {
   return defaultResource()
     .merge(
       resourceFromAttributes({
-        'service.instance.id': randomUUID(),
+        'service.instance.id': randomInstanceId(),
         'host.name': hostname(),
         'process.pid': process.pid,
         'process.runtime.name': 'nodejs',

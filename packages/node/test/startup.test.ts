@@ -29,7 +29,7 @@ describe('start-up of the register entry', () => {
     ['otlp', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }],
     ['otlp', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }],
   ] as const)('OTEL_METRICS_EXPORTER=%s %o: its code comes from its own bundle, no OpenTelemetry package is read from node_modules', async (exporter, env) => {
-    const { loaded } = await probe(['--require', '@genai-meter/node/register'], {
+    const { loaded, builtins } = await probe(['--require', '@genai-meter/node/register'], {
       OTEL_METRICS_EXPORTER: exporter,
       OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
@@ -45,6 +45,8 @@ describe('start-up of the register entry', () => {
       'packages/node/dist/index.cjs',
       'packages/pricing/dist/index.cjs',
     ]);
+    // node:crypto (OpenSSL) is left to the app: the instance id does not need it.
+    expect(builtins).not.toContain('crypto');
   });
 
   it("require-in-the-middle's `debug` is a stand-in: no tty at start, DEBUG still prints its lines", async () => {
