@@ -50,10 +50,15 @@ interface ModelLike {
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object';
 
 /** Response headers as the provider packages return them (a plain object), read like Headers. */
-const headersOf = (headers: unknown): { get(name: string): string | null } | undefined => {
-  if (!isObject(headers)) return undefined;
-  return { get: (name) => (typeof headers[name] === 'string' ? (headers[name] as string) : null) };
-};
+class PlainHeaders {
+  constructor(private readonly headers: Obj) {}
+  get(name: string): string | null {
+    const value = this.headers[name];
+    return typeof value === 'string' ? value : null;
+  }
+}
+
+const headersOf = (headers: unknown): PlainHeaders | undefined => (isObject(headers) ? new PlainHeaders(headers) : undefined);
 
 /** The object in `model`'s prototype chain that holds `name` (a class prototype, or the model itself). */
 function holderOf(model: object, name: string): object | undefined {

@@ -63,29 +63,36 @@ export function observeModelStream(source: unknown, call: Call, reading: StreamR
       diag.error('genai-meter: failed to observe a model stream', e);
     }
   };
+  let controller!: ReadableStreamDefaultController<unknown>;
+  // One read of the source per pull, its handlers made once per stream: a pull costs the read's promise and
+  // the one `then` returns (no async function, no promise of its own per part).
+  const onRead = (result: ReadableStreamReadResult<unknown>): void => {
+    if (result.done) {
+      safely(() => call.finish(call.terminalError));
+      controller.close();
+      return;
+    }
+    const part = result.value;
+    if (part !== null && typeof part === 'object') {
+      try {
+        if (observePart(call, part as Part, reading)) call.finish(call.terminalError);
+      } catch (e) {
+        diag.error('genai-meter: failed to observe a model stream', e);
+      }
+    }
+    controller.enqueue(part);
+  };
+  const onReadError = (err: unknown): void => {
+    safely(() => call.fail(err));
+    controller.error(err);
+  };
   const observed = new ReadableStream<unknown>(
     {
-      async pull(controller) {
-        let result: ReadableStreamReadResult<unknown>;
-        try {
-          result = await reader.read();
-        } catch (err) {
-          safely(() => call.fail(err));
-          controller.error(err);
-          return;
-        }
-        if (result.done) {
-          safely(() => call.finish(call.terminalError));
-          controller.close();
-          return;
-        }
-        const part = result.value;
-        if (part !== null && typeof part === 'object') {
-          safely(() => {
-            if (observePart(call, part as Part, reading)) call.finish(call.terminalError);
-          });
-        }
-        controller.enqueue(part);
+      start(c) {
+        controller = c;
+      },
+      pull() {
+        return reader.read().then(onRead, onReadError);
       },
       cancel(reason) {
         // Stopped before the finish part: the answer was not complete (unless an error part ended it).

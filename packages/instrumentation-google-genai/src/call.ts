@@ -1,6 +1,6 @@
 // One @google/genai call: failures classified the way the SDK throws them, and a stream's usage taken from the
 // last usageMetadata it reported, read once when the call ends rather than at every chunk.
-import { Call, type Endpoint, type Recorder } from '@genai-meter/instrumentation-core';
+import { Call, type Endpoint, type ErrorType, type Recorder } from '@genai-meter/instrumentation-core';
 import { classifyGoogleGenAIError } from './errors.js';
 import { usageFromMetadata } from './usage.js';
 
@@ -25,11 +25,11 @@ export class GoogleGenAICall extends Call {
     this.finish(type, status);
   }
 
-  override finish(...args: Parameters<Call['finish']>): void {
+  override finish(errorType?: ErrorType, status?: number): void {
     if (this.lastUsageMetadata !== undefined) {
       this.usage = usageFromMetadata(this.lastUsageMetadata) ?? this.usage;
       this.lastUsageMetadata = undefined;
     }
-    super.finish(...args);
+    super.finish(errorType, status);
   }
 }

@@ -73,6 +73,8 @@ const baseUrlOf = (client: object): unknown => {
 export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAIInstrumentationConfig> {
   /** Endpoints of Vertex AI clients: the same host rules, with gcp.vertex_ai where the host says nothing. */
   declare private _vertexEndpoints: EndpointResolver;
+  /** The ApiClient prototype seen last, already handed to _patchApiClient (a call checks identity only). */
+  declare private _lastApiClientProto: object | null | undefined;
 
   constructor(config: GoogleGenAIInstrumentationConfig = {}) {
     // The Gemini API and Vertex AI send no rate-limit headers.
@@ -140,13 +142,22 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
       // The response does not say which tier served it: the requested one prices the call.
       if (typeof config.serviceTier === 'string' && config.serviceTier !== 'unspecified') call.requestedServiceTier = config.serviceTier;
     }
-    if (client) this._patchApiClient(Object.getPrototypeOf(client) as object | null);
+    if (client) {
+      const proto = Object.getPrototypeOf(client) as object | null;
+      if (proto !== this._lastApiClientProto) {
+        this._patchApiClient(proto);
+        this._lastApiClientProto = proto;
+      }
+    }
     return call;
   }
 
   private _wrapMethod(original: AnyFunction, operation: string, kind: Kind): AnyFunction {
     const inst = this;
-    return function genaiMeterModels(this: unknown, ...args: unknown[]): unknown {
+    // `arguments` passed to apply as is: no array per call (the wrapper's length stays 0, as a rest parameter's).
+    return function genaiMeterModels(this: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
       if (!inst._enabled) return original.apply(this, args);
       let call: Call | undefined;
       try {
@@ -158,12 +169,27 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
       try {
         result = original.apply(this, args);
       } catch (err) {
-        inst._safely(() => call?.fail(err), 'failed to record a failed call');
+        if (call) inst._fail(call, err);
         throw err;
       }
-      if (call) inst._safely(() => inst._observe(result, call, kind), 'failed to observe a call');
+      if (call) {
+        try {
+          inst._observe(result, call, kind);
+        } catch (e) {
+          inst._diag.error('genai-meter: failed to observe a call', e);
+        }
+      }
       return result;
     };
+  }
+
+  /** Records a failure; a failure to record it is only logged. */
+  private _fail(call: Call, err: unknown): void {
+    try {
+      call.fail(err);
+    } catch (e) {
+      this._diag.error('genai-meter: failed to record a failed call', e);
+    }
   }
 
   /**
@@ -180,8 +206,15 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
     }
     then.call(
       result,
-      (value: unknown) => this._safely(() => (kind === Kind.Stream ? this._observeStream(value, call) : finishWithResponse(call, value, kind === Kind.Embed)), 'failed to read a response'),
-      (err: unknown) => this._safely(() => call.fail(err), 'failed to record a failed call'),
+      (value: unknown) => {
+        try {
+          if (kind === Kind.Stream) this._observeStream(value, call);
+          else finishWithResponse(call, value, kind === Kind.Embed);
+        } catch (e) {
+          this._diag.error('genai-meter: failed to read a response', e);
+        }
+      },
+      (err: unknown) => this._fail(call, err),
     );
   }
 
@@ -207,7 +240,9 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
     if (typeof apiCall !== 'function' || apiCall.length < 6) return;
     const inst = this;
     this._install(proto, 'apiCall', (original) => {
-      return function genaiMeterApiCall(this: unknown, ...args: unknown[]): unknown {
+      return function genaiMeterApiCall(this: unknown): unknown {
+        // eslint-disable-next-line prefer-rest-params
+        const args = arguments as unknown as unknown[];
         if (!inst._enabled || args[2] === null || typeof args[2] !== 'object') return original.apply(this, args);
         const client = this as ApiClientLike;
         const url = args[0];
@@ -218,7 +253,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
           const f = typeof fetchFn === 'function' ? (fetchFn as AnyFunction) : (globalThis.fetch as unknown as AnyFunction);
           return f.apply(this, fetchArgs);
         };
-        const callArgs = args.slice();
+        const callArgs = Array.prototype.slice.call(args);
         callArgs[5] = counted;
         return original.apply(this, callArgs);
       };

@@ -2,6 +2,10 @@
 // retries are counted), the operation and model it is for.
 import { GEN_AI_OPERATION_NAME_VALUES } from '@genai-meter/instrumentation-core';
 
+/** Model names already labelled (bounded: past it, names are labelled per call). */
+const LABELS = new Map<string, string>();
+const MAX_LABELS = 256;
+
 /**
  * The model a call names, without the resource path around it: `models/gemini-2.5-flash` and Vertex's
  * `projects/p/locations/l/publishers/google/models/gemini-2.5-flash` are `gemini-2.5-flash`, as the SDK sends
@@ -9,8 +13,13 @@ import { GEN_AI_OPERATION_NAME_VALUES } from '@genai-meter/instrumentation-core'
  */
 export function modelLabel(model: unknown): string | undefined {
   if (typeof model !== 'string' || model === '') return undefined;
+  // An app names a handful of models: each name's label is computed once (a Map lookup per call, not a search).
+  const known = LABELS.get(model);
+  if (known !== undefined) return known;
   const i = model.lastIndexOf('models/');
-  return i !== -1 && (i === 0 || model[i - 1] === '/') ? model.slice(i + 'models/'.length) : model;
+  const label = i !== -1 && (i === 0 || model[i - 1] === '/') ? model.slice(i + 'models/'.length) : model;
+  if (LABELS.size < MAX_LABELS) LABELS.set(model, label);
+  return label;
 }
 
 const METHOD_OPERATIONS: ReadonlyMap<string, string> = new Map([
