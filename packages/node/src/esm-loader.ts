@@ -3,17 +3,24 @@
 // import of an SDK: the register entry does it first thing. Limited to the SDKs' specifiers
 // (ESM_SPECIFIERS) so that no other module of the app goes through the loader.
 //
-// Preferred: synchronous in-thread hooks (module.registerHooks, via import-in-the-middle's
-// register-hooks.mjs) on Node versions that run them correctly (>= 22.22.3, >= 24.11.1). The
-// asynchronous module.register() loader is the fallback: it runs in an extra thread that costs start-up
+// Preferred: synchronous in-thread hooks (module.registerHooks) on Node versions that run
+// import-in-the-middle's synchronous hooks correctly (>= 22.22.3, >= 24.11.1, >= 25.1.0, 26+). Its hook
+// module (with a JavaScript parser and a CommonJS lexer) is the largest thing the register entry loads, and
+// an app that never imports an ES module has no use for it: a pass-through hook is registered at start, in
+// the hooks chain where import-in-the-middle's would be, and creates import-in-the-middle's hook at the
+// first ES module resolution, which it then hands every resolution and load. Before that resolution no
+// module can have gone through import-in-the-middle, so the result is the same as registering it at start.
+// The asynchronous module.register() loader is the fallback: it runs in an extra thread that costs start-up
 // time and re-executes the app's own --require preloads in that thread.
 import * as nodeModule from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { envChoice, type Env } from './env.js';
 import { ESM_SPECIFIERS } from './instrumentation.js';
 import { log } from './log.js';
 
 const ASYNC_LOADER = '@opentelemetry/instrumentation/hook.mjs';
-const SYNC_HOOKS = 'import-in-the-middle/register-hooks.mjs';
+const IITM_HOOK_MODULE = 'import-in-the-middle/hook.mjs';
+const IITM_CREATE_HOOK = 'import-in-the-middle/create-hook.mjs';
 const INCLUDE = [...ESM_SPECIFIERS];
 const DONE_KEY = Symbol.for('genai-meter.node.esm-loader.v1');
 type Holder = { [DONE_KEY]?: EsmLoaderKind };
@@ -23,28 +30,76 @@ export type EsmLoaderKind = 'sync-hooks' | 'async-loader';
 /** GENAI_METER_ESM_LOADER: `auto` (default: sync where supported, else async), `sync`, `async`, or `none`. */
 export type EsmLoaderChoice = 'auto' | 'sync' | 'async' | 'none';
 
-interface SyncHooks {
-  supportsSyncHooks(): boolean;
-  register(options: { include: string[] }): void;
+type ResolveContext = { conditions?: readonly string[]; parentURL?: string };
+type Next<C, R> = (target: string, context?: C) => R;
+interface SyncHook {
+  resolveSync(specifier: string, context: ResolveContext, next: Next<ResolveContext, unknown>): unknown;
+  loadSync(url: string, context: unknown, next: Next<unknown, unknown>): unknown;
+  applyOptions(options: { include: string[] }): void;
+}
+type RegisterHooks = (hooks: {
+  resolve(specifier: string, context: ResolveContext, next: Next<ResolveContext, unknown>): unknown;
+  load(url: string, context: unknown, next: Next<unknown, unknown>): unknown;
+}) => unknown;
+
+/** Whether this Node runs import-in-the-middle's synchronous hooks correctly (nodejs/node#59929). */
+export function syncHooksSupported(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split(/[.-]/).map((n) => parseInt(n, 10));
+  const atLeast = (m: number, p: number) => minor > m || (minor === m && patch >= p);
+  if (major >= 26) return true;
+  if (major === 25) return atLeast(1, 0);
+  if (major === 24) return atLeast(11, 1);
+  if (major === 22) return atLeast(22, 3);
+  return false;
 }
 
 const load = nodeModule.createRequire(import.meta.url);
 
-/** True when import-in-the-middle's synchronous hooks are registered. */
+/** import-in-the-middle's synchronous hook, created as its register-hooks.mjs creates it. */
+function createIitmHook(): SyncHook {
+  const { createHook } = load(IITM_CREATE_HOOK) as { createHook(meta: { url: string }): SyncHook };
+  const hook = createHook({ url: pathToFileURL(load.resolve(IITM_HOOK_MODULE)).href });
+  hook.applyOptions({ include: INCLUDE });
+  log.debug('ESM: import-in-the-middle synchronous hooks created at the first ES module resolution');
+  return hook;
+}
+
+/** True when the synchronous hooks are registered. */
 function registerSyncHooks(asked: boolean): boolean {
+  const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
+  if (typeof registerHooks !== 'function' || !syncHooksSupported()) {
+    if (asked) log.warn(`GENAI_METER_ESM_LOADER=sync: Node ${process.version} cannot run synchronous hooks; using module.register`);
+    return false;
+  }
   try {
-    const hooks = load(SYNC_HOOKS) as SyncHooks;
-    if (!hooks.supportsSyncHooks()) {
-      if (asked) log.warn(`GENAI_METER_ESM_LOADER=sync: Node ${process.version} cannot run synchronous hooks; using module.register`);
-      return false;
-    }
-    hooks.register({ include: INCLUDE });
-    log.debug('ESM: import-in-the-middle synchronous hooks registered');
-    return true;
+    // Fail here, not at the first import, when the package is missing.
+    load.resolve(IITM_CREATE_HOOK);
   } catch (error) {
     log.debug(`ESM: synchronous hooks unavailable (${(error as Error).message}); using module.register`);
     return false;
   }
+  let hook: SyncHook | undefined;
+  // Set once creation has started: import-in-the-middle's own modules are resolved through this hook while
+  // it loads them, and pass through.
+  let started = false;
+  registerHooks({
+    resolve(specifier, context, next) {
+      if (!started && !context.conditions?.includes('require')) {
+        started = true;
+        try {
+          hook = createIitmHook();
+        } catch (error) {
+          log.warn(`cannot create import-in-the-middle's hook: ${(error as Error).message}; ES module imports of the SDKs will not be instrumented`);
+        }
+      }
+      return hook ? hook.resolveSync(specifier, context, next) : next(specifier, context);
+    },
+    load(url, context, next) {
+      return hook ? hook.loadSync(url, context, next) : next(url, context);
+    },
+  });
+  log.debug('ESM: synchronous hooks registered (import-in-the-middle is created at the first ES module resolution)');
+  return true;
 }
 
 /**

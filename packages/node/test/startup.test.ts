@@ -49,6 +49,16 @@ describe('start-up of the register entry', () => {
     expect(builtins).not.toContain('crypto');
   });
 
+  it("import-in-the-middle's hook module is loaded at the first ES module import, not before: an app that imports none never pays for it, the first import still goes through it", async () => {
+    const { loaded } = await probe(['--require', '@genai-meter/node/register']);
+    expect(loaded.filter((f) => /import-in-the-middle\/(create-hook|register-hooks)\.mjs$/.test(f))).toEqual([]);
+    const r = await run(['--require', '@genai-meter/node/register', join(SUPPORT, '../fixtures/first-esm-import.cjs')], appEnv({ OTEL_METRICS_EXPORTER: 'none' }));
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('FIRST-ESM '));
+    expect(JSON.parse(line!.slice('FIRST-ESM '.length))).toEqual({ before: false, after: true, esm: 'genaiMeterCall', cjs: 'genaiMeterCall' });
+    expect(r.stderr).not.toMatch(/warn|circular/i);
+  });
+
   it("require-in-the-middle's `debug` is a stand-in: no tty at start, DEBUG still prints its lines", async () => {
     const quiet = await probe(['--require', '@genai-meter/node/register']);
     expect(quiet.builtins).not.toContain('tty');
