@@ -90,14 +90,13 @@ export class Call {
     // Attribution first: its hook may reconfigure the recorder (a late-found app MeterProvider).
     const extra = extraAttributes(rec);
     this.extra = extra === undefined ? undefined : rec.interner.intern(extra);
-    this.series = rec.series.get(endpoint, operation, rec.limiter.label(requestModel));
+    this.series = rec.series.forCall(endpoint, operation, requestModel, rec.limiter);
     this.series.active++;
   }
 
   /** The points of this call's response model and service tier. */
   private points(): ResponsePoints {
-    const tier = this.serviceTier === undefined ? undefined : this.rec.serviceTiers.label(this.serviceTier);
-    return this.series.forResponse(this.rec.limiter.label(this.responseModel), tier);
+    return this.series.pointsFor(this.responseModel, this.serviceTier, this.rec.limiter, this.rec.serviceTiers);
   }
 
   /** A choice of a chat/completions stream carried its finish_reason. */

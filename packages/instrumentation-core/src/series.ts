@@ -180,10 +180,17 @@ export class ServiceTierLimiter {
   }
 }
 
+/** What labels model names (ModelLimiter) or service tiers (ServiceTierLimiter). */
+interface Labeller {
+  label(value: string): string | undefined;
+}
+
 /** One (endpoint, operation, request model) label set. */
 export class Series {
   /** Calls in flight. */
   active = 0;
+  /** Held by its registry (found again by the next call with the same labels); past maxSeries a Series is not. */
+  kept = false;
   /**
    * Headers of the last successful response and when they arrived (epoch ms). A call only keeps a
    * reference; the x-ratelimit-* numbers are parsed when a reader collects, so a call pays no header lookups.
@@ -199,6 +206,12 @@ export class Series {
   readonly noResponse: ResponsePoints;
   private readonly byResponse = new Map<string | undefined, Map<string | undefined, ResponsePoints>>();
   private retriesPoint: Recording | undefined;
+  // The points the last call's response model and service tier (as reported) led to: a call with the same
+  // ones (the common case) compares two strings instead of labelling them and looking them up again.
+  private lastResponseModel: string | undefined;
+  private lastServiceTier: string | undefined;
+  private lastModels: Labeller | undefined;
+  private lastResponsePoints: ResponsePoints | undefined;
 
   readonly base: Attributes;
   /** The attribute set of the in-flight gauge (the base set through the attribute filter). */
@@ -235,6 +248,23 @@ export class Series {
     return r;
   }
 
+  /**
+   * The points for a response model and service tier as the response reported them (undefined: none),
+   * labelled by `models` (the ModelLimiter) and `tiers`. Labels of a name never change for a given limiter (an
+   * admitted name stays admitted, one past the limit stays `_OTHER`), so the last answer is reused for the
+   * same names and limiter.
+   */
+  pointsFor(responseModel: string | undefined, serviceTier: string | undefined, models: Labeller, tiers: Labeller): ResponsePoints {
+    const last = this.lastResponsePoints;
+    if (last !== undefined && responseModel === this.lastResponseModel && serviceTier === this.lastServiceTier && models === this.lastModels) return last;
+    const points = this.forResponse(responseModel === undefined ? undefined : models.label(responseModel), serviceTier === undefined ? undefined : tiers.label(serviceTier));
+    this.lastResponseModel = responseModel;
+    this.lastServiceTier = serviceTier;
+    this.lastModels = models;
+    this.lastResponsePoints = points;
+    return points;
+  }
+
   /** genai_meter.client.retries for this series. */
   get retries(): Recording {
     return (this.retriesPoint ??= this.sinks.retries.bind(this.base));
@@ -263,6 +293,12 @@ export class SeriesRegistry {
   private readonly byEndpoint = new WeakMap<Endpoint, Map<string, Map<string | undefined, Series>>>();
   /** Every kept Series, in creation order (read by the observers at collection time). */
   readonly all: Series[] = [];
+  // The last call's lookup (forCall): consecutive calls mostly name the same endpoint, operation and model.
+  private lastEndpoint: Endpoint | undefined;
+  private lastOperation: string | undefined;
+  private lastRequestModel: string | undefined;
+  private lastModels: Labeller | undefined;
+  private lastSeries: Series | undefined;
 
   constructor(
     private readonly sinks: Sinks,
@@ -273,6 +309,25 @@ export class SeriesRegistry {
     /** How long rate-limit headers without a reset time stay current (ms). */
     readonly rateLimitMaxAgeMillis = DEFAULT_RATE_LIMIT_MAX_AGE_MILLIS,
   ) {}
+
+  /**
+   * The Series of a call: `requestModel` as the caller named it, labelled by `models` (the ModelLimiter). The
+   * last lookup is reused when the same endpoint, operation, name and limiter come again (a name's label
+   * never changes for a given limiter).
+   */
+  forCall(endpoint: Endpoint, operation: string, requestModel: string | undefined, models: Labeller): Series {
+    const last = this.lastSeries;
+    if (last !== undefined && endpoint === this.lastEndpoint && operation === this.lastOperation && requestModel === this.lastRequestModel && models === this.lastModels) return last;
+    const series = this.get(endpoint, operation, requestModel === undefined ? undefined : models.label(requestModel));
+    if (series.kept) {
+      this.lastEndpoint = endpoint;
+      this.lastOperation = operation;
+      this.lastRequestModel = requestModel;
+      this.lastModels = models;
+      this.lastSeries = series;
+    }
+    return series;
+  }
 
   get(endpoint: Endpoint, operation: string, requestModelLabel: string | undefined): Series {
     let byOperation = this.byEndpoint.get(endpoint);
@@ -298,6 +353,7 @@ export class SeriesRegistry {
       if (this.all.length < this.maxSeries) {
         map.set(requestModelLabel, series);
         this.all.push(series);
+        series.kept = true;
       }
     }
     return series;
