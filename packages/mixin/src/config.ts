@@ -29,6 +29,8 @@ export interface LatencyTargets {
 export interface MixinSettings {
   /** Where runbook links point; anchors are appended. */
   runbookBaseUrl: string;
+  /** Grafana's root URL as the people an alert notifies open it: the alerts' dashboard links start with it. */
+  grafanaUrl: string;
   /** Rule evaluation interval; also the step of the exact increments (`*:increase1m`). */
   evaluationInterval: string;
   /** Scrape interval in prometheus.yml. */
@@ -160,6 +162,8 @@ const budgets = loadBudgets();
 
 export const settings: MixinSettings = {
   runbookBaseUrl: 'https://github.com/genai-meter/genai-meter/blob/main/docs/runbook.md',
+  // docker-compose.yml publishes Grafana on the loopback interface; set the URL your on-call opens.
+  grafanaUrl: 'http://127.0.0.1:3000',
   evaluationInterval: '1m',
   scrapeInterval: '15s',
   exportInterval: '60s',

@@ -10,13 +10,13 @@ export type { AlertCategory, AlertDefinition, Inhibition, QueryEntry, RecordingR
 export { PROM, L, promName, directScrapeName, directScrapeRelabelConfigs, labelName, seriesNames, unitSuffix, type RelabelConfig } from './promnames.js';
 export { recordingRules, recordNames, errorRatioWindows, QUANTILES, GROUPS, type RecordNames } from './recording.js';
 export { alertDefinitions, ALERT_GROUP } from './alerts.js';
+export { runbookUrl, dashboardUrl, alertPanel } from './alert-links.js';
 export { stackAlerts, COLLECTOR_EXPORTER_JOB, STACK_ALERT_GROUP } from './alerts-stack.js';
 export {
   renderAlertRules,
   renderPrometheusConfig,
   renderRecordingRules,
   prometheusTemplateRefs,
-  runbookUrl,
   COMPOSE_TARGETS,
   type PrometheusConfigOptions,
 } from './render-prometheus.js';

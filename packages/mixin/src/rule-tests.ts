@@ -12,7 +12,8 @@ import type { AlertDefinition, TemplateRefs, ValueFormat } from './model.js';
 import { L, PROM } from './promnames.js';
 import { DURATION, durationSeconds } from './promql.js';
 import { QUANTILES, recordNames } from './recording.js';
-import { GENERATED_HEADER, runbookUrl } from './render-prometheus.js';
+import { GENERATED_HEADER } from './render-prometheus.js';
+import { dashboardUrl, goQueryEscape, runbookUrl } from './alert-links.js';
 import { fieldGroups, longFieldGroups } from './rule-tests-field.js';
 import { resource, SCOPE_LABELS, seriesText, type Labels } from './rule-tests-series.js';
 import { SLI_LABEL } from './slo.js';
@@ -96,7 +97,12 @@ export function alertExpectation(settings: MixinSettings, alert: AlertDefinition
   const refs: TemplateRefs = { label: (name) => labels[name] ?? '', value: (format) => FORMATTERS[format](value) };
   return {
     exp_labels: { ...labels, severity: alert.severity, category: alert.category },
-    exp_annotations: { summary: alert.summary(refs), description: alert.description(refs), runbook_url: runbookUrl(settings, alert.name) },
+    exp_annotations: {
+      summary: alert.summary(refs),
+      description: alert.description(refs),
+      runbook_url: runbookUrl(settings, alert.name),
+      dashboard_url: dashboardUrl(settings, alert, (label, param) => (labels[label] ? `&${param}=${goQueryEscape(labels[label])}` : '')),
+    },
   };
 }
 

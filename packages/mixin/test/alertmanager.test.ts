@@ -40,11 +40,21 @@ function alertLabels(name: string, instance: Record<string, string>): Record<str
   return labels;
 }
 
+/** As the rules annotate them; an alert of the nightly job stands for one without a dashboard link. */
+function annotationsFor(labels: Record<string, string>): Record<string, string> {
+  const service = labels[L.service];
+  return {
+    summary: `${labels.alertname} summary`,
+    runbook_url: `https://runbook.example/#${labels.alertname?.toLowerCase()}`,
+    ...(service && service !== 'nightly-job' ? { dashboard_url: `https://grafana.example/d/genai-meter-reliability?var-service=${service}` } : {}),
+  };
+}
+
 async function postAlerts(amUrl: string, alerts: Record<string, string>[]): Promise<void> {
   const res = await fetch(`${amUrl}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(alerts.map((labels) => ({ labels, annotations: { summary: `${labels.alertname} summary` }, startsAt: new Date().toISOString() }))),
+    body: JSON.stringify(alerts.map((labels) => ({ labels, annotations: annotationsFor(labels), startsAt: new Date().toISOString() }))),
   });
   expect(res.status).toBe(200);
 }
@@ -285,6 +295,13 @@ describe('a real Alertmanager delivers each route to its receivers, secrets read
     expect(bodies('/dingtalk-relay').flatMap((b) => b.alerts.map((a) => `${b.receiver} ${a.labels.alertname} ${a.labels[L.environment]}`))).toEqual(['staging GenAIServerErrors staging']);
     // Tickets (including one without an environment label) and info: Slack, by title.
     expect(slackTitles().sort()).toEqual(['[FIRING] GenAIExpensiveCalls checkout', '[FIRING] GenAIRateLimited nightly-job', '[FIRING] GenAITimeouts checkout']);
+    // Each message carries the runbook and, where the alert has one, the dashboard link.
+    const slackTexts = Object.fromEntries(
+      sink.requests.filter((r) => r.path === '/slack').flatMap((r) => (JSON.parse(r.body) as { attachments: { title: string; text: string }[] }).attachments.map((a) => [a.title, a.text])),
+    );
+    expect(slackTexts['[FIRING] GenAITimeouts checkout']).toContain('Runbook: https://runbook.example/#genaitimeouts\nDashboard: https://grafana.example/d/genai-meter-reliability?var-service=checkout\n');
+    expect(slackTexts['[FIRING] GenAIRateLimited nightly-job']).toContain('Runbook: https://runbook.example/#genairatelimited');
+    expect(slackTexts['[FIRING] GenAIRateLimited nightly-job']).not.toContain('Dashboard:');
     // Heartbeat: one request per flush (a repeat shorter than the group interval), the watchdog alone.
     for (const b of bodies('/heartbeat')) expect([b.receiver, b.alerts.map((a) => a.labels.alertname)]).toEqual(['heartbeat', [WATCHDOG_ALERT]]);
 

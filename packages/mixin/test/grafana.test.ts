@@ -435,7 +435,7 @@ describe('provisioning', () => {
     expect(contact.contactPoints[0]!.receivers[0]).toMatchObject({ type: 'prometheus-alertmanager', settings: { url: 'http://alertmanager:9093' } });
   });
 
-  it('one source, two outputs: every Prometheus alert is a Grafana rule with the same condition, for, labels and runbook', () => {
+  it('one source, two outputs: every Prometheus alert is a Grafana rule with the same condition, for, labels, runbook and dashboard link', () => {
     const promRules = (parse(files[PATHS.alertRules]!) as { groups: { rules: { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules);
     const grafana = expandedRules().rules;
     expect(grafana.map((r) => r.title)).toEqual(promRules.map((r) => r.alert));
@@ -444,7 +444,9 @@ describe('provisioning', () => {
       const p = promRules.find((r) => r.alert === a.name)!;
       const g = grafana.find((r) => r.title === a.name)!;
       expect(g.uid.length).toBeLessThanOrEqual(40);
-      expect([g.for, g.labels, g.annotations.runbook_url]).toEqual([p.for, p.labels, p.annotations.runbook_url]);
+      expect([g.for, g.labels, g.annotations.runbook_url, g.annotations.dashboard_url]).toEqual([p.for, p.labels, p.annotations.runbook_url, p.annotations.dashboard_url]);
+      // The link opens the panel Grafana's own rule points at (__dashboardUid__/__panelId__), on the alert's labels.
+      expect(p.annotations.dashboard_url).toMatch(new RegExp(`^${settings.grafanaUrl}/d/${g.annotations.__dashboardUid__}\\?viewPanel=panel-${g.annotations.__panelId__}\\{\\{ with \\$labels\\.deployment_environment_name \\}\\}&var-environment=`));
       expect(g.data.map((d) => [d.refId, d.datasourceUid])).toEqual([['A', DATASOURCE_UID], ['B', '__expr__'], ['C', '__expr__']]);
       expect(g.condition).toBe('C');
       const [A, B, C] = g.data;

@@ -6,9 +6,7 @@ import { ERROR_TYPE_CLASSES } from '@genai-meter/instrumentation-openai/semconv'
 import type { MixinSettings } from '../config.js';
 import type { AlertCategory, AlertDefinition, QueryEntry, TemplateRefs, ValueFormat } from '../model.js';
 import { L } from '../promnames.js';
-import { runbookUrl } from '../render-prometheus.js';
-import { renderDashboard } from './builder.js';
-import { DASHBOARD_UIDS, dashboards, expensiveCallsTitle } from './dashboards.js';
+import { alertPanel, dashboardUrl, runbookUrl, templateLabelParam } from '../alert-links.js';
 
 /** The provisioned Prometheus datasource's pinned uid (grafana/provisioning/datasources). */
 export const DATASOURCE_UID = 'genai-meter-prometheus';
@@ -45,46 +43,6 @@ export function grafanaRuleUid(alertName: string): string {
   const uid = `gm-${kebab}`;
   if (uid.length > 40) throw new Error(`Grafana rule uid ${uid} is longer than 40 characters`);
   return uid;
-}
-
-type DashboardKey = keyof typeof DASHBOARD_UIDS;
-interface PanelRef {
-  readonly dashboard: DashboardKey;
-  readonly title: string;
-}
-
-/** The panel where an alert of each category is investigated; more specific alerts by name below. */
-const PANEL_BY_CATEGORY: Partial<Record<AlertCategory, PanelRef>> = {
-  rate_limit: { dashboard: 'reliability', title: 'Failed calls per minute by error.type' },
-  errors: { dashboard: 'reliability', title: 'Failed calls per minute by error.type' },
-  billing: { dashboard: 'reliability', title: 'Quota exhausted' },
-  latency: { dashboard: 'reliability', title: 'Calls over their latency target by model' },
-  spend: { dashboard: 'cost', title: 'Spend per hour by service' },
-  tokens: { dashboard: 'overview', title: 'Tokens per second: input, cached, output, reasoning' },
-  telemetry: { dashboard: 'overview', title: 'Requests per minute' },
-};
-const panelsByName = (settings: MixinSettings): readonly (readonly [RegExp, PanelRef])[] => [
-  [/ErrorBudgetBurn/, { dashboard: 'reliability', title: 'Error budget burn rate' }],
-  [/DailySpend/, { dashboard: 'cost', title: 'Today: spend, forecast and budget by service' }],
-  [/MonthlySpend/, { dashboard: 'cost', title: 'This month: to date, forecast and budget by service' }],
-  [/ExpensiveCalls/, { dashboard: 'cost', title: expensiveCallsTitle(settings) }],
-  [/Unpriced/, { dashboard: 'cost', title: 'Unpriced calls by model' }],
-  // The monitoring stack's own alerts (rule evaluation, the collector) have no panel of their own.
-  [/^GenAIMeter/, { dashboard: 'overview', title: 'Firing alerts' }],
-];
-/** Where an alert of a category this table does not know yet is shown. */
-const FALLBACK_PANEL: PanelRef = { dashboard: 'overview', title: 'Firing alerts' };
-
-/**
- * The dashboard and panel an alert links to (`__dashboardUid__` / `__panelId__` on the Grafana rule):
- * Grafana shows the alert's state on that panel and puts the panel's link in its notifications.
- */
-export function alertPanel(settings: MixinSettings, alert: AlertDefinition): { dashboardUid: string; panelId: number; title: string } {
-  const ref = panelsByName(settings).find(([re]) => re.test(alert.name))?.[1] ?? PANEL_BY_CATEGORY[alert.category] ?? FALLBACK_PANEL;
-  const spec = dashboards(settings).find((d) => d.uid === DASHBOARD_UIDS[ref.dashboard])!;
-  const panel = renderDashboard(spec).panels.find((p) => p.type !== 'row' && p.title === ref.title);
-  if (!panel?.id) throw new Error(`alert ${alert.name}: no panel "${ref.title}" on ${spec.title}`);
-  return { dashboardUid: spec.uid, panelId: panel.id, title: `${spec.title} / ${ref.title}` };
 }
 
 export interface GrafanaAlertQuery {
@@ -141,6 +99,7 @@ export function grafanaAlertRule(settings: MixinSettings, q: GrafanaAlertQuery):
       summary: a.summary(grafanaTemplateRefs),
       description: a.description(grafanaTemplateRefs),
       runbook_url: runbookUrl(settings, a.name),
+      dashboard_url: dashboardUrl(settings, a, templateLabelParam),
       // Grafana's link from the rule to the panel to look at (both annotations are needed).
       __dashboardUid__: panel.dashboardUid,
       __panelId__: String(panel.panelId),

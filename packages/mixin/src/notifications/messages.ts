@@ -3,7 +3,9 @@
 
 /** `[FIRING] GenAIServerErrors checkout`: status, alert and service, the line a chat preview shows. */
 export const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.service_name }}';
-/** Each alert's summary, description and runbook link. */
-export const TEXT = '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}';
+/** Each alert's summary, description, runbook and dashboard links. */
+export const TEXT =
+  '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n' +
+  '{{ with .Annotations.dashboard_url }}Dashboard: {{ . }}\n{{ end }}{{ end }}';
 /** PagerDuty event severity from the alert's: only pages are critical. */
 export const PAGERDUTY_SEVERITY = '{{ if eq .CommonLabels.severity "page" }}critical{{ else if eq .CommonLabels.severity "ticket" }}warning{{ else }}info{{ end }}';
