@@ -71,6 +71,14 @@ function callsProcess(
 ): ProcessSpec {
   const sorted = [...calls].sort((a, b) => a.at - b.at);
   const memo = new Map<number, Map<string, number>>();
+  // Exports are asked for in time order: each one continues the running totals from the previous one.
+  let totals = new Map<string, number>();
+  let next = 0;
+  let until = -Infinity;
+  const add = (name: string, l: Labels, v: number) => {
+    const k = seriesKey(name, l);
+    totals.set(k, (totals.get(k) ?? 0) + v);
+  };
   return {
     labels,
     start,
@@ -78,13 +86,10 @@ function callsProcess(
     cumulative(elapsed) {
       const hit = memo.get(elapsed);
       if (hit) return hit;
-      const out = new Map<string, number>();
-      const add = (name: string, l: Labels, v: number) => {
-        const k = seriesKey(name, l);
-        out.set(k, (out.get(k) ?? 0) + v);
-      };
-      for (const c of sorted) {
-        if (c.at > elapsed) break;
+      if (elapsed < until) [totals, next] = [new Map(), 0];
+      until = elapsed;
+      for (; next < sorted.length && sorted[next]!.at <= elapsed; next++) {
+        const c = sorted[next]!;
         const withError = c.errorType ? { ...c.labels, [L.errorType]: c.errorType } : c.labels;
         add(DURATION.count, withError, 1);
         if (histograms) for (const b of [...DURATION_BUCKETS, Infinity]) add(DURATION.bucket, { ...withError, le: b === Infinity ? '+Inf' : String(b) }, c.duration <= b ? 1 : 0);
@@ -95,6 +100,7 @@ function callsProcess(
         if (c.costUSD !== undefined) add(`${PROM.cost}_sum`, c.labels, c.costUSD);
         for (const [name, l, v] of extra(c)) add(name, l, v);
       }
+      const out = new Map(totals);
       memo.set(elapsed, out);
       return out;
     },
