@@ -53,25 +53,43 @@ function initOpenLIT() {
 }
 
 /**
- * A library that wraps create() itself when `moduleName` loads (an LLM SDK of its own), returning a plain Promise,
- * or with `generator` for streams its own async generator over the SDK's stream. `prototypeOf(exports)` is the
- * resource prototype that holds create().
+ * A library's own create() on `proto` (the resource prototype that holds create()), over the one there: it returns
+ * a plain Promise, or with `generator` for streams its own async generator over the SDK's stream.
+ */
+function wrapPrototype(proto, generator) {
+  const original = proto.create;
+  const libraryCreate = async function libraryCreate(body, options) {
+    const result = await original.call(this, body, options);
+    if (!generator || !body.stream) return result;
+    return (async function* relay() {
+      for await (const item of result) yield item;
+    })();
+  };
+  libraryCreate.wrapped = original; // for wrapperChain below
+  proto.create = libraryCreate;
+}
+
+/**
+ * A library that wraps create() itself when `moduleName` is required (an LLM SDK of its own; see wrapPrototype).
+ * `prototypeOf(exports)` is the resource prototype that holds create().
  */
 function wrapLikeALibrary(moduleName, prototypeOf, generator) {
   const { Hook } = neighboursRequire('require-in-the-middle');
   new Hook([moduleName], (exports) => {
-    const proto = prototypeOf(exports);
-    const original = proto.create;
-    const libraryCreate = async function libraryCreate(body, options) {
-      const result = await original.call(this, body, options);
-      if (!generator || !body.stream) return result;
-      return (async function* relay() {
-        for await (const item of result) yield item;
-      })();
-    };
-    libraryCreate.wrapped = original; // for wrapperChain below
-    proto.create = libraryCreate;
+    wrapPrototype(prototypeOf(exports), generator);
     return exports;
+  });
+}
+
+/**
+ * The same library in an ES module app: it wraps create() when `moduleName`'s ES module copy is imported, through
+ * an import-in-the-middle Hook of its own (the copy the loader hook registered by the app calls; needs that hook).
+ * Hooks run in the order they were registered, so it sits inside every wrapper hooked after it.
+ */
+function wrapOnImport(moduleName, prototypeOf, generator) {
+  const { Hook } = neighboursRequire('import-in-the-middle');
+  new Hook([moduleName], (exports) => {
+    wrapPrototype(prototypeOf(exports), generator);
   });
 }
 
@@ -105,4 +123,18 @@ function printResult(main) {
   );
 }
 
-module.exports = { neighbour, neighboursRequire, neighbourMeters, loadInOrder, initOpenLIT, wrapLikeALibrary, wrapperChain, metricsByScope, printResult };
+module.exports = {
+  neighbour,
+  order,
+  withGenai,
+  neighboursRequire,
+  neighbourMeters,
+  loadInOrder,
+  initOpenLIT,
+  wrapPrototype,
+  wrapLikeALibrary,
+  wrapOnImport,
+  wrapperChain,
+  metricsByScope,
+  printResult,
+};

@@ -1,4 +1,4 @@
-// For the neighbours suites: a package's fixtures/neighbours-app.cjs (built on neighbours-fixture.cjs) run as its
+// For the neighbours suites: a package's fixtures/neighbours-app.cjs or .mjs (built on neighbours-fixture.cjs) run as its
 // own process against a fresh simulator, beside one neighbour in one load order, with or without genai-meter.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -23,21 +23,31 @@ export interface NeighbourRun {
 /** Each neighbour in both load orders, neighbour first. */
 export const inBothOrders = <N extends string>(neighbours: N[]): [N, Order][] => neighbours.flatMap((n): [N, Order][] => [[n, 'neighbour-first'], [n, 'genai-first']]);
 
+/** How the fixture runs beyond its environment: node's options before it (`--import` ...), its working directory, more variables. */
+export interface NeighbourProcess {
+  nodeArgs?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
 /**
  * Runs the fixture once, against a fresh simulator with a fixed seed (the same answers for every run).
- * `baseURL(sim)`: the variable that points the fixture's SDK at the simulator.
+ * `baseURL(sim)`: the variable that points the fixture's SDK at the simulator. `order`: an Order, or another
+ * order a fixture knows (ESM's after-import).
  */
 export async function runNeighbours<R extends NeighbourRun>(
   fixture: string,
   baseURL: (sim: Simulator) => Record<string, string>,
   neighbour: string,
-  order: Order,
+  order: Order | (string & {}),
   genai: boolean,
+  how: NeighbourProcess = {},
 ): Promise<R> {
   const sim = await startSimulator({ seed: 11, latencyScale: 0 });
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [fixture], {
-      env: { ...process.env, ...baseURL(sim), NEIGHBOUR: neighbour, ORDER: order, GENAI: genai ? '1' : '0' },
+    const { stdout } = await promisify(execFile)(process.execPath, [...(how.nodeArgs ?? []), fixture], {
+      cwd: how.cwd,
+      env: { ...process.env, ...how.env, ...baseURL(sim), NEIGHBOUR: neighbour, ORDER: order, GENAI: genai ? '1' : '0' },
       timeout: 60_000,
     });
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
