@@ -2,9 +2,9 @@
 // retries are counted), the operation and model it is for.
 import { GEN_AI_OPERATION_NAME_VALUES } from '@genai-meter/instrumentation-core';
 
-/** Model names already labelled (bounded: past it, names are labelled per call). */
-const LABELS = new Map<string, string>();
-const MAX_LABELS = 256;
+/** The last name labelled and its label: calls mostly name the model the previous call named. */
+let lastModel: string | undefined;
+let lastLabel: string | undefined;
 
 /**
  * The model a call names, without the resource path around it: `models/gemini-2.5-flash` and Vertex's
@@ -13,12 +13,11 @@ const MAX_LABELS = 256;
  */
 export function modelLabel(model: unknown): string | undefined {
   if (typeof model !== 'string' || model === '') return undefined;
-  // An app names a handful of models: each name's label is computed once (a Map lookup per call, not a search).
-  const known = LABELS.get(model);
-  if (known !== undefined) return known;
+  if (model === lastModel) return lastLabel;
   const i = model.lastIndexOf('models/');
   const label = i !== -1 && (i === 0 || model[i - 1] === '/') ? model.slice(i + 'models/'.length) : model;
-  if (LABELS.size < MAX_LABELS) LABELS.set(model, label);
+  lastModel = model;
+  lastLabel = label;
   return label;
 }
 
