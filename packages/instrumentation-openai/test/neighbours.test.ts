@@ -117,8 +117,8 @@ describe('CommonJS app', () => {
 
 // ---------------------------------------------------------------------------------------------------------
 // ES module app: `import OpenAI from 'openai'` loads openai/index.mjs, which genai-meter patches at import
-// time through import-in-the-middle's loader hook (registered first by fixtures/neighbours-esm-preload.mjs,
-// under `node --import`, as the package README says). What the orders mean there (see the preload):
+// time through import-in-the-middle's hooks (registered first by fixtures/neighbours-esm-preload.mjs, under
+// `node --import`, as the package README says). What the orders mean there (see the preload):
 // - neighbour-first: the neighbour's import hook is registered before genai-meter's: it sits inside.
 // - genai-first: the neighbour's import hook is registered after genai-meter's: it sits outside.
 // - after-import (the libraries' wrappers): the library wraps the class the app imported, after the import,
@@ -133,7 +133,12 @@ interface EsmRun extends Run {
 }
 type EsmOrder = Order | 'after-import';
 
-describe('ES module app', () => {
+// Under import-in-the-middle's asynchronous loader (module.register, as the package README shows) and under its
+// synchronous hooks (module.registerHooks, what @genai-meter/node registers on this Node).
+describe.each([
+  ['async loader hook', 'async'],
+  ['sync hooks', 'sync'],
+])('ES module app, import-in-the-middle %s', (_, hooks) => {
   // A throw-away app directory whose node_modules/openai is the neighbours' openai 6, so that the app's bare
   // `import 'openai'` resolves there (the repository's own openai is 7, which contrib does not patch).
   let appDir: string;
@@ -149,7 +154,7 @@ describe('ES module app', () => {
     runNeighbours<EsmRun>(join(appDir, 'neighbours-app.mjs'), (sim) => ({ OPENAI_BASE_URL: sim.baseURL }), neighbour, order, genai, {
       nodeArgs: ['--import', join(FIXTURES, 'neighbours-esm-preload.mjs')],
       cwd: appDir,
-      env: { NEIGHBOURS_FIXTURES: FIXTURES, ...env },
+      env: { NEIGHBOURS_FIXTURES: FIXTURES, ESM_HOOKS: hooks, ...env },
     });
 
   /** Both processes used the ES module copy of the neighbours' openai, and never loaded the CommonJS one. */
@@ -202,17 +207,18 @@ describe('ES module app', () => {
   });
 
   // A limitation of import-in-the-middle, not of genai-meter: each copy runs only the hooks registered with it,
-  // and with a second copy's loader hook in the process (OpenLIT's 1.15 beside the 3.6 that
-  // @opentelemetry/instrumentation/hook.mjs resolves; Node warns "The 'import-in-the-middle' hook has already been
-  // initialized") the module the app gets no longer runs the first copy's hooks: neither genai-meter's, nor
+  // and with a second copy's loader hook in the process (OpenLIT's 1.15 beside the app's 3.6, asynchronous loader or
+  // synchronous hooks alike; Node may warn "The 'import-in-the-middle' hook has already been initialized") the
+  // module the app gets no longer runs the app's copy's hooks: neither genai-meter's, nor
   // contrib's, nor a library's own Hook reach the ES module copy, and genai-meter records no call, with no error.
-  // Registered first, OpenLIT's wrapper is the only one on create(); registered after, nobody's is.
+  // OpenLIT's wrapper is then the only one on create(), except when its loader is registered after the app's
+  // asynchronous loader: then nobody's is.
   describe.each(['first', 'after'])("with OpenLIT's own loader hook registered %s", (loader) => {
     it('no import hook of the app\'s import-in-the-middle runs: genai-meter and contrib both miss the ES module copy', async () => {
       const env = { OPENLIT_LOADER: loader };
       const [openlit, contrib] = await Promise.all([runEsm('openlit', 'neighbour-first', true, env), runEsm('contrib', 'neighbour-first', true, env)]);
       expectEsmCopyOnly(openlit, contrib);
-      expect(openlit.chain).toHaveLength(loader === 'first' ? 2 : 1);
+      expect(openlit.chain).toHaveLength(loader === 'after' && hooks === 'async' ? 1 : 2);
       for (const r of [openlit, contrib]) {
         expect(r.chain).not.toContain('genaiMeterCall');
         expect(r.genaiMetrics?.[`${GENAI_SCOPE} ${METRICS.duration.name}`] ?? []).toEqual([]);
