@@ -52,6 +52,9 @@ const CALL = Symbol('genai-meter.call');
 type ParseHook = AnyFunction & { [CALL]?: Call };
 
 export abstract class StainlessInstrumentation<C extends GenAIInstrumentationConfig = GenAIInstrumentationConfig> extends GenAIInstrumentation<C> {
+  /** The APIPromise prototype the last call's promise had, already handed to _patchAsResponse. */
+  declare private _lastAPIPromiseProto: object | undefined;
+
   /**
    * A wrapper for a resource method that returns an APIPromise: `start` makes the Call (and may replace the
    * arguments), the result is observed with `reader`. While disabled, and whenever the instrumentation
@@ -215,8 +218,17 @@ export abstract class StainlessInstrumentation<C extends GenAIInstrumentationCon
     );
   }
 
+  /** Wrappers removed (disable, or the module unpatched): the next call checks its APIPromise class again. */
+  protected override _uninstallAll(): void {
+    super._uninstallAll();
+    this._lastAPIPromiseProto = undefined;
+  }
+
   /** Wraps asResponse once per APIPromise class (one per copy of the SDK). */
   private _patchAsResponse(proto: { asResponse?: unknown }): void {
+    // Calls mostly return promises of the class the previous call returned: checked by identity first.
+    if (proto === this._lastAPIPromiseProto) return;
+    this._lastAPIPromiseProto = proto;
     if (typeof proto.asResponse !== 'function' || this._installed(proto, 'asResponse')) return;
     const inst = this;
     this._install(proto, 'asResponse', (original) => {

@@ -126,6 +126,12 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
     }
   }
 
+  /** Wrappers removed (disable, or the module unpatched): the next call checks its ApiClient class again. */
+  protected override _uninstallAll(): void {
+    super._uninstallAll();
+    this._lastApiClientProto = undefined;
+  }
+
   private _endpoint(client: ApiClientLike | undefined, baseUrl: unknown): Endpoint {
     const resolver = client !== undefined && typeof client.isVertexAI === 'function' && client.isVertexAI() === true ? this._vertexEndpoints : this._endpoints;
     // A per-request httpOptions.baseUrl sends this call elsewhere.
