@@ -209,8 +209,8 @@ describe.each([
   // A limitation of import-in-the-middle, not of genai-meter: each copy runs only the hooks registered with it,
   // and with a second copy's loader hook in the process (OpenLIT's 1.15 beside the app's 3.6, asynchronous loader or
   // synchronous hooks alike; Node may warn "The 'import-in-the-middle' hook has already been initialized") the
-  // module the app gets no longer runs the app's copy's hooks: neither genai-meter's, nor
-  // contrib's, nor a library's own Hook reach the ES module copy, and genai-meter records no call, with no error.
+  // module the app gets no longer runs the app's copy's hooks: neither genai-meter's nor contrib's (nor, checked
+  // by hand, a library's own Hook) reach the ES module copy, and genai-meter records no call, with no error.
   // OpenLIT's wrapper is then the only one on create(), except when its loader is registered after the app's
   // asynchronous loader: then nobody's is.
   describe.each(['first', 'after'])("with OpenLIT's own loader hook registered %s", (loader) => {
