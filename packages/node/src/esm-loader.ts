@@ -64,6 +64,43 @@ function createIitmHook(): SyncHook {
   return hook;
 }
 
+/** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
+const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const INCLUDED_PACKAGES = new Set(INCLUDE.map(packageOf));
+/** How long after an SDK's ES module is resolved its import hooks must have run. */
+const HOOKS_RAN_WITHIN_MS = 3000;
+
+type IitmHookClass = new (modules: string[], options: { internals: boolean }, hook: (exports: unknown, name: string) => unknown) => unknown;
+
+/**
+ * Returns what to call with each resolution import-in-the-middle's hook made: when an SDK's ES module was
+ * marked for wrapping here but no import hook of this copy of import-in-the-middle ran for it, another copy
+ * (another agent's ESM loader) wrapped the module instead and the SDK's calls are not measured: say so
+ * once, instead of recording nothing in silence.
+ */
+function watchHooksRan(): (specifier: string, result: unknown) => void {
+  const reached = new Set<string>();
+  const { Hook } = load('import-in-the-middle') as { Hook: IitmHookClass };
+  new Hook(INCLUDE, { internals: true }, (exports, name) => {
+    reached.add(packageOf(name));
+    return exports;
+  });
+  const watched = new Set<string>();
+  return (specifier, result) => {
+    const url = (result as { url?: unknown } | undefined)?.url;
+    if (typeof url !== 'string' || !url.includes('iitm=')) return;
+    const name = packageOf(specifier);
+    if (!INCLUDED_PACKAGES.has(name) || watched.has(name)) return;
+    watched.add(name);
+    const check = setTimeout(() => {
+      if (!reached.has(name)) {
+        log.warn(`the ES module copy of ${name} was imported, but genai-meter's import hook never ran for it: another copy of import-in-the-middle (another agent's ESM loader) took the module over, so its calls are not measured. Load that agent's ESM loader only for the modules it instruments, or use the CommonJS copy.`);
+      }
+    }, HOOKS_RAN_WITHIN_MS);
+    check.unref();
+  };
+}
+
 /** True when the synchronous hooks are registered. */
 function registerSyncHooks(asked: boolean): boolean {
   const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
@@ -79,6 +116,7 @@ function registerSyncHooks(asked: boolean): boolean {
     return false;
   }
   let hook: SyncHook | undefined;
+  let resolved: ((specifier: string, result: unknown) => void) | undefined;
   // Set once creation has started: import-in-the-middle's own modules are resolved through this hook while
   // it loads them, and pass through.
   let started = false;
@@ -88,11 +126,15 @@ function registerSyncHooks(asked: boolean): boolean {
         started = true;
         try {
           hook = createIitmHook();
+          resolved = watchHooksRan();
         } catch (error) {
           log.warn(`cannot create import-in-the-middle's hook: ${(error as Error).message}; ES module imports of the SDKs will not be instrumented`);
         }
       }
-      return hook ? hook.resolveSync(specifier, context, next) : next(specifier, context);
+      if (!hook) return next(specifier, context);
+      const result = hook.resolveSync(specifier, context, next);
+      resolved?.(specifier, result);
+      return result;
     },
     load(url, context, next) {
       return hook ? hook.loadSync(url, context, next) : next(url, context);
