@@ -71,6 +71,34 @@ describe('the same settings, internal and sdk aggregation', () => {
     expect(own.sort()).toEqual(['gen_ai_operation_name', 'gen_ai_token_type']);
   });
 
+  const featureCalls = (samples: Sample[]) => select(samples, 'gen_ai_client_token_usage_sum', { gen_ai_token_type: 'input' }).filter((s) => s.labels.genai_meter_feature !== undefined);
+
+  it('GENAI_METER_BAGGAGE_ATTRIBUTES copies the allow-listed baggage key onto the scoped calls', async () => {
+    const { internal } = await bothAggregations({ GENAI_METER_BAGGAGE_ATTRIBUTES: 'app.tenant', TENANT: 'acme' });
+    const scoped = featureCalls(internal.samples);
+    expect(scoped).toHaveLength(3);
+    for (const s of scoped) expect(s.labels.app_tenant).toBe('acme');
+    // Calls outside the baggage context carry none.
+    expect(select(internal.samples, 'gen_ai_client_token_usage_sum').filter((s) => s.labels.genai_meter_feature === undefined).every((s) => s.labels.app_tenant === undefined)).toBe(true);
+  });
+
+  it('GENAI_METER_ATTRIBUTE_VALUE_MAX_LENGTH cuts context attribute values', async () => {
+    const { internal } = await bothAggregations({ GENAI_METER_ATTRIBUTE_VALUE_MAX_LENGTH: '12', LONG_FEATURE: '1' });
+    expect(featureCalls(internal.samples).map((s) => s.labels.genai_meter_feature).sort()).toEqual(['feature-0-xx', 'feature-1-xx', 'feature-2-xx']);
+  });
+
+  it('GENAI_METER_MAX_CONTEXT_ATTRIBUTES caps the context attributes per point', async () => {
+    const { internal, sdk } = await bothAggregations({ GENAI_METER_MAX_CONTEXT_ATTRIBUTES: '1', TEAM: 'search' });
+    const scoped = featureCalls(internal.samples);
+    expect(scoped).toHaveLength(3);
+    for (const s of scoped) expect(s.labels.team).toBeUndefined();
+    expect(internal.stderr).toMatch(/more than 1 attributes \(GENAI_METER_MAX_CONTEXT_ATTRIBUTES\); 'team' dropped/);
+    expect(sdk.stderr).toMatch(/'team' dropped/);
+    // Without the cap both keys are labels.
+    const { internal: uncapped } = await bothAggregations({ TEAM: 'search' });
+    for (const s of featureCalls(uncapped.samples)) expect(s.labels.team).toBe('search');
+  });
+
   it('GENAI_METER_CARDINALITY_LIMIT folds new sets into otel_metric_overflow, losing no count', async () => {
     const { internal } = await bothAggregations({ GENAI_METER_CARDINALITY_LIMIT: '4', FEATURES: '6' });
     const durations = select(internal.samples, 'gen_ai_client_operation_duration_count');
