@@ -546,6 +546,17 @@ export function reliabilityDashboard(s: MixinSettings): DashboardSpec {
       },
       {
         kind: 'timeseries',
+        title: 'Calls and failures per minute by SDK',
+        unit: 'cpm',
+        description:
+          'Calls and failed calls per minute by the SDK that made them: the instrumentation scope (openai, anthropic, google-genai, and ai for the Vercel AI SDK; a call through the Vercel AI SDK over another instrumented SDK is counted once, by the inner one). Failures as in the panel before (cancellations excluded). A failure share that only one SDK shows points at its configuration (keys, base URL, retries) rather than at the provider.',
+        targets: [
+          { expr: `${by([SCOPE_LABEL], rate(DURATION.count))} * 60`, legend: `{{${SCOPE_LABEL}}} calls`, expect: data },
+          { expr: `${by([SCOPE_LABEL], rate(DURATION.count, errors('provider', 'billing', 'client')))} * 60`, legend: `{{${SCOPE_LABEL}}} failed`, expect: data },
+        ],
+      },
+      {
+        kind: 'timeseries',
         title: 'Cancelled calls per minute by operation',
         unit: 'cpm',
         stack: true,
