@@ -38,10 +38,6 @@ const panelsByName = (settings: MixinSettings): readonly (readonly [RegExp, Pane
 /** Where an alert of a category this table does not know yet is shown. */
 const FALLBACK_PANEL: PanelRef = { dashboard: 'overview', title: 'Firing alerts' };
 
-/**
- * The dashboard and panel an alert links to (`__dashboardUid__` / `__panelId__` on the Grafana rule):
- * Grafana shows the alert's state on that panel and puts the panel's link in its notifications.
- */
 /** Rendered dashboards per settings: rendering is the costly part, and every alert expectation asks. */
 const renderedBySettings = new WeakMap<MixinSettings, Map<string, ReturnType<typeof renderDashboard>>>();
 
@@ -53,6 +49,10 @@ function rendered(settings: MixinSettings, key: DashboardKey): ReturnType<typeof
   return dashboard;
 }
 
+/**
+ * The dashboard and panel an alert links to (`__dashboardUid__` / `__panelId__` on the Grafana rule):
+ * Grafana shows the alert's state on that panel and puts the panel's link in its notifications.
+ */
 export function alertPanel(settings: MixinSettings, alert: AlertDefinition): { dashboardUid: string; panelId: number; title: string } {
   const ref = panelsByName(settings).find(([re]) => re.test(alert.name))?.[1] ?? PANEL_BY_CATEGORY[alert.category] ?? FALLBACK_PANEL;
   const dashboard = rendered(settings, ref.dashboard);
