@@ -4,7 +4,8 @@
 export * from './semconv.js';
 export { GenAIInstrumentation, isForeignWrapper, underOwnWrappers, type AnyFunction, type SdkDefaults } from './instrumentation-base.js';
 export type { GenAIInstrumentationConfig } from './config.js';
-export { deferredPricer, hasUserPrices, pricerFor, type Pricer } from './pricer.js';
+export { deferredPricer, hasUserPrices, isPricer, pricerFor, type Pricer } from './pricer.js';
+export { markInterned } from './interner.js';
 export { Call, type Recorder } from './call.js';
 export { classifyError, errorTypeForBody, errorTypeForCode, errorTypeForStatus, type ClassifiedError } from './error-type.js';
 export { providerForHost, EndpointResolver, type Endpoint, type ProviderOverride } from './provider.js';

@@ -3,7 +3,6 @@
 // instrumentations of the same SDK keep working. A subclass says which module it patches (init) and how
 // a call of its SDK is observed.
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { PriceCatalog } from '@genai-meter/pricing';
 import { attributeFilter, OwnAggregation, type Sinks } from './aggregation.js';
 import type { Recorder } from './call.js';
 import type { GenAIInstrumentationConfig } from './config.js';
@@ -13,10 +12,8 @@ import { ModelLimiter } from './model-limiter.js';
 import { GenAIMeterMetricProducer, type MetricProducerOptions } from './producer.js';
 import { EndpointResolver } from './provider.js';
 import type { RateLimitHeaders } from './rate-limit.js';
-import { pricerFor, type Pricer } from './pricer.js';
+import { isPricer, pricerFor, type Pricer } from './pricer.js';
 import { SeriesRegistry, ServiceTierLimiter } from './series.js';
-
-const isPricer = (v: unknown): v is Pricer => typeof (v as Partial<Pricer> | undefined)?.priceCall === 'function';
 
 export type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -79,7 +76,7 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig 
     this._patched ??= new Map();
     this._endpoints = new EndpointResolver(config.providerName, config.defaultProviderName ?? this._sdk.defaultProviderName);
     let pricing: Pricer | undefined;
-    if (config.pricing instanceof PriceCatalog || isPricer(config.pricing)) pricing = config.pricing;
+    if (isPricer(config.pricing)) pricing = config.pricing;
     else if (config.pricing !== false) {
       // A broken pricing file never stops the app: each problem is said once, on stderr (a configuration
       // mistake) and through diag; what is broken is left unpriced, the rest applies.

@@ -11,6 +11,12 @@ import type { Attributes } from '@opentelemetry/api';
  */
 export const INTERNED = Symbol.for('genai-meter.attributes.interned');
 
+/** Marks `attributes` as interned (one object per distinct content) and freezes it. */
+export function markInterned(attributes: Attributes): Attributes {
+  Object.defineProperty(attributes, INTERNED, { value: true });
+  return Object.freeze(attributes);
+}
+
 const KEY_SEP = '\u0001';
 const ENTRY_SEP = '\u0002';
 
@@ -33,7 +39,7 @@ export class AttributeInterner {
     let canonical = this.byContent.get(key);
     if (canonical === undefined) {
       if (this.byContent.size >= this.maxSets) return attributes;
-      canonical = Object.freeze(Object.defineProperty({ ...attributes }, INTERNED, { value: true }));
+      canonical = markInterned({ ...attributes });
       this.byContent.set(key, canonical);
     }
     this.byObject.set(attributes, canonical);

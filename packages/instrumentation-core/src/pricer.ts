@@ -9,6 +9,9 @@ export interface Pricer {
   priceCall: PriceCatalog['priceCall'];
 }
 
+/** Whether `value` is a Pricer (a PriceCatalog is one too). */
+export const isPricer = (value: unknown): value is Pricer => typeof (value as Partial<Pricer> | undefined)?.priceCall === 'function';
+
 /** A Pricer that loads its catalog the first time it is asked. */
 export function deferredPricer(load: () => PriceCatalog): Pricer {
   let catalog: PriceCatalog | undefined;

@@ -175,7 +175,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
       try {
         result = original.apply(this, args);
       } catch (err) {
-        if (call) inst._fail(call, err);
+        inst._safely(() => call?.fail(err), 'failed to record a failed call');
         throw err;
       }
       if (call) {
@@ -187,15 +187,6 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
       }
       return result;
     };
-  }
-
-  /** Records a failure; a failure to record it is only logged. */
-  private _fail(call: Call, err: unknown): void {
-    try {
-      call.fail(err);
-    } catch (e) {
-      this._diag.error('genai-meter: failed to record a failed call', e);
-    }
   }
 
   /**
@@ -220,7 +211,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentation<GoogleGenAI
           this._diag.error('genai-meter: failed to read a response', e);
         }
       },
-      (err: unknown) => this._fail(call, err),
+      (err: unknown) => this._safely(() => call.fail(err), 'failed to record a failed call'),
     );
   }
 

@@ -13,6 +13,7 @@ import {
   ATTR_GENAI_METER_TOKEN_DETAIL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
 } from '@genai-meter/instrumentation-openai';
+import { markInterned } from '@genai-meter/instrumentation-core';
 import { DEFAULTS } from './config.js';
 import { log } from './log.js';
 
@@ -45,18 +46,6 @@ export function withAttributes<R>(attributes: ScopeAttributes, fn: () => R): R {
   const outer = store.getStore();
   return store.run(outer ? { ...outer, ...attributes } : { ...attributes }, fn);
 }
-
-/**
- * The marker @genai-meter/instrumentation-core's AttributeInterner trusts: an object so marked is already
- * one object per distinct set (a registry symbol, shared by every copy of both packages).
- */
-const INTERNED = Symbol.for('genai-meter.attributes.interned');
-
-function markInterned(attributes: Attributes): Attributes {
-  Object.defineProperty(attributes, INTERNED, { value: true });
-  return Object.freeze(attributes);
-}
-
 
 /** The attributes set by the enclosing withAttributes scopes (empty outside any). */
 export function getAttributes(): ScopeAttributes {

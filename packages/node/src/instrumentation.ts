@@ -2,10 +2,9 @@
 // one per SDK, sharing one price catalog and one attribution source.
 import { AIInstrumentation } from '@genai-meter/instrumentation-ai';
 import { AnthropicInstrumentation } from '@genai-meter/instrumentation-anthropic';
-import { pricerFor, type GenAIInstrumentation, type GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
+import { isPricer, pricerFor, type GenAIInstrumentation, type GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
 import { GOOGLE_GENAI_ESM_SPECIFIERS, GoogleGenAIInstrumentation } from '@genai-meter/instrumentation-google-genai';
 import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
-import { PriceCatalog } from '@genai-meter/pricing';
 import { createAttributeSource } from './attribution.js';
 import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './config.js';
 import { log } from './log.js';
@@ -39,7 +38,7 @@ export const ESM_SPECIFIERS: readonly string[] = ['openai', '@anthropic-ai/sdk',
  * catalog alone.
  */
 function sharedPricing(pricing: GenAIMeterOptions['pricing']): GenAIInstrumentationConfig['pricing'] {
-  if (pricing === false || pricing instanceof PriceCatalog || (pricing !== undefined && 'priceCall' in pricing)) return pricing;
+  if (pricing === false || isPricer(pricing)) return pricing;
   return pricerFor(pricing ?? {}, (problem) => log.warn(problem.message));
 }
 
