@@ -51,8 +51,11 @@ const JOBS = [COLLECTOR_JOB, DIRECT_JOB] as const;
 const PAGE_FOR = '2s';
 const OTHER_FOR = '5s';
 
-/** Intervals the test shortens: scrape, evaluation (also the step of the exact increments) and export. */
-const TEST_INTERVALS = { scrapeInterval: '1s', evaluationInterval: '1s', exportInterval: '1s' } as const;
+/**
+ * Intervals the test shortens: scrape, evaluation (also the step of the exact increments), export, and
+ * the ingestion delay the steps wait for (a 1 s scrape times out within 1 s: 2 s lets every scrape land).
+ */
+const TEST_INTERVALS = { scrapeInterval: '1s', evaluationInterval: '1s', exportInterval: '1s', ingestionDelay: '2s' } as const;
 
 /** The shipped settings with 1 s scrape/evaluation/export and short `for`s; every threshold and window unchanged. */
 function testSettings(s: MixinSettings): MixinSettings {
@@ -322,6 +325,7 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
       scrapeInterval: settings.scrapeInterval,
       evaluationInterval: settings.evaluationInterval,
       exportInterval: settings.exportInterval,
+      ingestionDelay: settings.ingestionDelay,
       telemetryAbsent: { ...TEST_SETTINGS.telemetryAbsent, minPresence: settings.telemetryAbsent.minPresence },
     };
     const shipped = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8').split('\n');

@@ -10,7 +10,7 @@ import { L, PROM } from './promnames.js';
 import { durationSeconds, errorClass, levels, NOT_CANCELLED, sel, sumBy } from './promql.js';
 import { recordNames } from './recording.js';
 import { SLI_LABEL } from './slo.js';
-import { SECONDS_LEFT_THIS_MONTH, SECONDS_LEFT_TODAY } from './spend.js';
+import { secondsLeftThisMonth, secondsLeftToday } from './spend.js';
 
 export const ALERT_GROUP = 'genai-meter.alerts';
 
@@ -102,8 +102,8 @@ export function alertDefinitions(s: MixinSettings): AlertDefinition[] {
   };
 
   const budgetRef = (kind: 'hourly' | 'daily' | 'monthly') => `\`${n.budget[kind]}\` (packages/mixin/budgets.yaml)`;
-  const forecastToday = (window: string) => `${n.serviceCostToday} + ${n.serviceCost[window]!} / ${durationSeconds(window)} * ${SECONDS_LEFT_TODAY}`;
-  const forecastMonth = (window: string) => `${n.serviceCostThisMonth} + ${n.serviceCost[window]!} / ${durationSeconds(window)} * ${SECONDS_LEFT_THIS_MONTH}`;
+  const forecastToday = (window: string) => `${n.serviceCostToday} + ${n.serviceCost[window]!} / ${durationSeconds(window)} * ${secondsLeftToday(s)}`;
+  const forecastMonth = (window: string) => `${n.serviceCostThisMonth} + ${n.serviceCost[window]!} / ${durationSeconds(window)} * ${secondsLeftThisMonth(s)}`;
   const df = s.spend.dailyForecast;
   const mf = s.spend.monthlyForecast;
   const spendChecks = [`\`${n.modelCost1h}\`: which model.`, `\`${n.tokenRate}\`: input or output tokens?`, `\`${n.modelRequestsRate}\`: more calls, or the same calls with more tokens?`];

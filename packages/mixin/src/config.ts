@@ -53,6 +53,14 @@ export interface MixinSettings {
    * this much of the raw counters).
    */
   counterGapTolerance: string;
+  /**
+   * How far behind the evaluation time the exact increments read the raw counters. A scrape is stamped
+   * when it starts and lands when it ends (up to its timeout later); remote write lands later still. A
+   * sample that lands after the evaluation covering its timestamp would be in neither step, so steps read
+   * samples this old: spend and counts lag by this much and lose nothing. `0s` if Prometheus' own
+   * `rule_query_offset` (2.53+) already covers it; at least the scrape timeout otherwise.
+   */
+  ingestionDelay: string;
 
   rateLimit: { maxIn5m: number; for: string; severity: Severity; maxShare: number; shareFor: string; shareSeverity: Severity; minCalls: number };
   serverErrors: { maxPerMinute: number; for: string; severity: Severity };
@@ -169,6 +177,7 @@ export const settings: MixinSettings = {
   exportInterval: '60s',
   extraGroupingLabels: [],
   counterGapTolerance: '1d',
+  ingestionDelay: '1m',
 
   rateLimit: { maxIn5m: 10, for: '1m', severity: 'ticket', maxShare: 0.05, shareFor: '10m', shareSeverity: 'ticket', minCalls: 20 },
   serverErrors: { maxPerMinute: 1, for: '2m', severity: 'page' },
@@ -282,6 +291,10 @@ export function validateSettings(s: MixinSettings): void {
   if (s.tokenSpike.baselineOffsets.length === 0) problems.push('tokenSpike.baselineOffsets must not be empty');
   const step = durationSeconds(s.evaluationInterval);
   if (durationSeconds(s.counterGapTolerance) < 5 * 60) problems.push(`counterGapTolerance ${s.counterGapTolerance} must be at least 5m (the staleness lookback)`);
+  const delay = durationSeconds(s.ingestionDelay);
+  if (!(delay >= 0 && delay < durationSeconds(s.counterGapTolerance)) || delay % 1 !== 0) {
+    problems.push(`ingestionDelay ${s.ingestionDelay} must be whole seconds, at least 0s and shorter than counterGapTolerance ${s.counterGapTolerance}`);
+  }
   // Every window summed from per-evaluation increments must be a whole number of evaluation steps.
   const windows = [
     ...s.slo.burnRates.flatMap((b) => [b.long, b.short]),

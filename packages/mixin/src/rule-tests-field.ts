@@ -40,6 +40,9 @@ function input(series: readonly GridSeries[], until: number) {
   return series.map((s) => ({ series: seriesText(s.name, s.labels), values: promtoolValues(s.values, points) }));
 }
 
+/** The data time of an evaluation at `t`: the exact steps read the raw counters `ingestionDelay` in the past. */
+const dataTime = (s: Pick<MixinSettings, 'ingestionDelay'>, t: number) => t - durationSeconds(s.ingestionDelay);
+
 /** Truth over (from, to] of the series matching `keep` (genai-meter's scope only, as the rules read). */
 function truth(series: readonly GridSeries[], name: string, keep: (l: Labels) => boolean, from: number, to: number): number {
   return series
@@ -167,14 +170,15 @@ export function exactSpendGroup(s: MixinSettings): PromtoolTestGroup {
     ...scrapedDirectly([e1], { scrapeEvery: 60, scrapePhase: 45, until }),
   ];
   const isService = (svc: string) => (l: Labels) => l[L.service] === svc;
-  const cost = (svc: string, from: number, to: number) => truth(series, `${PROM.cost}_sum`, isService(svc), from, to);
+  // What the exact records show at evaluation time `to` for the window (from, to].
+  const cost = (svc: string, from: number, to: number) => truth(series, `${PROM.cost}_sum`, isService(svc), dataTime(s, from), dataTime(s, to));
   const calls = (svc: string, errorType: string | undefined, from: number, to: number) =>
-    truth(series, DURATION.count, (l) => isService(svc)(l) && l[L.errorType] === errorType, from, to);
+    truth(series, DURATION.count, (l) => isService(svc)(l) && l[L.errorType] === errorType, dataTime(s, from), dataTime(s, to));
   const svcL = (svc: string): Labels => ({ [L.service]: svc, [L.environment]: 'production' });
   const modelL = (svc: string): Labels => ({ ...svcL(svc), [L.provider]: 'openai', [L.requestModel]: 'gpt-4.1-mini' });
   const tests: { expr: string; eval_time: string; exp_samples: ExpSample[] }[] = [];
   const expect = (record: string, labels: Labels, t: number, value: number) => tests.push({ expr: seriesText(record, labels), eval_time: at(t), exp_samples: [sample(record, labels, value)] });
-  const batchSeen = minutes(30) + 45;
+  const batchSeen = minutes(30) + 45 + durationSeconds(s.ingestionDelay);
   for (const t of [minutes(25), minutes(45), minutes(55), minutes(90)]) {
     for (const svc of ['checkout', ...(t > batchSeen ? ['nightly-batch'] : [])]) {
       expect(n.serviceCost1h, svcL(svc), t, cost(svc, t - 3600, t));
@@ -238,8 +242,9 @@ function healthyDayGroup(s: MixinSettings): PromtoolTestGroup {
   ];
   const svcL = (svc: string): Labels => ({ [L.service]: svc, [L.environment]: 'production' });
   const failedShare = (svc: string, from: number, to: number) => {
-    const failed = truth(series, DURATION.count, (l) => l[L.service] === svc && l[L.errorType] === ERROR_TYPE_VALUES.SERVER_ERROR, from, to);
-    const ok = truth(series, DURATION.count, (l) => l[L.service] === svc && l[L.errorType] === undefined, from, to);
+    const [a, b] = [dataTime(s, from), dataTime(s, to)];
+    const failed = truth(series, DURATION.count, (l) => l[L.service] === svc && l[L.errorType] === ERROR_TYPE_VALUES.SERVER_ERROR, a, b);
+    const ok = truth(series, DURATION.count, (l) => l[L.service] === svc && l[L.errorType] === undefined, a, b);
     return failed / (failed + ok);
   };
   const evals = [minutes(30), minutes(75), minutes(120)];
@@ -298,12 +303,13 @@ function slowProviderGroup(s: MixinSettings): PromtoolTestGroup {
   };
 }
 
-/** Share of the successful calls (every stream, for time to first chunk) over their target in (from, to]. */
+/** Share of the successful calls (every stream, for time to first chunk) over their target in (from, to], as the exact records show it at `to`. */
 function slowShareSince(series: readonly GridSeries[], sli: 'duration' | 'time_to_first_chunk', s: MixinSettings, from: number, to: number): number {
   const hist = sli === 'duration' ? PROM.duration : PROM.timeToFirstChunk;
   const target = sli === 'duration' ? s.latency.targets.duration.otherwise : s.latency.targets.timeToFirstChunk.otherwise;
   const ok = (l: Labels) => l[L.errorType] === undefined;
-  return 1 - truth(series, `${hist}_bucket`, (l) => ok(l) && l.le === String(target), from, to) / truth(series, `${hist}_count`, ok, from, to);
+  const [a, b] = [dataTime(s, from), dataTime(s, to)];
+  return 1 - truth(series, `${hist}_bucket`, (l) => ok(l) && l.le === String(target), a, b) / truth(series, `${hist}_count`, ok, a, b);
 }
 
 // ---------------------------------------------------------------- rates with 60 s exports
@@ -402,14 +408,16 @@ function budgetDayGroup(s: MixinSettings): PromtoolTestGroup {
   const series = viaCollector(proc, { until, exportPhase: 40, scrapeEvery: 60 });
   const svc: Labels = { [L.service]: 'runaway-agent', [L.environment]: 'staging' };
   const cost = (from: number, to: number) => truth(series, `${PROM.cost}_sum`, () => true, from, to);
-  const dayStart = (t: number) => utcDayNumber(t) * SECONDS_PER_DAY;
-  const today = (t: number) => cost(dayStart(t), t);
-  const month = (t: number) => cost(0, t);
-  const left = (t: number) => SECONDS_PER_DAY - (t % SECONDS_PER_DAY);
+  // The records at evaluation time `t` hold the money up to its data time (days and months follow it too).
+  const dayStart = (d: number) => utcDayNumber(d) * SECONDS_PER_DAY;
+  const today = (t: number) => cost(dayStart(dataTime(s, t)), dataTime(s, t));
+  const month = (t: number) => cost(0, dataTime(s, t));
+  const left = (d: number) => SECONDS_PER_DAY - (d % SECONDS_PER_DAY);
   const df = s.spend.dailyForecast;
   const mf = s.spend.monthlyForecast;
-  const forecastToday = (t: number) => today(t) + (cost(t - durationSeconds(df.long), t) / durationSeconds(df.long)) * left(t);
-  const forecastMonth = (t: number) => month(t) + (cost(t - durationSeconds(mf.long), t) / durationSeconds(mf.long)) * (31 * SECONDS_PER_DAY - (t % SECONDS_PER_DAY));
+  const pace = (t: number, window: string) => cost(dataTime(s, t) - durationSeconds(window), dataTime(s, t)) / durationSeconds(window);
+  const forecastToday = (t: number) => today(t) + pace(t, df.long) * left(dataTime(s, t));
+  const forecastMonth = (t: number) => month(t) + pace(t, mf.long) * (31 * SECONDS_PER_DAY - (dataTime(s, t) % SECONDS_PER_DAY));
   const fire = (a: AlertDefinition, t: number, value: number) => ({ eval_time: at(t), alertname: a.name, exp_alerts: [alertExpectation(s, a, svc, value)] });
   const silent = (a: AlertDefinition, t: number) => ({ eval_time: at(t), alertname: a.name, exp_alerts: [] });
   const projectedDaily = alert('GenAIProjectedDailySpendOverBudget');

@@ -200,8 +200,13 @@ function perMin(s: ServiceScenario, keep: (errorType: string) => boolean): numbe
 const ratio = (s: ServiceScenario, part: (t: string) => boolean, whole: (t: string) => boolean) => perMin(s, part) / perMin(s, whole);
 const sloEvent = (t: string) => t === '' || isProvider(t);
 
-/** Minutes of steps a window of `w` holds at `evalMinute` when the counters start at minute 0. */
-const covered = (w: string, evalMinute: number) => Math.min(durationSeconds(w) / 60, evalMinute);
+/**
+ * The minute of the newest raw sample the steps have read at `evalMinute`: they read `ingestionDelay`
+ * in the past, on the tests' one-minute grid.
+ */
+const dataMinute = (settings: Pick<MixinSettings, 'ingestionDelay'>, evalMinute: number) => Math.floor(evalMinute - durationSeconds(settings.ingestionDelay) / 60);
+/** Minutes of steps a window of `w` holds at data minute `dataMin` when the counters start at minute 0. */
+const covered = (w: string, dataMin: number) => Math.min(durationSeconds(w) / 60, dataMin);
 
 const SHORT_POINTS = 100; // minutes of data in the short groups
 const SHORT_EVAL_MINUTE = 70; // every window up to 1h is fully covered; longer windows see all 70 minutes
@@ -296,7 +301,7 @@ const modelLabels = (s: ServiceScenario): Labels => ({ ...svcLabels(s), [L.provi
 function shortWindowSamples(settings: MixinSettings, s: ServiceScenario): { expr: string; samples: ExpSample[] }[] {
   const n = recordNames(settings);
   const rw = rateWindow(settings);
-  const T = SHORT_EVAL_MINUTE;
+  const T = dataMinute(settings, SHORT_EVAL_MINUTE);
   const out: { expr: string; samples: ExpSample[] }[] = [];
   // Series without error_type are selected with error_type="" (else the failed ones would match too).
   const one = (record: string, labels: Labels, value: number) =>
@@ -356,7 +361,7 @@ function shortWindowSamples(settings: MixinSettings, s: ServiceScenario): { expr
   one(n.serviceCostStep, svc, c);
   one(n.modelCost1h, model, c * covered('1h', T));
   for (const w of Object.keys(n.serviceCost)) one(n.serviceCost[w]!, svc, c * covered(w, T));
-  const t = T * 60;
+  const t = SHORT_EVAL_MINUTE * 60 - durationSeconds(settings.ingestionDelay);
   const today = c * T;
   one(n.serviceCostToday, svc, today);
   one(n.serviceCostTodayDay, svc, 0);
@@ -386,7 +391,7 @@ function shortWindowGroup(settings: MixinSettings): PromtoolTestGroup {
   const alerts = alertDefinitions(settings);
   const alert = byName(alerts);
   const s = troubled;
-  const T = SHORT_EVAL_MINUTE;
+  const T = dataMinute(settings, SHORT_EVAL_MINUTE);
   const svc = svcLabels(s);
   const model = modelLabels(s);
   const withErr = (t: string) => ({ ...svc, [L.provider]: s.provider, [L.errorType]: t });

@@ -12,16 +12,25 @@ import { PROM } from './promnames.js';
 import { durationSeconds, levels, leMatcher, sel, sumBy } from './promql.js';
 import type { RecordNames } from './recording.js';
 
-// A step ending at time t covers (t - interval, t]: it belongs to the day (month) of t - 1 ms, so the
-// step that ends exactly at 00:00 is still yesterday's and "today" is what samples after 00:00 added.
+// The steps read the counters `ingestionDelay` in the past (increments.ts), so the money of a step
+// evaluated at time t was spent up to t - delay: that is the "data time" days and months are taken from.
+// A step ending at data time d covers (d - interval, d]: it belongs to the day (month) of d - 1 ms, so
+// the step that ends exactly at 00:00 is still yesterday's and "today" is what samples after 00:00 added.
+const dataTime = (s: Pick<MixinSettings, 'ingestionDelay'>): string => {
+  const delay = durationSeconds(s.ingestionDelay);
+  return delay > 0 ? `(time() - ${delay})` : 'time()';
+};
 /** The UTC day number (days since 1970-01-01) of the step ending now, as a scalar. */
-const UTC_DAY = 'scalar(ceil(vector(time()) / 86400) - 1)';
+const utcDay = (s: MixinSettings): string => `scalar(ceil(vector(${dataTime(s)}) / 86400) - 1)`;
 /** The UTC month number (year * 12 + month) of the step ending now, as a scalar. */
-const UTC_MONTH = 'scalar(year(vector(time() - 0.001)) * 12 + month(vector(time() - 0.001)))';
-/** Seconds left until 24:00 UTC. */
-export const SECONDS_LEFT_TODAY = '(86400 - time() % 86400)';
-/** Seconds left until the end of the UTC month. */
-export const SECONDS_LEFT_THIS_MONTH = '(scalar((days_in_month() - day_of_month() + 1) * 86400) - time() % 86400)';
+const utcMonth = (s: MixinSettings): string => `scalar(year(vector(${dataTime(s)} - 0.001)) * 12 + month(vector(${dataTime(s)} - 0.001)))`;
+/** Seconds left until 24:00 UTC after the last step's data time. */
+export const secondsLeftToday = (s: Pick<MixinSettings, 'ingestionDelay'>): string => `(86400 - ${dataTime(s)} % 86400)`;
+/** Seconds left until the end of the UTC month after the last step's data time. */
+export const secondsLeftThisMonth = (s: Pick<MixinSettings, 'ingestionDelay'>): string => {
+  const v = `vector(${dataTime(s)})`;
+  return `(scalar((days_in_month(${v}) - day_of_month(${v}) + 1) * 86400) - ${dataTime(s)} % 86400)`;
+};
 
 /**
  * `running = step + previous` where previous is the value recorded at the last evaluation if it is of the
@@ -43,7 +52,7 @@ export function spendRules(s: MixinSettings, n: RecordNames, group: string): Rec
       group,
       record: n.modelCostStep,
       expr: sumBy(lv.service_model, increaseSinceLastEvaluation(sel(`${PROM.cost}_sum`), s)),
-      help: `USD spent since the previous evaluation per model, exact: a series' first sample (a new process, a job that exported once) counts in full.`,
+      help: `USD spent in the evaluation step ending ${s.ingestionDelay} ago (samples still landing are waited for) per model, exact: a series' first sample (a new process, a job that exported once) counts in full.`,
     },
     {
       group,
@@ -68,37 +77,37 @@ export function spendRules(s: MixinSettings, n: RecordNames, group: string): Rec
     {
       group,
       record: n.serviceCostToday,
-      expr: runningSum(n.serviceCostStep, n.serviceCostToday, n.serviceCostTodayDay, UTC_DAY, s),
-      help: 'USD spent since 00:00 UTC per service.',
+      expr: runningSum(n.serviceCostStep, n.serviceCostToday, n.serviceCostTodayDay, utcDay(s), s),
+      help: `USD spent since 00:00 UTC per service, up to ${s.ingestionDelay} ago.`,
     },
     {
       group,
       record: n.serviceCostTodayDay,
-      expr: `${n.serviceCostToday} * 0 + ${UTC_DAY}`,
+      expr: `${n.serviceCostToday} * 0 + ${utcDay(s)}`,
       help: `The UTC day (days since 1970-01-01) each value of ${n.serviceCostToday} belongs to.`,
     },
     {
       group,
       record: n.serviceCostThisMonth,
-      expr: runningSum(n.serviceCostStep, n.serviceCostThisMonth, n.serviceCostThisMonthMonth, UTC_MONTH, s),
-      help: 'USD spent since 00:00 UTC on the 1st of the month per service.',
+      expr: runningSum(n.serviceCostStep, n.serviceCostThisMonth, n.serviceCostThisMonthMonth, utcMonth(s), s),
+      help: `USD spent since 00:00 UTC on the 1st of the month per service, up to ${s.ingestionDelay} ago.`,
     },
     {
       group,
       record: n.serviceCostThisMonthMonth,
-      expr: `${n.serviceCostThisMonth} * 0 + ${UTC_MONTH}`,
+      expr: `${n.serviceCostThisMonth} * 0 + ${utcMonth(s)}`,
       help: `The UTC month (year * 12 + month) each value of ${n.serviceCostThisMonth} belongs to.`,
     },
     {
       group,
       record: n.serviceCostForecastToday,
-      expr: forecast(n.serviceCostToday, s.spend.dailyForecast.long, SECONDS_LEFT_TODAY),
+      expr: forecast(n.serviceCostToday, s.spend.dailyForecast.long, secondsLeftToday(s)),
       help: `Today's spend at 24:00 UTC if the pace of the last ${s.spend.dailyForecast.long} holds.`,
     },
     {
       group,
       record: n.serviceCostForecastThisMonth,
-      expr: forecast(n.serviceCostThisMonth, s.spend.monthlyForecast.long, SECONDS_LEFT_THIS_MONTH),
+      expr: forecast(n.serviceCostThisMonth, s.spend.monthlyForecast.long, secondsLeftThisMonth(s)),
       help: `This month's spend at its end (UTC) if the pace of the last ${s.spend.monthlyForecast.long} holds.`,
     },
     {

@@ -6,13 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATHS, recordNames, renderPrometheusConfig, settings } from '../src/index.js';
+import { generateFiles, PATHS, recordNames, renderPrometheusConfig, settings, type MixinSettings } from '../src/index.js';
 import { findBinary } from './tools.js';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 // What @genai-meter/node's exporter-prometheus 0.301 serves for one chat call (abridged to the series the
 // test reads): the resource's service.name and deployment.environment.name and the instrumentation scope
@@ -86,8 +83,16 @@ describe('Prometheus with the generated config', () => {
     await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
     const barePort = (bare.address() as { port: number }).port;
     const promPort = await freePort();
+    // The shipped settings at 1 s intervals, the exact steps waiting 2 s for a scrape to land (not a minute).
+    const testSettings: MixinSettings = { ...settings, scrapeInterval: '1s', evaluationInterval: '1s', ingestionDelay: '2s' };
+    const generated = generateFiles(testSettings);
+    const ruleFiles = [PATHS.recordingRules, PATHS.budgetRules, PATHS.alertRules].map((p) => {
+      const file = join(dir, p.split('/').pop()!);
+      writeFileSync(file, generated[p]!);
+      return file;
+    });
     const config = renderPrometheusConfig(
-      { ...settings, scrapeInterval: '1s', evaluationInterval: '1s' },
+      testSettings,
       {
         collectorTarget: '127.0.0.1:1', // nothing listens: the job is simply down
         appJobs: [
@@ -96,7 +101,7 @@ describe('Prometheus with the generated config', () => {
         ],
         alertmanagerTarget: '127.0.0.1:1',
         selfTarget: `127.0.0.1:${promPort}`,
-        ruleFiles: [join(repoRoot, PATHS.recordingRules), join(repoRoot, PATHS.budgetRules), join(repoRoot, PATHS.alertRules)],
+        ruleFiles,
       },
     );
     writeFileSync(join(dir, 'prometheus.yml'), config);
