@@ -632,10 +632,15 @@ describe.each(prometheusBuilds())('end to end: $label', ({ bin, major }) => {
     const svc = `{${L.service}="${BATCH_SERVICE}", ${L.environment}="${ENVIRONMENT}"}`;
     const value = async (expr: string) => (await promQuery(prom.url, expr))[0]?.value;
     const exact = (v: number | undefined, truth: number) => v !== undefined && Math.abs(v - truth) <= 1e-9 * truth;
+    // On a timeout the message holds the value read last, the raw series and the rule iterations Prometheus
+    // skipped (a wrong figure, a sample that never arrived and a late or skipped evaluation differ).
     const hour = await stage('wait: the batch job\'s spend recorded', () =>
       waitFor(async () => {
         const v = await value(`${n.serviceCost1h}${svc}`);
-        return exact(v, want.totalCostUSD) && v;
+        if (exact(v, want.totalCostUSD)) return v;
+        const rawNow = await value(`sum(${PROM.cost}_sum{${L.service}="${BATCH_SERVICE}", otel_scope_name=~"@genai-meter/.+"})`);
+        const missed = await value('sum(prometheus_rule_group_iterations_missed_total)');
+        throw new Error(`recorded ${v}, raw ${rawNow}, rule iterations missed ${missed}`);
       }, { what: `${n.serviceCost1h} of ${BATCH_SERVICE} = $${want.totalCostUSD}`, timeoutMs: 30_000, intervalMs: 250 }),
     );
     console.log(`e2e [${major}.x] short-lived job: recorded $${hour} of $${want.totalCostUSD}`);
