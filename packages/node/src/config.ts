@@ -3,6 +3,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { OpenAIInstrumentationConfig } from '@genai-meter/instrumentation-openai';
 import { envBoolean, envChoice, envInteger, envList, envString, type Env } from './env.js';
+import { clusterWorkerIndex } from './cluster-worker.js';
 import { log } from './log.js';
 
 export type MetricsExporterName = 'prometheus' | 'otlp' | 'console';
@@ -45,7 +46,10 @@ export interface GenAIMeterOptions {
   exporters?: MetricsExporterName[];
   /** Env: GENAI_METER_PROMETHEUS_HOST, then OTEL_EXPORTER_PROMETHEUS_HOST. Default `127.0.0.1`. */
   prometheusHost?: string;
-  /** Env: GENAI_METER_PROMETHEUS_PORT, then OTEL_EXPORTER_PROMETHEUS_PORT. Default 9464. */
+  /**
+   * Env: GENAI_METER_PROMETHEUS_PORT, then OTEL_EXPORTER_PROMETHEUS_PORT. Default 9464. A cluster worker
+   * (Node's cluster, PM2's cluster mode) adds its index to the port from the environment (cluster-worker.ts).
+   */
   prometheusPort?: number;
   /** Env: OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL. Default `http/protobuf`. */
   otlpProtocol?: OtlpProtocol;
@@ -94,6 +98,8 @@ export interface ResolvedConfig {
   exporters: MetricsExporterName[];
   prometheusHost: string;
   prometheusPort: number;
+  /** Set in a cluster worker: the port is its own, bound in this process rather than shared through the primary. */
+  clusterWorker: number | undefined;
   otlpProtocol: OtlpProtocol;
   exportIntervalMillis: number;
   exportTimeoutMillis: number;
@@ -151,14 +157,23 @@ export function resolveConfig(options: GenAIMeterOptions = {}): ResolvedConfig {
     if (timeoutSet) log.warn(`OTEL_METRIC_EXPORT_TIMEOUT (${timeout}) is above OTEL_METRIC_EXPORT_INTERVAL (${interval}); using ${interval}`);
     timeout = interval;
   }
+  const exporters = options.exporters ? [...new Set(options.exporters)] : exportersFromEnv(env);
+  // Only asked when there is a port to take (getting the cluster module is free in a worker, not in a primary).
+  const clusterWorker = exporters.includes('prometheus') ? clusterWorkerIndex(env) : undefined;
+  let prometheusPort =
+    options.prometheusPort ??
+    envInteger(env, envString(env, 'GENAI_METER_PROMETHEUS_PORT') !== undefined ? 'GENAI_METER_PROMETHEUS_PORT' : 'OTEL_EXPORTER_PROMETHEUS_PORT', DEFAULTS.prometheusPort, 1, 65535);
+  if (clusterWorker !== undefined && options.prometheusPort === undefined) {
+    if (prometheusPort + clusterWorker <= 65535) prometheusPort += clusterWorker;
+    else log.warn(`cluster worker ${clusterWorker}: port ${prometheusPort} + ${clusterWorker} is above 65535; using ${prometheusPort}`);
+  }
   return {
     disabled: envBoolean(env, 'OTEL_SDK_DISABLED', false),
-    exporters: options.exporters ? [...new Set(options.exporters)] : exportersFromEnv(env),
+    exporters,
     // GENAI_METER_PROMETHEUS_* win over the OTEL_* pair, which an app's own NodeSDK reads as well.
     prometheusHost: options.prometheusHost ?? envString(env, 'GENAI_METER_PROMETHEUS_HOST') ?? envString(env, 'OTEL_EXPORTER_PROMETHEUS_HOST') ?? DEFAULTS.prometheusHost,
-    prometheusPort:
-      options.prometheusPort ??
-      envInteger(env, envString(env, 'GENAI_METER_PROMETHEUS_PORT') !== undefined ? 'GENAI_METER_PROMETHEUS_PORT' : 'OTEL_EXPORTER_PROMETHEUS_PORT', DEFAULTS.prometheusPort, 1, 65535),
+    prometheusPort,
+    clusterWorker,
     otlpProtocol: options.otlpProtocol ?? otlpProtocolFromEnv(env),
     exportIntervalMillis: interval,
     exportTimeoutMillis: timeout,

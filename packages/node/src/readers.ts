@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { ExportResultCode } from '@opentelemetry/core';
+import { listenInThisWorker } from './cluster-worker.js';
 import type { ResolvedConfig } from './config.js';
 import { log } from './log.js';
 import { resourceLabelPattern } from './resource.js';
@@ -127,6 +128,7 @@ export function createReaders(config: ResolvedConfig, producer?: ProducerFactory
 
 /** Starts the Prometheus server; a busy port or a bad host is a warning, never an exception. */
 export function startPrometheus(exporter: PrometheusExporter, config: ResolvedConfig): Promise<boolean> {
+  if (config.clusterWorker !== undefined) return listenInThisWorker(exporter, config.prometheusHost, config.prometheusPort);
   return exporter.startServer().then(
     () => {
       log.info(`Prometheus metrics on http://${config.prometheusHost}:${config.prometheusPort}/metrics`);
