@@ -6,14 +6,16 @@
 // Preferred: synchronous in-thread hooks (module.registerHooks) on Node versions that run
 // import-in-the-middle's synchronous hooks correctly (>= 22.22.3, >= 24.11.1, >= 25.1.0, 26+). Its hook
 // module (with a JavaScript parser and a CommonJS lexer) is the largest thing the register entry loads, and
-// an app that never imports an ES module has no use for it: a pass-through hook is registered at start, in
-// the hooks chain where import-in-the-middle's would be, and creates import-in-the-middle's hook at the
-// first ES module resolution, which it then hands every resolution and load. Before that resolution no
-// module can have gone through import-in-the-middle, so the result is the same as registering it at start.
+// an app that never imports an SDK's ES module has no use for it: a pass-through hook is registered at
+// start, in the hooks chain where import-in-the-middle's would be, and creates import-in-the-middle's hook
+// at the first ES module resolution of an included specifier, which it then hands every resolution and
+// load. import-in-the-middle wraps only modules imported by an included specifier, so before that
+// resolution it would have passed every module through: the result is the same as registering it at start.
 // The asynchronous module.register() loader is the fallback: it runs in an extra thread that costs start-up
 // time and re-executes the app's own --require preloads in that thread.
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { deferImportHooks, materializeImportHooks } from './deferred-import-hook.js';
 import { envChoice, type Env } from './env.js';
 import { ESM_SPECIFIERS } from './instrumentation.js';
 import { log } from './log.js';
@@ -22,6 +24,7 @@ const ASYNC_LOADER = '@opentelemetry/instrumentation/hook.mjs';
 const IITM_HOOK_MODULE = 'import-in-the-middle/hook.mjs';
 const IITM_CREATE_HOOK = 'import-in-the-middle/create-hook.mjs';
 const INCLUDE = [...ESM_SPECIFIERS];
+const INCLUDED_SPECIFIERS = new Set(INCLUDE);
 const DONE_KEY = Symbol.for('genai-meter.node.esm-loader.v1');
 type Holder = { [DONE_KEY]?: EsmLoaderKind };
 
@@ -60,7 +63,7 @@ function createIitmHook(): SyncHook {
   const { createHook } = load(IITM_CREATE_HOOK) as { createHook(meta: { url: string }): SyncHook };
   const hook = createHook({ url: pathToFileURL(load.resolve(IITM_HOOK_MODULE)).href });
   hook.applyOptions({ include: INCLUDE });
-  log.debug('ESM: import-in-the-middle synchronous hooks created at the first ES module resolution');
+  log.debug('ESM: import-in-the-middle synchronous hooks created at the first ES module import of an SDK');
   return hook;
 }
 
@@ -122,9 +125,10 @@ function registerSyncHooks(asked: boolean): boolean {
   let started = false;
   registerHooks({
     resolve(specifier, context, next) {
-      if (!started && !context.conditions?.includes('require')) {
+      if (!started && INCLUDED_SPECIFIERS.has(specifier) && !context.conditions?.includes('require')) {
         started = true;
         try {
+          materializeImportHooks();
           hook = createIitmHook();
           resolved = watchHooksRan();
         } catch (error) {
@@ -140,7 +144,9 @@ function registerSyncHooks(asked: boolean): boolean {
       return hook ? hook.loadSync(url, context, next) : next(url, context);
     },
   });
-  log.debug('ESM: synchronous hooks registered (import-in-the-middle is created at the first ES module resolution)');
+  // The instrumentations' import hooks wait for that import too (deferred-import-hook.ts).
+  deferImportHooks();
+  log.debug('ESM: synchronous hooks registered (import-in-the-middle is created at the first ES module import of an SDK)');
   return true;
 }
 

@@ -39,11 +39,13 @@ describe('start-up of the register entry', () => {
     expect(loaded).toContain('packages/node/dist/register.cjs');
     expect(loaded).toContain('packages/node/dist/index.cjs');
     expect(loaded.filter((f) => f.includes('node_modules/@opentelemetry/'))).toEqual([]);
-    // Besides the bundle: the price catalog package and import-in-the-middle (shared with its ESM loader).
-    expect(loaded.filter((f) => !f.startsWith('node_modules/import-in-the-middle/') && f !== 'node_modules/module-details-from-path/index.js')).toEqual([
+    // Besides the bundle: the price catalog package, and import-in-the-middle's registry of hooks alone (its
+    // main module, with worker_threads, waits for an ES module import of an SDK: deferred-import-hook.ts).
+    expect(loaded).toEqual([
       'packages/node/dist/register.cjs',
       'packages/node/dist/index.cjs',
       'packages/pricing/dist/index.cjs',
+      'node_modules/import-in-the-middle/lib/register.js',
     ]);
     // node:crypto (OpenSSL) is left to the app: the instance id does not need it.
     expect(builtins).not.toContain('crypto');
@@ -57,6 +59,14 @@ describe('start-up of the register entry', () => {
     const line = r.stdout.split('\n').find((l) => l.startsWith('FIRST-ESM '));
     expect(JSON.parse(line!.slice('FIRST-ESM '.length))).toEqual({ before: false, after: true, esm: 'genaiMeterCall', cjs: 'genaiMeterCall' });
     expect(r.stderr).not.toMatch(/warn|circular/i);
+  });
+
+  it('an ES module app loads import-in-the-middle at its first import of an SDK, not before; that import is still patched', async () => {
+    const r = await run(['--import', '@genai-meter/node/register', join(SUPPORT, '../fixtures/esm-no-sdk.mjs')], appEnv({ OTEL_METRICS_EXPORTER: 'none' }));
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('ESM-NO-SDK '));
+    expect(JSON.parse(line!.slice('ESM-NO-SDK '.length))).toEqual({ before: ['lib/register.js'], after: true, patched: 'genaiMeterCall' });
+    expect(r.stderr).not.toMatch(/warn/i);
   });
 
   it("require-in-the-middle's `debug` is a stand-in: no tty at start, DEBUG still prints its lines", async () => {
