@@ -108,6 +108,18 @@ const firstEntryExternal = (dir, first) => ({
   },
 });
 
+/**
+ * V8 keeps a script's whole source in memory (functions are compiled lazily from it), and one character
+ * outside Latin-1 (a `…` in a comment esbuild kept) makes the whole source a two-byte string: twice the
+ * memory. esbuild leaves such characters in comments and regular expressions; a \uXXXX escape means the
+ * same there, in strings and in identifiers.
+ */
+function asciiOnly(file) {
+  const source = readFileSync(file, 'utf8');
+  const escaped = source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (escaped !== source) writeFileSync(file, escaped);
+}
+
 async function buildBundled(dir, entries, bundle) {
   const common = {
     absWorkingDir: dir,
@@ -130,6 +142,7 @@ async function buildBundled(dir, entries, bundle) {
   if (rest.length > 0) await build({ ...common, entryPoints: rest, plugins: [...plugins, firstEntryExternal(dir, first)] });
   for (const entry of entries) {
     const name = basename(entry, '.ts');
+    asciiOnly(join(dir, 'dist', `${name}.cjs`));
     writeFileSync(join(dir, 'dist', `${name}.js`), `// ES module entry: the same module as ${name}.cjs (one copy for CommonJS and ES module users).\nexport * from './${name}.cjs';\n`);
   }
 }

@@ -1,6 +1,7 @@
 // What the register entry costs an app at start-up, checked on real processes: the files it reads, and the
 // work it adds to the app's own require() calls. The time and memory figures are in bench/ (startup rows).
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../../tests/support/tools.js';
 import { appEnv, run, SUPPORT } from './support/apps.js';
@@ -67,6 +68,12 @@ describe('start-up of the register entry', () => {
     const line = r.stdout.split('\n').find((l) => l.startsWith('ESM-NO-SDK '));
     expect(JSON.parse(line!.slice('ESM-NO-SDK '.length))).toEqual({ before: ['lib/register.js'], after: true, patched: 'genaiMeterCall' });
     expect(r.stderr).not.toMatch(/warn/i);
+  });
+
+  it('the bundle is ASCII: V8 would hold its whole source as a two-byte string for one character beyond Latin-1', () => {
+    for (const file of ['index.cjs', 'register.cjs']) {
+      expect(readFileSync(join(SUPPORT, '../../dist', file), 'utf8')).toMatch(/^[\x00-\x7f]*$/);
+    }
   });
 
   it("require-in-the-middle's `debug` is a stand-in: no tty at start, DEBUG still prints its lines", async () => {
