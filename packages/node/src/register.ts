@@ -18,7 +18,7 @@ if (isMainThread) {
   // start() validates OTEL_SDK_DISABLED (and warns on a bad value); this only skips the loader when it is off.
   if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true') registerEsmLoader();
   narrowRequireHook(
-    () => start(),
+    () => start({ announceWhenAnSdkLoads: true }),
     (meter) => meter.instrumentations.flatMap((i) => i.getModuleDefinitions()),
   );
 }

@@ -34,6 +34,13 @@ export interface StartOptions extends GenAIMeterOptions {
   /** `false`: the same as `meterProvider: 'own'` (kept for existing callers). */
   adoptGlobalMeterProvider?: boolean;
   /**
+   * Build the pipeline, open the Prometheus port and say where metrics go only once an instrumented SDK
+   * is loaded (a process that loads none pays for nothing more than the hooks). The
+   * register entry sets it: under NODE_OPTIONS every Node process starts genai-meter, and `npm start` (or
+   * another launcher) would otherwise take the port before the app it starts, whose metrics then go nowhere.
+   */
+  announceWhenAnSdkLoads?: boolean;
+  /**
    * Views for genai-meter's own MeterProvider. A View that selects genai-meter's instruments replaces
    * genai-meter's own View for them, and makes the pipeline record through SDK instruments (the internal
    * aggregation cannot apply an arbitrary View); a line on stderr says so.
@@ -79,6 +86,9 @@ class Pipeline implements GenAIMeter {
   private prometheus: PrometheusExporter | undefined;
   /** Drops every later export of genai-meter's own push readers (see Readers.discard). */
   private discardOwnExports: () => void = () => undefined;
+  /** An instrumented SDK has been patched; until then `announceWhenAnSdkLoads` holds the pipeline and its announcement. */
+  private sdkLoaded = false;
+  private whenSdkLoads: (() => void) | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
   get instrumentation(): OpenAIInstrumentation | undefined {
@@ -122,17 +132,33 @@ class Pipeline implements GenAIMeter {
     if (existing) {
       this.adopt(existing, 'a global MeterProvider was registered before genai-meter started', false);
     } else {
-      this.startOwn();
+      // Held for the first SDK (noticeFirstSdk): a process that loads none builds no pipeline, and its
+      // exporter modules (http for Prometheus) are never initialised.
+      if (!this.options.announceWhenAnSdkLoads) this.startOwn();
       let ready!: (listening: boolean) => void;
       this.ready = new Promise<boolean>((resolve) => (ready = resolve));
       setImmediate(() => {
         if (lookForAppProvider && globalMeterProvider()) lookOnce();
         startingUp = false;
         if (this.mode !== 'own') return ready(true);
-        log.notice(`LLM call metrics: ${describeExporters(this.config)} (aggregation: ${this.instrumentations[0]!.getConfig().aggregation})`);
-        if (this.prometheus) void startPrometheus(this.prometheus, this.config).then(ready);
-        else ready(true);
+        const announce = (): void => {
+          // Held until an SDK loaded, nothing was announced or exported yet: an app provider registered by
+          // now is used as if it had come first (no second port, nothing lost).
+          const appProvider = lookForAppProvider ? globalMeterProvider() : undefined;
+          if (appProvider) {
+            lookForAppProvider = false;
+            this.adopt(appProvider, 'the app registered a global MeterProvider before it loaded an LLM SDK', false);
+          }
+          if (this.mode !== 'own' || this.shutdownPromise) return ready(true);
+          if (!this.meterProvider) this.startOwn();
+          log.notice(`LLM call metrics: ${describeExporters(this.config)} (aggregation: ${this.instrumentations[0]!.getConfig().aggregation})`);
+          if (this.prometheus) void startPrometheus(this.prometheus, this.config).then(ready);
+          else ready(true);
+        };
+        if (this.options.announceWhenAnSdkLoads && !this.sdkLoaded) this.whenSdkLoads = announce;
+        else announce();
       });
+      if (this.options.announceWhenAnSdkLoads) this.noticeFirstSdk();
     }
     if (this.options.handleExit !== false) {
       this.exitHooks = installExitHooks(
@@ -152,6 +178,50 @@ class Pipeline implements GenAIMeter {
       return 'sdk';
     }
     return 'internal';
+  }
+
+  /** Runs the held announcement when the first instrumented module (or file of one) is patched. */
+  private noticeFirstSdk(): void {
+    const loaded = (): void => {
+      if (this.sdkLoaded) return;
+      this.sdkLoaded = true;
+      // Before the SDK's module is patched, so that its first call records into the pipeline.
+      if (this.mode === 'own' && !this.meterProvider && !this.shutdownPromise) this.startOwn();
+      const announce = this.whenSdkLoads;
+      this.whenSdkLoads = undefined;
+      announce?.();
+    };
+    type Patchable = { patch?: (exports: unknown, version?: string) => unknown; files?: Patchable[] };
+    // The base class (@opentelemetry/instrumentation) keeps the definitions its hooks use in `_modules`
+    // (getModuleDefinitions() makes new ones) and looks `patch` up on them each time a module loads.
+    const definitions = this.instrumentations.map((i) => (i as unknown as { _modules?: unknown })._modules);
+    if (!definitions.every(Array.isArray)) {
+      log.debug('the instrumentations keep no module definitions where expected: announcing at start');
+      return loaded();
+    }
+    const wrap = (def: Patchable): void => {
+      const patch = def.patch;
+      if (patch) {
+        def.patch = (exports, version) => {
+          loaded();
+          return patch.call(def, exports, version);
+        };
+      }
+      for (const file of def.files ?? []) wrap(file);
+    };
+    for (const defs of definitions as Patchable[][]) for (const def of defs) wrap(def);
+    // A bundled app hands its SDK over by hand (patchOpenAI, patchAnthropic, patchAI, patchGoogleGenAI).
+    for (const instrumentation of this.instrumentations) {
+      const target = instrumentation as unknown as Record<string, unknown>;
+      for (const name of ['patchOpenAI', 'patchAnthropic', 'patchAI', 'patchGoogleGenAI']) {
+        const patch = target[name];
+        if (typeof patch !== 'function') continue;
+        target[name] = function patchedByHand(this: unknown, ...args: unknown[]): unknown {
+          loaded();
+          return (patch as (...a: unknown[]) => unknown).apply(this, args);
+        };
+      }
+    }
   }
 
   private startOwn(): void {

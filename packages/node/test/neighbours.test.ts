@@ -446,7 +446,8 @@ const lateSdk = () => once('late sdk', startLateSdk);
 
 // ---------------------------------------------------------------------------------------------------------
 // Port clashes: two Prometheus servers for one OTEL_EXPORTER_PROMETHEUS_PORT. Under the default `auto` there is
-// one (above). There are two when genai-meter keeps its own exporters: whoever listens first keeps the port.
+// one (above, and the last case below). There are two when genai-meter keeps its own exporters: whoever listens
+// first keeps the port.
 
 describe('two Prometheus servers on one OTEL_EXPORTER_PROMETHEUS_PORT', () => {
   it.each(ORDERS)(
@@ -466,13 +467,13 @@ describe('two Prometheus servers on one OTEL_EXPORTER_PROMETHEUS_PORT', () => {
     TEST_TIMEOUT_MS,
   );
 
-  it("an app SDK started once the app runs: genai-meter keeps the port, the app's exporter finds it taken", async () => {
+  it("an app SDK started once the app runs, before it loads an LLM SDK: genai-meter had announced nothing yet, so it uses the app's provider and one port serves both", async () => {
     const { app, port } = await lateSdk();
-    expect(app.stderr()).toMatch(new RegExp(`genai-meter keeps its own exporters \\(prometheus on http://127\\.0\\.0\\.1:${port}/metrics\\)`));
+    expect(app.stderr()).toMatch(/LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider before it loaded an LLM SDK\); genai-meter runs no exporter of its own/);
+    expect(app.stderr()).not.toMatch(/LLM call metrics: prometheus on/);
     const samples = parseExposition(await exposition(port));
     expect(total(samples, `${promName(METRICS.duration.name)}_count`)).toBe(3);
-    // The app's own metric is served nowhere, and nothing says so (the app set no diag logger).
-    expect(select(samples, 'app_requests_total')).toEqual([]);
+    expect(total(samples, 'app_requests_total')).toBe(7);
     expect(app.stderr()).not.toMatch(/EADDRINUSE|cannot listen/);
     expect(listeningAddresses(port)).toHaveLength(1);
   }, TEST_TIMEOUT_MS);

@@ -33,6 +33,8 @@ describe('an app with its own OTel SDK, started with the register entry', () => 
     // app starts at the top of its main module is used as if it came first; no port of ours was opened.
     ['at the top of its main module, after genai-meter', false, 0, 'auto', 'app', /LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider while starting up, after genai-meter\); genai-meter runs no exporter of its own/],
     // The default never moves a running pipeline: the port the operator scrapes stays, and stderr says why.
+    // (The app loads openai at start, so genai-meter's pipeline runs before the app's SDK; with no LLM SDK
+    // loaded yet genai-meter would have announced nothing and used the app's provider: neighbours.test.ts.)
     ['once running, after genai-meter', false, 300, 'auto', 'ours', /the app registered a global MeterProvider after genai-meter started; genai-meter keeps its own exporters \(prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics\)/],
     ['once running, after genai-meter, GENAI_METER_METER_PROVIDER=app', false, 300, 'app', 'app', /LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider after genai-meter started \(GENAI_METER_METER_PROVIDER=app\)\); genai-meter's own exporters stop \(prometheus on/],
   ];
@@ -48,7 +50,7 @@ describe('an app with its own OTel SDK, started with the register entry', () => 
         APP_PROMETHEUS_PORT: String(theirs),
         EXAMPLE_APP: preload ? '' : CJS_APP,
         GENAI_METER_METER_PROVIDER: choice,
-        ...(delay ? { SDK_DELAY_MS: String(delay) } : {}),
+        ...(delay ? { SDK_DELAY_MS: String(delay), LOAD_OPENAI_FIRST: '1' } : {}),
       }),
     );
     await app.summary();

@@ -118,9 +118,13 @@ describe('GENAI_METER_ESM_LOADER', () => {
     expect(app.stderr()).not.toMatch(/EADDRINUSE|Warning/);
   });
 
-  it('none: an ES module app is not instrumented (only CommonJS requires are)', async () => {
-    const { summary, samples } = await runAndScrape('import', ESM_APP, { GENAI_METER_ESM_LOADER: 'none' });
-    expect(summary.calls).toBe(3);
-    expect(select(samples, 'gen_ai_client_operation_duration_count')).toEqual([]);
+  it('none: an ES module app is not instrumented (only CommonJS requires are), so nothing is announced and no port opens', async () => {
+    const port = await freePort();
+    const app = launch(nodeArgs('import', ESM_APP, { linger: true }), appEnv({ OPENAI_BASE_URL: sim.baseURL, OTEL_EXPORTER_PROMETHEUS_PORT: String(port), GENAI_METER_ESM_LOADER: 'none' }));
+    expect((await app.summary()).calls).toBe(3);
+    await expect(scrape(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+    expect(app.stderr()).not.toMatch(/LLM call metrics/);
+    app.kill('SIGTERM');
+    await app.exit;
   });
 });

@@ -13,6 +13,7 @@ interface Probe {
   builtins: string[];
   unrelatedResolutions: number;
   patched: boolean;
+  loadedAfterSdk: string[];
 }
 
 async function probe(preload: string[], env: Record<string, string> = {}): Promise<Probe> {
@@ -83,15 +84,26 @@ describe('start-up of the register entry', () => {
     expect(r.stderr).toContain('require-in-the-middle registering require hook');
   });
 
-  it('the gRPC exporter (with @grpc/grpc-js) is loaded from node_modules, and only when chosen', async () => {
-    const { loaded } = await probe(['--require', '@genai-meter/node/register'], {
+  it('the gRPC exporter (with @grpc/grpc-js) is loaded from node_modules, and only when chosen, once an SDK is loaded', async () => {
+    const { loaded, loadedAfterSdk } = await probe(['--require', '@genai-meter/node/register'], {
       OTEL_METRICS_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
       GENAI_METER_SHUTDOWN_TIMEOUT_MS: '0',
     });
-    expect(loaded.some((f) => f.includes('node_modules/@opentelemetry/exporter-metrics-otlp-grpc/'))).toBe(true);
-    expect(loaded.some((f) => f.includes('node_modules/@grpc/grpc-js/'))).toBe(true);
+    expect(loaded.some((f) => f.includes('node_modules/@grpc/grpc-js/'))).toBe(false);
+    expect(loadedAfterSdk.some((f) => f.includes('node_modules/@opentelemetry/exporter-metrics-otlp-grpc/'))).toBe(true);
+    expect(loadedAfterSdk.some((f) => f.includes('node_modules/@grpc/grpc-js/'))).toBe(true);
+  });
+
+  it('before an SDK loads there is no pipeline: the Prometheus exporter (which creates an http server) has not loaded http', async () => {
+    const { builtins, patched } = await probe(['--require', '@genai-meter/node/register'], {
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      GENAI_METER_SHUTDOWN_TIMEOUT_MS: '0',
+    });
+    expect(builtins).not.toContain('http');
+    expect(patched).toBe(true);
   });
 
   it("the app's require() of other modules does not go through the instrumentation's require hook; openai is still patched", async () => {
