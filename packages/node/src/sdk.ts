@@ -57,7 +57,7 @@ export interface GenAIMeter {
   readonly instrumentations: readonly GenAIInstrumentation[];
   /** genai-meter's own MeterProvider (undefined when adopted or disabled). */
   readonly meterProvider: MeterProvider | undefined;
-  /** Resolves when the Prometheus server listens (true) or failed to (false); true without Prometheus. */
+  /** Resolves when the Prometheus server listens (true) or failed to (false); true without Prometheus. Under the register entry, not before an SDK is loaded. */
   readonly ready: Promise<boolean>;
   /** Exports what was recorded so far, bounded by the shutdown timeout. */
   forceFlush(): Promise<void>;
