@@ -1,8 +1,8 @@
 // The /metrics port of a cluster worker (Node's `cluster`, PM2's cluster mode). A worker's listen() on a
 // port goes through the primary, which shares it round-robin among every worker listening there: each
 // scrape would read another process's counters under the same labels (3, 7, 3, 7: a reset at every
-// scrape, which rate() and the exact steps count as growth). And a primary started with genai-meter holds
-// the base port itself, so the workers' listen() failed and their calls were never exposed. So a worker
+// scrape, which rate() and the exact steps count as growth). And beside a primary holding the base port
+// itself, the workers' listen() failed and their calls were never exposed. So a worker
 // takes a port of its own, base + its index, and binds it itself (`exclusive`); a port still held by the
 // worker it replaces (PM2's reload starts the new one first) is retried for a minute.
 import type { Server } from 'node:http';
@@ -19,7 +19,7 @@ const currentWorker = (): { id: number } | undefined => (process.getBuiltinModul
 
 /**
  * The index that offsets a cluster worker's port: PM2's NODE_APP_INSTANCE (0 … instances-1, kept across
- * restarts), else Node's worker id (from 1: a primary started with genai-meter keeps the base port).
+ * restarts), else Node's worker id (from 1: the base port stays the primary's).
  * Undefined outside a cluster worker. (Node removes NODE_UNIQUE_ID from a worker's environment before
  * the preloads run; the cluster module, already loaded in a worker, still knows.)
  */
@@ -32,46 +32,36 @@ export function clusterWorkerIndex(env: Env, worker: () => { id: number } | unde
 
 /**
  * Binds the exporter's own server (its /metrics handling and its shutdown) to `host:port` in this process
- * only. Resolves true once listening, false when it cannot (warned; a busy port is retried meanwhile).
+ * only. Settles as the exporter's startServer() does: resolves once listening, rejects with the error that
+ * stopped it (a port still busy after RETRY_FOR_MS of retries, said once on stderr when they begin).
  */
-export function listenInThisWorker(exporter: PrometheusExporter, host: string, port: number): Promise<boolean> {
+export function listenInThisWorker(exporter: PrometheusExporter, host: string, port: number): Promise<void> {
   // exporter-prometheus creates its server in the constructor and does not pass `exclusive` to listen().
   const server = (exporter as unknown as { _server?: Server })._server;
   if (typeof server?.listen !== 'function') {
     log.warn(`cluster worker: @opentelemetry/exporter-prometheus has no server to bind exclusively; sharing ${host}:${port} with the other workers`);
-    return exporter.startServer().then(
-      () => true,
-      () => false,
-    );
+    return exporter.startServer();
   }
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const deadline = Date.now() + RETRY_FOR_MS;
+    let retrying = false;
     const attempt = (): void => {
       const onError = (error: NodeJS.ErrnoException): void => {
         server.off('listening', onListening);
-        const retry = error.code === 'EADDRINUSE' && Date.now() < deadline;
-        if (!retry) {
-          log.warn(`Prometheus exporter cannot listen on ${host}:${port} (${error.message}); set OTEL_EXPORTER_PROMETHEUS_HOST/PORT. The app continues without it.`);
-        } else if (!retrying) {
-          log.warn(`cluster worker: ${host}:${port} is busy (the worker this one replaces?); retrying every ${RETRY_MS / 1000} s for ${RETRY_FOR_MS / 1000} s`);
-        }
-        // Not listening yet either way: start-up goes on without waiting for the retries.
-        resolve(false);
-        if (retry) {
-          retrying = true;
-          setTimeout(attempt, RETRY_MS).unref();
-        }
+        if (error.code !== 'EADDRINUSE' || Date.now() >= deadline) return reject(error);
+        if (!retrying) log.warn(`cluster worker: ${host}:${port} is busy (the worker this one replaces?); retrying every ${RETRY_MS / 1000} s for ${RETRY_FOR_MS / 1000} s`);
+        retrying = true;
+        setTimeout(attempt, RETRY_MS).unref();
       };
       const onListening = (): void => {
         server.off('error', onError);
         if (retrying) log.warn(`cluster worker: now listening on ${host}:${port}`);
-        resolve(true);
+        resolve();
       };
       server.once('error', onError);
       server.once('listening', onListening);
       server.listen({ host, port, exclusive: true });
     };
-    let retrying = false;
     attempt();
   });
 }

@@ -128,8 +128,8 @@ export function createReaders(config: ResolvedConfig, producer?: ProducerFactory
 
 /** Starts the Prometheus server; a busy port or a bad host is a warning, never an exception. */
 export function startPrometheus(exporter: PrometheusExporter, config: ResolvedConfig): Promise<boolean> {
-  if (config.clusterWorker !== undefined) return listenInThisWorker(exporter, config.prometheusHost, config.prometheusPort);
-  return exporter.startServer().then(
+  const listening = config.clusterWorker !== undefined ? listenInThisWorker(exporter, config.prometheusHost, config.prometheusPort) : exporter.startServer();
+  return listening.then(
     () => {
       log.info(`Prometheus metrics on http://${config.prometheusHost}:${config.prometheusPort}/metrics`);
       return true;
