@@ -25,10 +25,19 @@ const load = createRequire(import.meta.url);
 let realHookClass: RealHookClass | undefined;
 const realHook = (): RealHookClass => (realHookClass ??= (load('import-in-the-middle') as { Hook: RealHookClass }).Hook);
 
-/** import-in-the-middle's registry of hooks (while deferring) and the placeholder holding our place in it. */
-let deferred: { registry: unknown[]; placeholder: () => void } | undefined;
-/** Hooks created while deferring and not unhooked, in creation order (a Set keeps insertion order). */
-const pending = new Set<Hook>();
+/**
+ * While deferring: import-in-the-middle's registry of hooks, the placeholder holding our place in it, and
+ * the Hooks created and not unhooked, in creation order (a Set keeps insertion order). Kept on globalThis:
+ * the register entry's small bundle starts deferring, the main bundle's copy of this module creates the
+ * Hooks, and either materializes them.
+ */
+interface Deferred {
+  registry: unknown[];
+  placeholder: () => void;
+  pending: Set<Hook>;
+}
+const DEFERRED_KEY = Symbol.for('genai-meter.node.deferred-import-hooks.v1');
+const state = globalThis as { [DEFERRED_KEY]?: Deferred };
 
 export class Hook {
   private real: RealHook | undefined;
@@ -39,20 +48,21 @@ export class Hook {
     if (typeof modules === 'function') this.args = [null, null, modules];
     else if (typeof options === 'function') this.args = [modules, null, options];
     else this.args = [modules, options ?? null, hookFn as HookFn];
-    if (deferred) pending.add(this);
+    const deferred = state[DEFERRED_KEY];
+    if (deferred) deferred.pending.add(this);
     else this.materialize();
   }
 
   /** Makes the real hook (idempotent). */
   materialize(): void {
-    pending.delete(this);
+    state[DEFERRED_KEY]?.pending.delete(this);
     if (this.real) return;
     const Real = realHook();
     this.real = new Real(...this.args);
   }
 
   unhook(): void {
-    pending.delete(this);
+    state[DEFERRED_KEY]?.pending.delete(this);
     this.real?.unhook();
   }
 }
@@ -62,13 +72,13 @@ export class Hook {
  * False, and Hooks are still made at once, when import-in-the-middle's registry is not where expected.
  */
 export function deferImportHooks(): boolean {
-  if (deferred) return true;
+  if (state[DEFERRED_KEY]) return true;
   try {
     const { importHooks } = load('import-in-the-middle/lib/register.js') as { importHooks?: unknown };
     if (!Array.isArray(importHooks)) return false;
     const placeholder = function genaiMeterDeferredImportHooks(): void {};
     importHooks.push(placeholder);
-    deferred = { registry: importHooks, placeholder };
+    state[DEFERRED_KEY] = { registry: importHooks, placeholder, pending: new Set() };
     return true;
   } catch {
     return false;
@@ -77,9 +87,10 @@ export function deferImportHooks(): boolean {
 
 /** Makes the real hooks of every recorded Hook, in the placeholder's place, and stops deferring. */
 export function materializeImportHooks(): void {
+  const deferred = state[DEFERRED_KEY];
   if (!deferred) return;
-  const { registry, placeholder } = deferred;
-  deferred = undefined;
+  const { registry, placeholder, pending } = deferred;
+  delete state[DEFERRED_KEY];
   const end = registry.length;
   try {
     for (const hook of [...pending]) hook.materialize();

@@ -17,8 +17,8 @@ import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { deferImportHooks, materializeImportHooks } from './deferred-import-hook.js';
 import { envChoice, type Env } from './env.js';
-import { ESM_SPECIFIERS } from './instrumentation.js';
 import { log } from './log.js';
+import { ESM_SPECIFIERS } from './sdk-modules.js';
 
 const ASYNC_LOADER = '@opentelemetry/instrumentation/hook.mjs';
 const IITM_HOOK_MODULE = 'import-in-the-middle/hook.mjs';
@@ -105,7 +105,7 @@ function watchHooksRan(): (specifier: string, result: unknown) => void {
 }
 
 /** True when the synchronous hooks are registered. */
-function registerSyncHooks(asked: boolean): boolean {
+function registerSyncHooks(asked: boolean, beforeFirstImport: (() => void) | undefined): boolean {
   const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
   if (typeof registerHooks !== 'function' || !syncHooksSupported()) {
     if (asked) log.warn(`GENAI_METER_ESM_LOADER=sync: Node ${process.version} cannot run synchronous hooks; using module.register`);
@@ -128,6 +128,7 @@ function registerSyncHooks(asked: boolean): boolean {
       if (!started && INCLUDED_SPECIFIERS.has(specifier) && !context.conditions?.includes('require')) {
         started = true;
         try {
+          beforeFirstImport?.();
           materializeImportHooks();
           hook = createIitmHook();
           resolved = watchHooksRan();
@@ -154,7 +155,14 @@ function registerSyncHooks(asked: boolean): boolean {
  * Registers the loader once per process; undefined when none is registered (GENAI_METER_ESM_LOADER=none,
  * or, with a warning, when this Node cannot).
  */
-export function registerEsmLoader(options: { choice?: EsmLoaderChoice; env?: Env } = {}): EsmLoaderKind | undefined {
+export function registerEsmLoader(
+  options: {
+    choice?: EsmLoaderChoice;
+    env?: Env;
+    /** Runs at the first ES module import of an SDK, before it is resolved (synchronous hooks only). */
+    beforeFirstImport?: () => void;
+  } = {},
+): EsmLoaderKind | undefined {
   const holder = globalThis as Holder;
   if (holder[DONE_KEY]) return holder[DONE_KEY];
   const choice = options.choice ?? envChoice(options.env ?? process.env, 'GENAI_METER_ESM_LOADER', ['auto', 'sync', 'async', 'none'], 'auto');
@@ -163,7 +171,7 @@ export function registerEsmLoader(options: { choice?: EsmLoaderChoice; env?: Env
   // require of builtins there (ENOENT 'module'), so eval mode takes the asynchronous loader.
   const evalMode = typeof (process as { _eval?: unknown })._eval === 'string';
   if (choice === 'sync' || (choice === 'auto' && !evalMode)) {
-    if (registerSyncHooks(choice === 'sync')) return (holder[DONE_KEY] = 'sync-hooks');
+    if (registerSyncHooks(choice === 'sync', options.beforeFirstImport)) return (holder[DONE_KEY] = 'sync-hooks');
   }
   if (typeof nodeModule.register !== 'function') {
     log.warn('node:module register() is unavailable: ES module imports of openai will not be instrumented');

@@ -12,3 +12,5 @@ export type { GenAIMeterOptions, ResolvedConfig, MetricsExporterName, OtlpProtoc
 export { registerEsmLoader } from './esm-loader.js';
 export type { EsmLoaderKind, EsmLoaderChoice } from './esm-loader.js';
 export { RESOURCE_LABEL_ATTRIBUTES, resourceLabelPattern } from './resource.js';
+// For the register entry's own bundle (register.ts); not a public API.
+export { _registerEntry } from './register-start.js';

@@ -3,7 +3,7 @@
 import { AIInstrumentation } from '@genai-meter/instrumentation-ai';
 import { AnthropicInstrumentation } from '@genai-meter/instrumentation-anthropic';
 import { isPricer, pricerFor, type GenAIInstrumentation, type GenAIInstrumentationConfig } from '@genai-meter/instrumentation-core';
-import { GOOGLE_GENAI_ESM_SPECIFIERS, GoogleGenAIInstrumentation } from '@genai-meter/instrumentation-google-genai';
+import { GoogleGenAIInstrumentation } from '@genai-meter/instrumentation-google-genai';
 import { OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
 import { createAttributeSource } from './attribution.js';
 import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './config.js';
@@ -27,9 +27,6 @@ const SDKS: readonly ((shared: GenAIInstrumentationConfig, options: Pick<GenAIMe
   (shared) => new GoogleGenAIInstrumentation(shared),
   (shared) => new AIInstrumentation(shared),
 ];
-
-/** The ES module specifiers the register's import hook must see (import-in-the-middle's `include`). */
-export const ESM_SPECIFIERS: readonly string[] = ['openai', '@anthropic-ai/sdk', ...GOOGLE_GENAI_ESM_SPECIFIERS, 'ai'];
 
 /**
  * The prices every instrumentation shares, loaded once: at start when the user gave prices (a bad

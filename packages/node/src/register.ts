@@ -1,24 +1,59 @@
 // Side-effect entry: `node --require @genai-meter/node/register app.js` (dist/register.cjs) or
-// `node --import @genai-meter/node/register app.mjs` (dist/register.js). Registers the ESM loader for
-// openai, then starts genai-meter from the environment (OTEL_SDK_DISABLED=true makes it inert).
-// Everything it runs comes from the package's main module (one bundled file once built).
-import { isMainThread } from 'node:worker_threads';
-import { diag, DiagConsoleLogger } from '@opentelemetry/api';
-import { diagLogLevelFromString } from '@opentelemetry/core';
-import { registerEsmLoader, start } from './index.js';
-import { narrowRequireHook } from './require-hook.js';
+// `node --import @genai-meter/node/register app.mjs` (dist/register.js).
+//
+// Under NODE_OPTIONS every Node process runs it (npm, build tools, CLIs), and most of them never load an LLM
+// SDK. So at start it only puts in place hooks that recognise the first require() or ES module import of an
+// SDK genai-meter instruments (sdk-modules.ts); that first load, before it goes on, loads genai-meter's main
+// bundle (dist/index.cjs) and starts it, whose hooks then patch the SDK. This entry is its own small bundle:
+// it loads neither OpenTelemetry nor the instrumentations. Configuration is read, and reported on stderr,
+// when genai-meter starts; OTEL_SDK_DISABLED=true leaves the ES module hooks out.
+import { createRequire } from 'node:module';
+import type * as Main from './index.js';
+import { registerEsmLoader } from './esm-loader.js';
+import { attachDiag, log } from './log.js';
+import { gateRequire } from './require-hook.js';
+import { SDK_PACKAGES } from './sdk-modules.js';
 
-// Like sdk-node: a console diag logger only when OTEL_LOG_LEVEL asks for one.
-const level = diagLogLevelFromString(process.env.OTEL_LOG_LEVEL?.trim() || undefined);
-if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: level });
+/** Where current() finds the start that waits for an SDK (a bundled app hands its SDK over through current()). */
+const REGISTER_KEY = Symbol.for('genai-meter.node.register.v1');
+const load = createRequire(import.meta.url);
+let main: typeof Main | undefined;
 
-// Node runs --require preloads again inside the thread that hosts module.register() hooks, and app
-// worker threads inherit them: start only in the main thread (one exporter, one Prometheus port).
-if (isMainThread) {
-  // start() validates OTEL_SDK_DISABLED (and warns on a bad value); this only skips the loader when it is off.
-  if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true') registerEsmLoader();
-  narrowRequireHook(
-    () => start({ announceWhenAnSdkLoads: true }),
-    (meter) => meter.instrumentations.flatMap((i) => i.getModuleDefinitions()),
-  );
+function loadMain(): typeof Main {
+  if (!main) {
+    main = load('./index.cjs') as typeof Main;
+    attachDiag(main._registerEntry.diag);
+  }
+  return main;
+}
+
+let started = false;
+function startGenAIMeter(): void {
+  if (started) return;
+  started = true;
+  delete (globalThis as Record<symbol, unknown>)[REGISTER_KEY];
+  try {
+    loadMain()._registerEntry.start();
+  } catch (error) {
+    log.warn(`cannot start: ${(error as Error).message}; LLM calls are not measured`);
+  }
+}
+
+// Node runs --require preloads again in the thread that hosts module.register() hooks, and app worker
+// threads inherit them: start only in the main thread (one exporter, one Prometheus port). Node makes a
+// worker's process.chdir a stand-in marked `disabled` (chdir is not available in workers); asking
+// worker_threads instead would cost every process more memory than this whole entry.
+const inWorker = (process.chdir as { disabled?: unknown }).disabled === true;
+if (!inWorker) {
+  if (process.env.OTEL_LOG_LEVEL?.trim()) loadMain()._registerEntry.useDiagLoggerFromEnv();
+  const disabled = process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+  const esm = disabled ? undefined : registerEsmLoader({ beforeFirstImport: startGenAIMeter });
+  if (esm === 'async-loader') {
+    // module.register()'s thread wraps the SDKs' ES modules with no call back into this thread first: the
+    // hooks they run must be in place already.
+    startGenAIMeter();
+  } else {
+    gateRequire(SDK_PACKAGES, startGenAIMeter);
+    (globalThis as Record<symbol, unknown>)[REGISTER_KEY] = startGenAIMeter;
+  }
 }

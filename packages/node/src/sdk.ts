@@ -7,18 +7,20 @@
 //
 // Where the metrics go beside an app's own MeterProvider is GENAI_METER_METER_PROVIDER (config.ts); it is
 // said on stderr at start and whenever it changes, so an operator always knows which endpoint to scrape.
-import { createNoopMeter, metrics, type Attributes, type MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, diag, metrics, type Attributes, type MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 import { MeterProvider, type IMetricReader, type MetricProducer, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import type { GenAIInstrumentation, MetricProducerOptions } from '@genai-meter/instrumentation-core';
 import { METRICS, type OpenAIInstrumentation } from '@genai-meter/instrumentation-openai';
 import { resolveConfig, type GenAIMeterOptions, type ResolvedConfig } from './config.js';
 import { installExitHooks, withTimeout, type ExitHooks } from './exit.js';
 import { instrumentationsFromConfig } from './instrumentation.js';
-import { log } from './log.js';
+import { attachDiag, log } from './log.js';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { createReaders, startPrometheus } from './readers.js';
 import { createResource } from './resource.js';
 import { INSTRUMENTATION_SCOPE, viewMatches, viewsFromConfig } from './views.js';
+
+attachDiag(diag);
 
 export type PipelineMode =
   /** genai-meter's own MeterProvider and exporters. */
@@ -130,7 +132,9 @@ class Pipeline implements GenAIMeter {
       existing ? 'sdk' : this.ownAggregation(),
     );
     if (existing) {
-      this.adopt(existing, 'a global MeterProvider was registered before genai-meter started', false);
+      // The register entry starts genai-meter at the first SDK the app loads.
+      const why = this.options.announceWhenAnSdkLoads ? 'the app registered a global MeterProvider before it loaded an LLM SDK' : 'a global MeterProvider was registered before genai-meter started';
+      this.adopt(existing, why, false);
     } else {
       // Held for the first SDK (noticeFirstSdk): a process that loads none builds no pipeline, and its
       // exporter modules (http for Prometheus) are never initialised.
@@ -327,8 +331,15 @@ export function start(options: StartOptions = {}): GenAIMeter {
   return pipeline;
 }
 
-/** The running instance, if start() (or the register entry) ran. */
+/** Set by the register entry while it waits for an SDK to start genai-meter (register.ts). */
+const REGISTER_KEY = Symbol.for('genai-meter.node.register.v1');
+
+/**
+ * The running instance, if start() ran. Under the register entry, which starts genai-meter at the first
+ * SDK an app loads, it starts it now: a bundled app hands its SDK over through it (README).
+ */
 export function current(): GenAIMeter | undefined {
+  if (!holder[INSTANCE_KEY]) (holder as { [REGISTER_KEY]?: () => void })[REGISTER_KEY]?.();
   return holder[INSTANCE_KEY];
 }
 

@@ -57,9 +57,9 @@ const ORDERS: Both[] = ['auto, then genai-meter', 'genai-meter, then auto'];
 /** The stderr line the README table promises for each order (`auto`, SDK registered during start-up). */
 const PROMISED_LINE: Record<Both, RegExp> = {
   'auto, then genai-meter':
-    /^\[genai-meter\] [\w ]*metrics: through the app's MeterProvider \(a global MeterProvider was registered before genai-meter started\); genai-meter runs no exporter of its own/m,
+    /^\[genai-meter\] [\w ]*metrics: through the app's MeterProvider \(the app registered a global MeterProvider before it loaded an LLM SDK\); genai-meter runs no exporter of its own/m,
   'genai-meter, then auto':
-    /^\[genai-meter\] [\w ]*metrics: through the app's MeterProvider \(the app registered a global MeterProvider while starting up, after genai-meter\); genai-meter runs no exporter of its own/m,
+    /^\[genai-meter\] [\w ]*metrics: through the app's MeterProvider \(the app registered a global MeterProvider before it loaded an LLM SDK\); genai-meter runs no exporter of its own/m,
 };
 const WHERE_LINES = /^\[genai-meter\] [\w ]*metrics: /gm;
 

@@ -27,11 +27,11 @@ describe('an app with its own OTel SDK, started with the register entry', () => 
   type Where = 'app' | 'ours';
   // [when the app's SDK starts, delay, GENAI_METER_METER_PROVIDER, where genai-meter's metrics end up, the stderr line]
   const cases: [string, boolean, number, string, Where, RegExp][] = [
-    ['before genai-meter (a preload listed first)', true, 0, 'auto', 'app', /LLM call metrics: through the app's MeterProvider \(a global MeterProvider was registered before genai-meter started\); genai-meter runs no exporter of its own/],
+    ['before genai-meter (a preload listed first)', true, 0, 'auto', 'app', /LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider before it loaded an LLM SDK\); genai-meter runs no exporter of its own/],
     ['before genai-meter, GENAI_METER_METER_PROVIDER=own', true, 0, 'own', 'ours', /LLM call metrics: prometheus on http:\/\/127\.0\.0\.1:\d+\/metrics/],
     // Start-up (preloads, the main module's first run) is over only when the event loop turns: an SDK the
     // app starts at the top of its main module is used as if it came first; no port of ours was opened.
-    ['at the top of its main module, after genai-meter', false, 0, 'auto', 'app', /LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider while starting up, after genai-meter\); genai-meter runs no exporter of its own/],
+    ['at the top of its main module, after genai-meter', false, 0, 'auto', 'app', /LLM call metrics: through the app's MeterProvider \(the app registered a global MeterProvider before it loaded an LLM SDK\); genai-meter runs no exporter of its own/],
     // The default never moves a running pipeline: the port the operator scrapes stays, and stderr says why.
     // (The app loads openai at start, so genai-meter's pipeline runs before the app's SDK; with no LLM SDK
     // loaded yet genai-meter would have announced nothing and used the app's provider: neighbours.test.ts.)

@@ -30,25 +30,22 @@ describe('start-up of the register entry', () => {
     ['prometheus', {}],
     ['otlp', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }],
     ['otlp', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }],
-  ] as const)('OTEL_METRICS_EXPORTER=%s %o: its code comes from its own bundle, no OpenTelemetry package is read from node_modules', async (exporter, env) => {
-    const { loaded, builtins } = await probe(['--require', '@genai-meter/node/register'], {
+  ] as const)('OTEL_METRICS_EXPORTER=%s %o: until an SDK loads, only its own small bundle; then genai-meter comes from its bundle, no OpenTelemetry package is read from node_modules', async (exporter, env) => {
+    const { loaded, builtins, loadedAfterSdk, patched } = await probe(['--require', '@genai-meter/node/register'], {
       OTEL_METRICS_EXPORTER: exporter,
       OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
       GENAI_METER_SHUTDOWN_TIMEOUT_MS: '0',
       ...env,
     });
-    expect(loaded).toContain('packages/node/dist/register.cjs');
-    expect(loaded).toContain('packages/node/dist/index.cjs');
-    expect(loaded.filter((f) => f.includes('node_modules/@opentelemetry/'))).toEqual([]);
-    // Besides the bundle: the price catalog package, and import-in-the-middle's registry of hooks alone (its
-    // main module, with worker_threads, waits for an ES module import of an SDK: deferred-import-hook.ts).
-    expect(loaded).toEqual([
-      'packages/node/dist/register.cjs',
-      'packages/node/dist/index.cjs',
-      'packages/pricing/dist/index.cjs',
-      'node_modules/import-in-the-middle/lib/register.js',
-    ]);
+    // Before: the entry, and import-in-the-middle's registry of hooks alone (its main module, with
+    // worker_threads, waits for an ES module import of an SDK: deferred-import-hook.ts).
+    expect(loaded).toEqual(['packages/node/dist/register.cjs', 'node_modules/import-in-the-middle/lib/register.js']);
+    expect(builtins).not.toContain('worker_threads');
+    // Once openai is required: the main bundle and the price catalog package.
+    expect(patched).toBe(true);
+    const added = loadedAfterSdk.filter((f) => !loaded.includes(f) && !/^node_modules\/(openai|ms)\//.test(f) && !f.endsWith('startup-probe.cjs'));
+    expect(added).toEqual(['packages/node/dist/index.cjs', 'packages/pricing/dist/index.cjs']);
     // node:crypto (OpenSSL) is left to the app: the instance id does not need it.
     expect(builtins).not.toContain('crypto');
   });

@@ -1,0 +1,24 @@
+// Worker threads inherit the --require/--import preloads: genai-meter starts in the main thread only (one
+// pipeline, one Prometheus port), without loading worker_threads to tell (register.ts).
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { freePort } from '../../../tests/support/tools.js';
+import { appEnv, run, SUPPORT } from './support/apps.js';
+
+const APP = join(SUPPORT, '../fixtures/worker-thread-app.cjs');
+
+describe('the register entry in a worker thread', () => {
+  it.each(['require', 'import'] as const)('--%s: the main thread is instrumented; a worker thread that loads openai starts nothing and patches nothing', async (loader) => {
+    const port = await freePort();
+    const r = await run([`--${loader}`, '@genai-meter/node/register', APP], appEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }));
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('THREADS '));
+    expect(JSON.parse(line!.slice('THREADS '.length))).toEqual({
+      main: 'genaiMeterCall',
+      mainStarted: true,
+      worker: { create: 'create', started: false },
+    });
+    expect(r.stderr.match(/LLM call metrics: /g)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/EADDRINUSE|warn|cannot/i);
+  });
+});
