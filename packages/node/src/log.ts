@@ -10,7 +10,7 @@ import type { DiagLogger } from '@opentelemetry/api';
 const PREFIX = '[genai-meter]';
 let diag: Pick<DiagLogger, 'info' | 'debug'> | undefined;
 
-/** Details go to this diag API from now on (index.ts attaches the bundle's; the register entry its own copy's). */
+/** Details go to this diag API from now on (sdk.ts attaches the main bundle's; the register entry its own copy's). */
 export function attachDiag(api: Pick<DiagLogger, 'info' | 'debug'>): void {
   diag = api;
 }
