@@ -16,7 +16,7 @@
 // on the collector path ("genai/e2e-app", honor_labels), the scrape job on the direct path
 // ("e2e-direct"). Per-service rules and alerts see both paths summed (the same series but for
 // job/instance, as the canonical-naming test proves) and fire once for the one service.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as mixin from '../../packages/mixin/src/index.js';
 import { promQuery, startPrometheus, type PrometheusInstance } from '../support/prometheus.js';
-import { findTool, freePorts, httpGet, readToolsEnv, REPO_ROOT, runTool, stopAll, waitFor } from '../support/tools.js';
+import { findTool, freePorts, httpGet, REPO_ROOT, runTool, stopAll, waitFor } from '../support/tools.js';
 import { alerts, amAlerts, runQuery, sorted, sumBy } from './prom-api.js';
 import { createCollector, startAlertmanager, startSink, startTrafficApp, type Alertmanager, type Collector, type Sink, type TrafficApp } from './stack.js';
 import { batchPhase, burstPhase, expectedOutcome, expectedTotals, outagePhase, warmupPhase, type CallSpec, type Expected } from './traffic-plan.js';
@@ -143,16 +143,14 @@ interface PrometheusBuild {
 }
 
 /**
- * Debian's 2.42 always (findTool fails the suite clearly when it is missing), and Prometheus 3.x whenever
- * its binary is present: PROMETHEUS3_BIN from the environment or from .cache/tools.env, which
- * scripts/tools/ensure.sh (run by `npm test`) writes after building it once (ensure-prometheus3.sh).
+ * Debian's 2.42 and Prometheus 3.x (built once from the Go module proxy by scripts/tools/ensure.sh, which
+ * `npm test` runs): findTool fails the suite clearly when either is missing, it is never skipped.
  */
 function prometheusBuilds(): PrometheusBuild[] {
-  const builds: PrometheusBuild[] = [{ label: 'Prometheus 2.42 (Debian)', bin: findTool('prometheus'), major: 2 }];
-  const v3 = process.env.PROMETHEUS3_BIN || readToolsEnv().PROMETHEUS3_BIN;
-  if (v3 && existsSync(v3)) builds.push({ label: 'Prometheus 3.x (Go module proxy build)', bin: v3, major: 3 });
-  else console.log(`e2e: no Prometheus 3.x binary (PROMETHEUS3_BIN=${v3 ?? 'unset'}; run bash scripts/tools/ensure.sh); running against 2.42 only`);
-  return builds;
+  return [
+    { label: 'Prometheus 2.42 (Debian)', bin: findTool('prometheus'), major: 2 },
+    { label: 'Prometheus 3.x (Go module proxy build)', bin: findTool('prometheus3'), major: 3 },
+  ];
 }
 
 // ------------------------------------------------------------------ helpers

@@ -11,19 +11,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file is tests/support/tools.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'otelcol';
+export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'otelcol' | 'prometheus3' | 'promtool3';
 
-const TOOL_ENV: Record<ToolName, string> = {
-  prometheus: 'PROMETHEUS_BIN',
-  promtool: 'PROMTOOL_BIN',
-  alertmanager: 'ALERTMANAGER_BIN',
-  amtool: 'AMTOOL_BIN',
-  otelcol: 'OTELCOL_BIN',
+/** Each tool's variable (environment or .cache/tools.env) and, for Debian's, its command on PATH. */
+const TOOL_ENV: Record<ToolName, { key: string; command?: string }> = {
+  prometheus: { key: 'PROMETHEUS_BIN', command: 'prometheus' },
+  promtool: { key: 'PROMTOOL_BIN', command: 'promtool' },
+  alertmanager: { key: 'ALERTMANAGER_BIN', command: 'prometheus-alertmanager' },
+  amtool: { key: 'AMTOOL_BIN', command: 'amtool' },
+  otelcol: { key: 'OTELCOL_BIN' },
+  // Prometheus 3.x, built from the Go module proxy by scripts/tools/ensure-prometheus3.sh.
+  prometheus3: { key: 'PROMETHEUS3_BIN' },
+  promtool3: { key: 'PROMTOOL3_BIN' },
 };
 
 /** KEY=VALUE lines of .cache/tools.env (empty when ensure.sh has not run). */
@@ -38,16 +43,26 @@ export function readToolsEnv(file = `${REPO_ROOT}.cache/tools.env`): Record<stri
 }
 
 /**
- * Absolute path of a tool: `$<TOOL>_BIN` from the environment wins, then .cache/tools.env.
- * Throws (failing the test, never skipping it) when the tool is not installed.
+ * Absolute path of a tool: `$<TOOL>_BIN` from the environment wins, then .cache/tools.env, then (Debian's
+ * tools) PATH. Throws (failing the test, never skipping it) when the tool is not installed.
  */
 export function findTool(name: ToolName): string {
-  const key = TOOL_ENV[name];
-  const path = process.env[key] || readToolsEnv()[key];
+  const { key, command } = TOOL_ENV[name];
+  const fromEnv = process.env[key];
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`${key}=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  const path = readToolsEnv()[key] ?? onPath(command);
   if (!path || !existsSync(path)) {
-    throw new Error(`${name} not found (${key}=${path ?? 'unset'}); run: bash scripts/tools/ensure.sh`);
+    throw new Error(`${name} not found (${key}=${path ?? 'unset'}${command ? `, no ${command} on PATH` : ''}); run: bash scripts/tools/ensure.sh`);
   }
   return path;
+}
+
+function onPath(command: string | undefined): string | undefined {
+  if (!command) return undefined;
+  return (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, command)).find((file) => file.startsWith('/') && existsSync(file));
 }
 
 /** The collector release the binary was built from, e.g. "0.161.0". */

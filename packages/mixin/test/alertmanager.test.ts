@@ -26,7 +26,7 @@ import {
   WATCHDOG_ALERT,
   type AlertDefinition,
 } from '../src/index.js';
-import { findBinary, run } from './tools.js';
+import { findTool, run } from './tools.js';
 
 const defs = alertDefinitions(settings);
 const def = (name: string): AlertDefinition => defs.find((a) => a.name === name)!;
@@ -119,7 +119,7 @@ describe('inhibition on a real Alertmanager', () => {
 });
 
 describe('amtool on the configs the environment can give', () => {
-  const amtool = findBinary('AMTOOL_BIN', 'amtool');
+  const amtool = findTool('amtool');
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'genai-mixin-amtool-'));

@@ -18,7 +18,7 @@ import {
   budgetRules,
   settings,
 } from '../src/index.js';
-import { findBinary, promtools, run } from './tools.js';
+import { findTool, promtools, run } from './tools.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const files = generateFiles();
@@ -102,7 +102,7 @@ describe.each(promtools())('$label on the generated files', ({ bin: promtool }) 
 });
 
 describe('amtool on the generated files', () => {
-  const amtool = findBinary('AMTOOL_BIN', 'amtool');
+  const amtool = findTool('amtool');
 
   it('amtool check-config accepts alertmanager.yml with one inhibit rule per page and its six receivers', () => {
     const r = run(amtool, ['check-config', 'alertmanager/alertmanager.yml'], repoRoot);

@@ -24,7 +24,7 @@ import {
   WATCHDOG_ALERT,
   type MatchOp,
 } from '../src/index.js';
-import { findBinary, run } from './tools.js';
+import { findTool, run } from './tools.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
@@ -231,7 +231,7 @@ describe('contact points', () => {
 });
 
 describe('notification policies', () => {
-  const amtool = findBinary('AMTOOL_BIN', 'amtool');
+  const amtool = findTool('amtool');
   let n = 0;
   /** The policy tree as an Alertmanager config (receivers without integrations), for amtool. */
   function asAlertmanagerConfig(p: Policy, contactPoints: ContactPoints): string {

@@ -5,7 +5,7 @@
 // does the same for samples up to a minute late) every dollar is counted, a series' first sample included.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readToolsEnv, stopAll, waitFor } from '../../../tests/support/tools.js';
+import { findTool, stopAll, waitFor } from '../../../tests/support/tools.js';
 import { promQuery, startPrometheus, type PrometheusInstance } from '../../../tests/support/prometheus.js';
 import { generateFiles, PATHS, recordNames, settings, type MixinSettings } from '../src/index.js';
 import { L, PROM } from '../src/promnames.js';
@@ -32,11 +32,7 @@ function exposition(elapsedMs: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-const binaries = (): { label: string; bin?: string }[] => {
-  const v3 = process.env.PROMETHEUS3_BIN || readToolsEnv().PROMETHEUS3_BIN;
-  if (!v3) throw new Error('Prometheus 3 not found (PROMETHEUS3_BIN): run bash scripts/tools/ensure.sh');
-  return [{ label: 'Prometheus 2.42 (Debian)' }, { label: 'Prometheus 3.x', bin: v3 }];
-};
+const binaries = (): { label: string; bin?: string }[] => [{ label: 'Prometheus 2.42 (Debian)' }, { label: 'Prometheus 3.x', bin: findTool('prometheus3') }];
 
 describe('samples that land after the evaluation covering their timestamp', () => {
   let target: Server;

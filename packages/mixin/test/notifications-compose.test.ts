@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_SECRETS_DIR, NOTIFY_ENV, PROVISIONING_PATHS } from '../src/index.js';
-import { findBinary, run } from './tools.js';
+import { findTool, run } from './tools.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
@@ -122,7 +122,7 @@ describe('docker-compose.yml: notifications', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const amPath = join(root, '/app/notifications/alertmanager/alertmanager.yml');
-    const check = run(findBinary('AMTOOL_BIN', 'amtool'), ['check-config', amPath], dir);
+    const check = run(findTool('amtool'), ['check-config', amPath], dir);
     expect(check.stdout).toContain('SUCCESS');
     const receivers = (parse(readFileSync(amPath, 'utf8')) as { receivers: { name: string; webhook_configs?: { url: string }[] }[] }).receivers;
     expect(receivers.find((x) => x.name === 'staging')!.webhook_configs!.map((w) => w.url)).toEqual(['http://feishu-relay:8086/hook']);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { NOTIFY_ENV as N, NotificationConfigError, notificationSettingsFromEnv, PROVISIONING_PATHS, SECRET_FILES } from '../src/index.js';
-import { findBinary, run } from './tools.js';
+import { findTool, run } from './tools.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
@@ -180,7 +180,7 @@ describe('genai-meter-notifications (the CLI, as a process)', () => {
     expect(r.stdout).toContain('page      pagerduty (Alertmanager)');
     expect(r.stdout).toContain('staging   dingtalk (Alertmanager -> relay http://dingtalk-relay:8060/dingtalk/genai/send)');
     expect(r.stdout).toContain(`heartbeat nobody: no dead man's switch (${N.heartbeatUrl.name} is unset)`);
-    const amtool = findBinary('AMTOOL_BIN', 'amtool');
+    const amtool = findTool('amtool');
     const check = run(amtool, ['check-config', join(out, 'am', 'alertmanager.yml')], dir);
     expect(check.stdout).toContain('SUCCESS');
     expect(check.status).toBe(0);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFiles, PATHS, recordNames, renderPrometheusConfig, settings, type MixinSettings } from '../src/index.js';
-import { findBinary } from './tools.js';
+import { findTool } from './tools.js';
 
 // What @genai-meter/node's exporter-prometheus 0.301 serves for one chat call (abridged to the series the
 // test reads): the resource's service.name and deployment.environment.name and the instrumentation scope
@@ -60,7 +60,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 describe('Prometheus with the generated config', () => {
-  const prometheusBin = findBinary('PROMETHEUS_BIN', 'prometheus');
+  const prometheusBin = findTool('prometheus');
   let app: Server;
   let bare: Server;
   let prom: ChildProcess | undefined;

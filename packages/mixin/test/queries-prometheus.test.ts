@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allQueries, substituteVariables, variableSelectors } from '../src/index.js';
-import { findBinary } from './tools.js';
+import { findTool } from './tools.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('every shipped query on a real Prometheus', () => {
-  const prometheusBin = findBinary('PROMETHEUS_BIN', 'prometheus');
+  const prometheusBin = findTool('prometheus');
   let prom: ChildProcess | undefined;
   let dir: string;
   let base: string;

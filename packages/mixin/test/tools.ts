@@ -1,26 +1,9 @@
-// Locates the real Prometheus tools: env PROMTOOL_BIN / AMTOOL_BIN / PROMETHEUS_BIN, else PATH; Prometheus
-// 3's promtool from PROMTOOL3_BIN or .cache/tools.env (scripts/tools/ensure.sh builds it).
+// Runs the real Prometheus tools, found by tests/support/tools.ts's findTool (PROMTOOL_BIN, AMTOOL_BIN,
+// PROMTOOL3_BIN, ... from the environment or .cache/tools.env, else Debian's on PATH).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findTool } from '../../../tests/support/tools.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-export function findBinary(envVar: string, name: string): string {
-  const fromEnv = process.env[envVar];
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`${envVar}=${fromEnv} does not exist`);
-    return fromEnv;
-  }
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    `${name} not found: set ${envVar} or install it (scripts/tools/ensure.sh, or apt-get install prometheus prometheus-alertmanager)`,
-  );
-}
+export { findTool };
 
 export interface RunResult {
   status: number | null;
@@ -38,13 +21,6 @@ export function version(bin: string): string {
   return execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] ?? '';
 }
 
-/** A value of .cache/tools.env (written by scripts/tools/ensure.sh), if any. */
-function toolsEnv(key: string): string | undefined {
-  const file = join(repoRoot, '.cache/tools.env');
-  if (!existsSync(file)) return undefined;
-  return readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
-}
-
 export interface Promtool {
   label: string;
   bin: string;
@@ -56,10 +32,8 @@ export interface Promtool {
  * the suite (npm test builds it with scripts/tools/ensure.sh), it is never skipped.
  */
 export function promtools(): Promtool[] {
-  const v3 = process.env.PROMTOOL3_BIN || toolsEnv('PROMTOOL3_BIN');
-  if (!v3 || !existsSync(v3)) throw new Error(`Prometheus 3's promtool not found (PROMTOOL3_BIN=${v3 ?? 'unset'}): run bash scripts/tools/ensure.sh`);
   return [
-    { label: 'promtool 2.x (Debian)', bin: findBinary('PROMTOOL_BIN', 'promtool'), major: 2 },
-    { label: 'promtool 3.x', bin: v3, major: 3 },
+    { label: 'promtool 2.x (Debian)', bin: findTool('promtool'), major: 2 },
+    { label: 'promtool 3.x', bin: findTool('promtool3'), major: 3 },
   ];
 }
