@@ -57,6 +57,8 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig 
   declare protected _endpoints: EndpointResolver;
   /** Every (object, method) wrapped, with the wrapper installed there. */
   declare private _patched: Map<object, Map<string, OwnWrapper>>;
+  /** Waiting for the first wrapper (onPatched). */
+  declare private _onPatched: (() => void)[] | undefined;
 
   constructor(name: string, version: string, config: C, sdk: SdkDefaults) {
     super(name, version, config);
@@ -150,6 +152,16 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig 
   }
 
   /**
+   * Calls `listener` once, when this instrumentation first wraps a function of its SDK (its hooks saw the
+   * SDK load, or a patch*() call handed the SDK over), before that wrapper is in place, so before the SDK
+   * can make a call; at once when it already has. @genai-meter/node builds its pipeline then.
+   */
+  onPatched(listener: () => void): void {
+    if (this._patched.size > 0) listener();
+    else (this._onPatched ??= []).push(listener);
+  }
+
+  /**
    * Wraps `holder[name]` with what `make` returns, once per (holder, name) however often the module is
    * patched, on top of whatever is there (another instrumentation's wrapper included). The wrapper should
    * pass calls straight through while `this._enabled` is false.
@@ -161,6 +173,15 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig 
     const original = h[name] as AnyFunction;
     if (typeof original !== 'function') return;
     if (isForeignWrapper(original)) this._diag.debug(`${name} is already wrapped by another instrumentation; wrapping on top of it`);
+    const waiting = this._onPatched;
+    this._onPatched = undefined;
+    for (const listener of waiting ?? []) {
+      try {
+        listener();
+      } catch (error) {
+        this._diag.error('an onPatched listener threw', error);
+      }
+    }
     const wrapper = make(original) as OwnWrapper;
     wrapper[ORIGINAL] = original;
     const enumerable = Object.prototype.propertyIsEnumerable.call(holder, name);

@@ -184,7 +184,7 @@ class Pipeline implements GenAIMeter {
     return 'internal';
   }
 
-  /** Runs the held announcement when the first instrumented module (or file of one) is patched. */
+  /** Runs the held announcement when an instrumentation first wraps its SDK (by its hooks, or by hand in a bundle). */
   private noticeFirstSdk(): void {
     const loaded = (): void => {
       if (this.sdkLoaded) return;
@@ -195,37 +195,7 @@ class Pipeline implements GenAIMeter {
       this.whenSdkLoads = undefined;
       announce?.();
     };
-    type Patchable = { patch?: (exports: unknown, version?: string) => unknown; files?: Patchable[] };
-    // The base class (@opentelemetry/instrumentation) keeps the definitions its hooks use in `_modules`
-    // (getModuleDefinitions() makes new ones) and looks `patch` up on them each time a module loads.
-    const definitions = this.instrumentations.map((i) => (i as unknown as { _modules?: unknown })._modules);
-    if (!definitions.every(Array.isArray)) {
-      log.debug('the instrumentations keep no module definitions where expected: announcing at start');
-      return loaded();
-    }
-    const wrap = (def: Patchable): void => {
-      const patch = def.patch;
-      if (patch) {
-        def.patch = (exports, version) => {
-          loaded();
-          return patch.call(def, exports, version);
-        };
-      }
-      for (const file of def.files ?? []) wrap(file);
-    };
-    for (const defs of definitions as Patchable[][]) for (const def of defs) wrap(def);
-    // A bundled app hands its SDK over by hand (patchOpenAI, patchAnthropic, patchAI, patchGoogleGenAI).
-    for (const instrumentation of this.instrumentations) {
-      const target = instrumentation as unknown as Record<string, unknown>;
-      for (const name of ['patchOpenAI', 'patchAnthropic', 'patchAI', 'patchGoogleGenAI']) {
-        const patch = target[name];
-        if (typeof patch !== 'function') continue;
-        target[name] = function patchedByHand(this: unknown, ...args: unknown[]): unknown {
-          loaded();
-          return (patch as (...a: unknown[]) => unknown).apply(this, args);
-        };
-      }
-    }
+    for (const instrumentation of this.instrumentations) instrumentation.onPatched(loaded);
   }
 
   private startOwn(): void {

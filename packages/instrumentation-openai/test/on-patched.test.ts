@@ -1,0 +1,42 @@
+// onPatched (instrumentation-core's base class): how @genai-meter/node learns that an SDK was patched, to
+// build its pipeline then. Called once, before the first wrapper is in place; at once afterwards.
+import { describe, expect, it } from 'vitest';
+import { OpenAIInstrumentation } from '../src/index.js';
+import { loadOpenAI } from './support/harness.js';
+
+describe('onPatched', () => {
+  it('runs once, at the first wrapper, before it is in place; at once when registered after', () => {
+    const openai = loadOpenAI(6);
+    const create = () => (openai.OpenAI.Chat.Completions.prototype as { create: { name: string } }).create.name;
+    const instrumentation = new OpenAIInstrumentation({ pricing: false });
+    try {
+      const seen: string[] = [];
+      instrumentation.onPatched(() => seen.push(`first: ${create()}`));
+      instrumentation.onPatched(() => seen.push('second'));
+      expect(seen).toEqual([]);
+      instrumentation.patchOpenAI(openai);
+      expect(create()).toBe('genaiMeterCall');
+      expect(seen).toEqual(['first: create', 'second']);
+      instrumentation.patchOpenAI(openai);
+      expect(seen).toHaveLength(2);
+      instrumentation.onPatched(() => seen.push('late'));
+      expect(seen).toEqual(['first: create', 'second', 'late']);
+    } finally {
+      instrumentation.disable();
+    }
+  });
+
+  it('a listener that throws does not stop the patch', () => {
+    const openai = loadOpenAI(7);
+    const instrumentation = new OpenAIInstrumentation({ pricing: false });
+    try {
+      instrumentation.onPatched(() => {
+        throw new Error('boom');
+      });
+      instrumentation.patchOpenAI(openai);
+      expect((openai.OpenAI.Chat.Completions.prototype as { create: { name: string } }).create.name).toBe('genaiMeterCall');
+    } finally {
+      instrumentation.disable();
+    }
+  });
+});
