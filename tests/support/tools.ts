@@ -91,6 +91,22 @@ export async function freePorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
+/** A base port with the n - 1 after it free as well (a cluster's instances serve base + i). */
+export async function consecutiveFreePorts(n: number): Promise<number> {
+  const bindable = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (;;) {
+    const base = await freePort();
+    let all = base + n - 1 <= 65535;
+    for (let i = 1; all && i < n; i++) all = await bindable(base + i);
+    if (all) return base;
+  }
+}
+
 export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;

@@ -3,12 +3,11 @@
 // calls must be scraped, exactly and always from the same worker; before cluster-worker.ts the workers
 // shared the port round-robin (a scrape alternated 3, 7, 3, 7 under the same labels) or, beside a primary
 // holding the port, exposed nothing at all.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
-import { freePort, waitFor } from '../../../tests/support/tools.js';
+import { consecutiveFreePorts, waitFor } from '../../../tests/support/tools.js';
 import { appEnv, killAll, launch, nodeArgs, type App } from './support/apps.js';
 import { scrape, total } from './support/prometheus-text.js';
 
@@ -24,23 +23,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const bindable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-/** A base port with the two after it free as well: one for the primary, one per worker. */
-async function threeFreePorts(): Promise<number> {
-  for (;;) {
-    const base = await freePort();
-    if (base + 2 <= 65535 && (await bindable(base + 1)) && (await bindable(base + 2))) return base;
-  }
-}
-
 async function start(mode: 'node' | 'pm2', extra: Record<string, string> = {}): Promise<{ app: App; base: number }> {
-  const base = await threeFreePorts();
+  // One port for the primary, one per worker.
+  const base = await consecutiveFreePorts(3);
   const app = launch(mode === 'node' ? nodeArgs('require', APP) : [APP], appEnv({ OPENAI_BASE_URL: sim.baseURL, OTEL_EXPORTER_PROMETHEUS_PORT: String(base), CLUSTER_MODE: mode, ...extra }));
   await waitFor(() => (app.stdout().match(/^WORKER /gm) ?? []).length >= 2, { what: 'both workers done', timeoutMs: 30_000, intervalMs: 50 });
   return { app, base };
