@@ -32,6 +32,9 @@ function startGenAIMeter(): void {
   if (started) return;
   started = true;
   delete (globalThis as Record<symbol, unknown>)[REGISTER_KEY];
+  // The documented answer, should Node's marker below ever go: worker_threads costs next to nothing once an
+  // SDK is loading.
+  if (!process.getBuiltinModule('node:worker_threads').isMainThread) return;
   try {
     loadMain()._registerEntry.start();
   } catch (error) {
@@ -42,7 +45,7 @@ function startGenAIMeter(): void {
 // Node runs --require preloads again in the thread that hosts module.register() hooks, and app worker
 // threads inherit them: start only in the main thread (one exporter, one Prometheus port). Node makes a
 // worker's process.chdir a stand-in marked `disabled` (chdir is not available in workers); asking
-// worker_threads instead would cost every process more memory than this whole entry.
+// worker_threads at start would cost every process more memory than this whole entry.
 const inWorker = (process.chdir as { disabled?: unknown }).disabled === true;
 if (!inWorker) {
   if (process.env.OTEL_LOG_LEVEL?.trim()) loadMain()._registerEntry.useDiagLoggerFromEnv();
