@@ -53,7 +53,9 @@ export function findTool(name: ToolName): string {
     if (!existsSync(fromEnv)) throw new Error(`${key}=${fromEnv} does not exist`);
     return fromEnv;
   }
-  const path = readToolsEnv()[key] ?? onPath(command);
+  // A stale .cache/tools.env entry (the tool since removed) does not hide the one on PATH.
+  const listed = readToolsEnv()[key];
+  const path = listed !== undefined && existsSync(listed) ? listed : (onPath(command) ?? listed);
   if (!path || !existsSync(path)) {
     throw new Error(`${name} not found (${key}=${path ?? 'unset'}${command ? `, no ${command} on PATH` : ''}); run: bash scripts/tools/ensure.sh`);
   }

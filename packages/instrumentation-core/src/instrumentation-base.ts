@@ -154,11 +154,22 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig 
   /**
    * Calls `listener` once, when this instrumentation first wraps a function of its SDK (its hooks saw the
    * SDK load, or a patch*() call handed the SDK over), before that wrapper is in place, so before the SDK
-   * can make a call; at once when it already has. @genai-meter/node builds its pipeline then.
+   * can make a call; at once when wrappers of it are in place (none are after disable()). A listener that
+   * throws is logged. @genai-meter/node builds its pipeline then.
    */
   onPatched(listener: () => void): void {
-    if (this._patched.size > 0) listener();
+    if (this._patched.size > 0) this._notifyPatched([listener]);
     else (this._onPatched ??= []).push(listener);
+  }
+
+  private _notifyPatched(listeners: readonly (() => void)[]): void {
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this._diag.error('an onPatched listener threw', error);
+      }
+    }
   }
 
   /**
@@ -175,13 +186,7 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig 
     if (isForeignWrapper(original)) this._diag.debug(`${name} is already wrapped by another instrumentation; wrapping on top of it`);
     const waiting = this._onPatched;
     this._onPatched = undefined;
-    for (const listener of waiting ?? []) {
-      try {
-        listener();
-      } catch (error) {
-        this._diag.error('an onPatched listener threw', error);
-      }
-    }
+    if (waiting) this._notifyPatched(waiting);
     const wrapper = make(original) as OwnWrapper;
     wrapper[ORIGINAL] = original;
     const enumerable = Object.prototype.propertyIsEnumerable.call(holder, name);

@@ -26,15 +26,37 @@ describe('onPatched', () => {
     }
   });
 
-  it('a listener that throws does not stop the patch', () => {
+  it('a listener that throws stops neither the patch nor the listeners after it', () => {
     const openai = loadOpenAI(7);
     const instrumentation = new OpenAIInstrumentation({ pricing: false });
     try {
-      instrumentation.onPatched(() => {
+      const seen: string[] = [];
+      const boom = () => {
         throw new Error('boom');
-      });
+      };
+      instrumentation.onPatched(boom);
+      instrumentation.onPatched(() => seen.push('after'));
       instrumentation.patchOpenAI(openai);
       expect((openai.OpenAI.Chat.Completions.prototype as { create: { name: string } }).create.name).toBe('genaiMeterCall');
+      expect(seen).toEqual(['after']);
+      expect(() => instrumentation.onPatched(boom)).not.toThrow();
+    } finally {
+      instrumentation.disable();
+    }
+  });
+
+  it('after disable() no wrapper is in place: a listener waits for the next patch', () => {
+    const openai = loadOpenAI(6);
+    const instrumentation = new OpenAIInstrumentation({ pricing: false });
+    try {
+      instrumentation.patchOpenAI(openai);
+      instrumentation.disable();
+      const seen: string[] = [];
+      instrumentation.onPatched(() => seen.push('patched again'));
+      expect(seen).toEqual([]);
+      instrumentation.enable();
+      instrumentation.patchOpenAI(openai);
+      expect(seen).toEqual(['patched again']);
     } finally {
       instrumentation.disable();
     }

@@ -26,7 +26,9 @@ const IITM_CREATE_HOOK = 'import-in-the-middle/create-hook.mjs';
 const INCLUDE = [...ESM_SPECIFIERS];
 const INCLUDED_SPECIFIERS = new Set(INCLUDE);
 const DONE_KEY = Symbol.for('genai-meter.node.esm-loader.v1');
-type Holder = { [DONE_KEY]?: EsmLoaderKind };
+/** What runs at the first ES module import of an SDK, whichever copy of this module registered the hooks. */
+const FIRST_IMPORT_KEY = Symbol.for('genai-meter.node.esm-loader.first-import.v1');
+type Holder = { [DONE_KEY]?: EsmLoaderKind; [FIRST_IMPORT_KEY]?: (() => void)[] };
 
 export type EsmLoaderKind = 'sync-hooks' | 'async-loader';
 
@@ -105,7 +107,7 @@ function watchHooksRan(): (specifier: string, result: unknown) => void {
 }
 
 /** True when the synchronous hooks are registered. */
-function registerSyncHooks(asked: boolean, beforeFirstImport: (() => void) | undefined): boolean {
+function registerSyncHooks(asked: boolean): boolean {
   const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
   if (typeof registerHooks !== 'function' || !syncHooksSupported()) {
     if (asked) log.warn(`GENAI_METER_ESM_LOADER=sync: Node ${process.version} cannot run synchronous hooks; using module.register`);
@@ -127,8 +129,17 @@ function registerSyncHooks(asked: boolean, beforeFirstImport: (() => void) | und
     resolve(specifier, context, next) {
       if (!started && INCLUDED_SPECIFIERS.has(specifier) && !context.conditions?.includes('require')) {
         started = true;
+        const holder = globalThis as Holder;
+        const first = holder[FIRST_IMPORT_KEY] ?? [];
+        delete holder[FIRST_IMPORT_KEY];
+        for (const run of first) {
+          try {
+            run();
+          } catch (error) {
+            log.warn(`cannot start at the first ES module import of ${specifier}: ${(error as Error).message}`);
+          }
+        }
         try {
-          beforeFirstImport?.();
           materializeImportHooks();
           hook = createIitmHook();
           resolved = watchHooksRan();
@@ -164,6 +175,8 @@ export function registerEsmLoader(
   } = {},
 ): EsmLoaderKind | undefined {
   const holder = globalThis as Holder;
+  // Kept even when the hooks were registered before (another copy, an app's own call): they run it.
+  if (options.beforeFirstImport) (holder[FIRST_IMPORT_KEY] ??= []).push(options.beforeFirstImport);
   if (holder[DONE_KEY]) return holder[DONE_KEY];
   const choice = options.choice ?? envChoice(options.env ?? process.env, 'GENAI_METER_ESM_LOADER', ['auto', 'sync', 'async', 'none'], 'auto');
   if (choice === 'none') return undefined;
@@ -171,7 +184,7 @@ export function registerEsmLoader(
   // require of builtins there (ENOENT 'module'), so eval mode takes the asynchronous loader.
   const evalMode = typeof (process as { _eval?: unknown })._eval === 'string';
   if (choice === 'sync' || (choice === 'auto' && !evalMode)) {
-    if (registerSyncHooks(choice === 'sync', options.beforeFirstImport)) return (holder[DONE_KEY] = 'sync-hooks');
+    if (registerSyncHooks(choice === 'sync')) return (holder[DONE_KEY] = 'sync-hooks');
   }
   if (typeof nodeModule.register !== 'function') {
     log.warn('node:module register() is unavailable: ES module imports of openai will not be instrumented');

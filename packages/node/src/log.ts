@@ -3,8 +3,8 @@
 // went elsewhere, is worse than a noisy line); details go to the OTel diag API (OTEL_LOG_LEVEL=info).
 //
 // The diag API is handed in (attachDiag) rather than imported: the register entry's small bundle uses this
-// module before genai-meter (and the API with it) is loaded, and nothing could have installed a diag logger
-// that early anyway.
+// module before genai-meter (and the API with it) is loaded. Until then its details go nowhere, unless
+// OTEL_LOG_LEVEL asks for a logger (the entry then loads genai-meter at once to install it).
 import type { DiagLogger } from '@opentelemetry/api';
 
 const PREFIX = '[genai-meter]';

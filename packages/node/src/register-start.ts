@@ -5,6 +5,7 @@ import { diagLogLevelFromString } from '@opentelemetry/core';
 import { narrowRequireHook } from './require-hook.js';
 import { start, type GenAIMeter } from './sdk.js';
 
+/** @internal For the register entry (register.ts); not a public API. */
 export const _registerEntry = {
   diag,
   /** Like sdk-node: a console diag logger only when OTEL_LOG_LEVEL asks for one. */

@@ -6,16 +6,14 @@
 // SDK genai-meter instruments (sdk-modules.ts); that first load, before it goes on, loads genai-meter's main
 // bundle (dist/index.cjs) and starts it, whose hooks then patch the SDK. This entry is its own small bundle:
 // it loads neither OpenTelemetry nor the instrumentations. Configuration is read, and reported on stderr,
-// when genai-meter starts; OTEL_SDK_DISABLED=true leaves the ES module hooks out.
+// when genai-meter starts; OTEL_SDK_DISABLED=true leaves every hook out.
 import { createRequire } from 'node:module';
 import type * as Main from './index.js';
 import { registerEsmLoader } from './esm-loader.js';
 import { attachDiag, log } from './log.js';
 import { gateRequire } from './require-hook.js';
-import { SDK_PACKAGES } from './sdk-modules.js';
+import { REGISTER_KEY, SDK_PACKAGES } from './sdk-modules.js';
 
-/** Where current() finds the start that waits for an SDK (a bundled app hands its SDK over through current()). */
-const REGISTER_KEY = Symbol.for('genai-meter.node.register.v1');
 const load = createRequire(import.meta.url);
 let main: typeof Main | undefined;
 
@@ -47,16 +45,29 @@ function startGenAIMeter(): void {
 // worker's process.chdir a stand-in marked `disabled` (chdir is not available in workers); asking
 // worker_threads at start would cost every process more memory than this whole entry.
 const inWorker = (process.chdir as { disabled?: unknown }).disabled === true;
+/** The levels for which OTEL_LOG_LEVEL installs a console diag logger (as sdk-node; `none` installs none). */
+const LOG_LEVELS = new Set(['error', 'warn', 'info', 'debug', 'verbose', 'all']);
 if (!inWorker) {
-  if (process.env.OTEL_LOG_LEVEL?.trim()) loadMain()._registerEntry.useDiagLoggerFromEnv();
-  const disabled = process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
-  const esm = disabled ? undefined : registerEsmLoader({ beforeFirstImport: startGenAIMeter });
-  if (esm === 'async-loader') {
+  const holder = globalThis as Record<symbol, unknown>;
+  // The diag API comes with genai-meter: a logger asked for is installed at once, with genai-meter loaded.
+  if (LOG_LEVELS.has(process.env.OTEL_LOG_LEVEL?.trim().toLowerCase() ?? '')) {
+    try {
+      loadMain()._registerEntry.useDiagLoggerFromEnv();
+    } catch (error) {
+      log.warn(`cannot load: ${(error as Error).message}; LLM calls are not measured`);
+    }
+  }
+  if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') {
+    // No hook at all; current() still returns the (disabled) instance.
+    holder[REGISTER_KEY] = startGenAIMeter;
+  } else {
+    // Whichever comes first starts genai-meter in the gate's place: a require() of an SDK, an ES module
+    // import of one, current() (a bundled app handing its SDK over).
+    const startInPlace = gateRequire(SDK_PACKAGES, startGenAIMeter);
+    const esm = registerEsmLoader({ beforeFirstImport: startInPlace });
     // module.register()'s thread wraps the SDKs' ES modules with no call back into this thread first: the
     // hooks they run must be in place already.
-    startGenAIMeter();
-  } else {
-    gateRequire(SDK_PACKAGES, startGenAIMeter);
-    (globalThis as Record<symbol, unknown>)[REGISTER_KEY] = startGenAIMeter;
+    if (esm === 'async-loader') startInPlace();
+    else holder[REGISTER_KEY] = startInPlace;
   }
 }

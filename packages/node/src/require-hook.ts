@@ -30,32 +30,36 @@ export function fromInside(names: readonly string[]): (filename: unknown) => boo
 type RequireFn = (this: Module, id: string) => unknown;
 
 /**
- * Runs `first` at the first require() that can name one of `names`, before that require() goes on. While
- * `first` runs, Module.prototype.require is what it was when the gate was put in place, so that a hook
- * `first` installs there (require-in-the-middle's) takes the gate's place in the chain of require hooks:
- * below the hooks other tools installed since, as if it had been installed instead of the gate. From then
- * on the gate hands every require() to what took its place.
+ * Puts a gate on require() and returns `startInPlace`, which runs `first` once. While `first` runs,
+ * Module.prototype.require is what it was when the gate was put in place, so that a hook `first` installs
+ * there (require-in-the-middle's) takes the gate's place in the chain of require hooks: below the hooks other
+ * tools installed since, as if it had been installed instead of the gate. From then on the gate hands every
+ * require() to what took its place. The gate itself calls `startInPlace` at the first require() that can name
+ * one of `names`, before that require() goes on; other triggers (an ES module import, current()) call it too.
  */
-export function gateRequire(names: readonly string[], first: () => void): void {
+export function gateRequire(names: readonly string[], first: () => void): () => void {
   const proto = Module.prototype as unknown as { require: RequireFn };
   const before = proto.require;
   const mayBeSdk = mayName(names);
   let next: RequireFn | undefined;
-  const gate = function genaiMeterRequireGate(this: Module, id: string): unknown {
-    if (next === undefined && mayBeSdk(id)) {
-      const above = proto.require;
-      proto.require = before;
-      try {
-        first();
-      } finally {
-        next = proto.require;
-        proto.require = above === gate ? next : above;
-      }
+  const startInPlace = (): void => {
+    if (next !== undefined) return;
+    const above = proto.require;
+    proto.require = before;
+    try {
+      first();
+    } finally {
+      next = proto.require;
+      proto.require = above === gate ? next : above;
     }
+  };
+  const gate = function genaiMeterRequireGate(this: Module, id: string): unknown {
+    if (next === undefined && mayBeSdk(id)) startInPlace();
     // eslint-disable-next-line prefer-rest-params
     return (next ?? before).apply(this, arguments as unknown as [string]);
   };
   proto.require = gate;
+  return startInPlace;
 }
 type GetBuiltin = typeof process.getBuiltinModule;
 

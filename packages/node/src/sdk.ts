@@ -18,6 +18,7 @@ import { attachDiag, log } from './log.js';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { createReaders, startPrometheus } from './readers.js';
 import { createResource } from './resource.js';
+import { REGISTER_KEY } from './sdk-modules.js';
 import { INSTRUMENTATION_SCOPE, viewMatches, viewsFromConfig } from './views.js';
 
 attachDiag(diag);
@@ -36,10 +37,10 @@ export interface StartOptions extends GenAIMeterOptions {
   /** `false`: the same as `meterProvider: 'own'` (kept for existing callers). */
   adoptGlobalMeterProvider?: boolean;
   /**
-   * Build the pipeline, open the Prometheus port and say where metrics go only once an instrumented SDK
-   * is loaded (a process that loads none pays for nothing more than the hooks). The
-   * register entry sets it: under NODE_OPTIONS every Node process starts genai-meter, and `npm start` (or
-   * another launcher) would otherwise take the port before the app it starts, whose metrics then go nowhere.
+   * Build the pipeline, open the Prometheus port and say where metrics go only once an instrumentation has
+   * patched its SDK. The register entry sets it: it usually starts genai-meter just before an SDK is patched,
+   * but also at once (the module.register loader) or when the app calls current(), and a launcher such as
+   * `npm start` under NODE_OPTIONS must not take the port before the app it starts.
    */
   announceWhenAnSdkLoads?: boolean;
   /**
@@ -300,9 +301,6 @@ export function start(options: StartOptions = {}): GenAIMeter {
   holder[INSTANCE_KEY] = pipeline;
   return pipeline;
 }
-
-/** Set by the register entry while it waits for an SDK to start genai-meter (register.ts). */
-const REGISTER_KEY = Symbol.for('genai-meter.node.register.v1');
 
 /**
  * The running instance, if start() ran. Under the register entry, which starts genai-meter at the first

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '@genai-meter/simulator';
 import { freePort } from '../../../tests/support/tools.js';
-import { appEnv, CJS_APP, ESM_APP, killAll, launch, nodeArgs, REPO_ROOT, TS_APP, type Loader } from './support/apps.js';
+import { appEnv, CJS_APP, ESM_APP, killAll, launch, nodeArgs, REPO_ROOT, run, TS_APP, type Loader } from './support/apps.js';
 import { EXAMPLE, expectExampleSeries } from './support/expect.js';
 import { scrape, select, total } from './support/prometheus-text.js';
 
@@ -126,5 +126,16 @@ describe('GENAI_METER_ESM_LOADER', () => {
     expect(app.stderr()).not.toMatch(/LLM call metrics/);
     app.kill('SIGTERM');
     await app.exit;
+  });
+});
+
+describe("an app's own start() under the register entry", () => {
+  it('called before the first SDK load: it starts genai-meter with the app options (its port), the entry uses that instance, openai is patched once', async () => {
+    const [own, env] = [await freePort(), await freePort()];
+    const r = await run(['--require', '@genai-meter/node/register', join(REPO_ROOT, 'packages/node/test/fixtures/own-start.cjs')], appEnv({ OWN_PORT: String(own), OTEL_EXPORTER_PROMETHEUS_PORT: String(env) }));
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('OWN-START '));
+    expect(JSON.parse(line!.slice('OWN-START '.length))).toEqual({ same: true, listening: true, patched: 'genaiMeterCall' });
+    expect(r.stderr.match(/LLM call metrics: .*/g)).toEqual([`LLM call metrics: prometheus on http://127.0.0.1:${own}/metrics (aggregation: internal)`]);
   });
 });

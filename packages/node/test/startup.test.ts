@@ -11,6 +11,7 @@ const PROBE = join(SUPPORT, '../fixtures/startup-probe.cjs');
 interface Probe {
   loaded: string[];
   builtins: string[];
+  unrelatedResolutionsBefore: number;
   unrelatedResolutions: number;
   patched: boolean;
   loadedAfterSdk: string[];
@@ -44,20 +45,22 @@ describe('start-up of the register entry', () => {
     expect(builtins).not.toContain('worker_threads');
     // Once openai is required: the main bundle and the price catalog package.
     expect(patched).toBe(true);
-    const added = loadedAfterSdk.filter((f) => !loaded.includes(f) && !/^node_modules\/(openai|ms)\//.test(f) && !f.endsWith('startup-probe.cjs'));
+    const added = loadedAfterSdk.filter((f) => !loaded.includes(f) && !/^node_modules\/(openai|ms|picocolors)\//.test(f) && !f.endsWith('startup-probe.cjs'));
     expect(added).toEqual(['packages/node/dist/index.cjs', 'packages/pricing/dist/index.cjs']);
     // node:crypto (OpenSSL) is left to the app: the instance id does not need it.
     expect(builtins).not.toContain('crypto');
   });
 
-  it("import-in-the-middle's hook module is loaded at the first ES module import, not before: an app that imports none never pays for it, the first import still goes through it", async () => {
+  it("import-in-the-middle's hook module is loaded at the first ES module import, not before: an app that imports none never pays for it, the first import still goes through it (also after a require of the SDK)", async () => {
     const { loaded } = await probe(['--require', '@genai-meter/node/register']);
     expect(loaded.filter((f) => /import-in-the-middle\/(create-hook|register-hooks)\.mjs$/.test(f))).toEqual([]);
-    const r = await run(['--require', '@genai-meter/node/register', join(SUPPORT, '../fixtures/first-esm-import.cjs')], appEnv({ OTEL_METRICS_EXPORTER: 'none' }));
-    expect(r.code, r.stderr).toBe(0);
-    const line = r.stdout.split('\n').find((l) => l.startsWith('FIRST-ESM '));
-    expect(JSON.parse(line!.slice('FIRST-ESM '.length))).toEqual({ before: false, after: true, esm: 'genaiMeterCall', cjs: 'genaiMeterCall' });
-    expect(r.stderr).not.toMatch(/warn|circular/i);
+    for (const cjsFirst of ['0', '1']) {
+      const r = await run(['--require', '@genai-meter/node/register', join(SUPPORT, '../fixtures/first-esm-import.cjs')], appEnv({ OTEL_METRICS_EXPORTER: 'none', CJS_FIRST: cjsFirst }));
+      expect(r.code, r.stderr).toBe(0);
+      const line = r.stdout.split('\n').find((l) => l.startsWith('FIRST-ESM '));
+      expect(JSON.parse(line!.slice('FIRST-ESM '.length)), `CJS_FIRST=${cjsFirst}`).toEqual({ before: false, after: true, esm: 'genaiMeterCall', cjs: 'genaiMeterCall' });
+      expect(r.stderr).not.toMatch(/warn|circular/i);
+    }
   });
 
   it('an ES module app loads import-in-the-middle at its first import of an SDK, not before; that import is still patched', async () => {
@@ -93,12 +96,14 @@ describe('start-up of the register entry', () => {
     expect(loadedAfterSdk.some((f) => f.includes('node_modules/@grpc/grpc-js/'))).toBe(true);
   });
 
-  it('before an SDK loads there is no pipeline: the Prometheus exporter (which creates an http server) has not loaded http', async () => {
-    const { builtins, patched } = await probe(['--require', '@genai-meter/node/register'], {
+  it('before an SDK is patched there is no pipeline, even with genai-meter started at once (the module.register loader): the Prometheus exporter (which creates an http server) has not loaded http', async () => {
+    const { builtins, loaded, patched } = await probe(['--require', '@genai-meter/node/register'], {
+      GENAI_METER_ESM_LOADER: 'async',
       OTEL_METRICS_EXPORTER: 'prometheus',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
       GENAI_METER_SHUTDOWN_TIMEOUT_MS: '0',
     });
+    expect(loaded).toContain('packages/node/dist/index.cjs');
     expect(builtins).not.toContain('http');
     expect(patched).toBe(true);
   });
@@ -108,7 +113,9 @@ describe('start-up of the register entry', () => {
     expect(bare.patched).toBe(false);
     const registered = await probe(['--require', '@genai-meter/node/register']);
     expect(registered.patched).toBe(true);
-    // One resolution, as without genai-meter (require-in-the-middle's own hook resolves every module twice more).
+    // One resolution, as without genai-meter (require-in-the-middle's own hook resolves every module twice
+    // more): before openai is loaded (only the entry's gate) and after (the instrumentations' hook in place).
+    expect(registered.unrelatedResolutionsBefore).toBe(bare.unrelatedResolutionsBefore);
     expect(registered.unrelatedResolutions).toBe(bare.unrelatedResolutions);
   });
 });

@@ -17,7 +17,8 @@ describe('the register entry in a worker thread', () => {
     expect(JSON.parse(line!.slice('THREADS '.length))).toEqual({
       main: 'genaiMeterCall',
       mainStarted: true,
-      worker: { create: 'create', started: false },
+      // Told apart at start: not even the gate is installed.
+      worker: { gated: false, create: 'create', started: false },
     });
     expect(r.stderr.match(/LLM call metrics: /g)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/EADDRINUSE|warn|cannot/i);
@@ -28,7 +29,8 @@ describe('the register entry in a worker thread', () => {
     const r = await run(['--require', HIDE_MARKER, '--require', '@genai-meter/node/register', APP], appEnv({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) }));
     expect(r.code, r.stderr).toBe(0);
     const line = r.stdout.split('\n').find((l) => l.startsWith('THREADS '));
-    expect(JSON.parse(line!.slice('THREADS '.length))).toEqual({ main: 'genaiMeterCall', mainStarted: true, worker: { create: 'create', started: false } });
+    // The gate is there, and the first SDK load asks worker_threads.
+    expect(JSON.parse(line!.slice('THREADS '.length))).toEqual({ main: 'genaiMeterCall', mainStarted: true, worker: { gated: true, create: 'create', started: false } });
     expect(r.stderr.match(/LLM call metrics: /g)).toHaveLength(1);
   });
 });
