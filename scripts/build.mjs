@@ -4,7 +4,8 @@
 //
 // A package with "genaiMeter.bundle" (@genai-meter/node) is built differently, for start-up time: its first
 // entry becomes one CommonJS file with its dependencies inlined (except `bundle.external`), the other entries
-// are small CommonJS files that require that one, and each .js is an ES module re-exporting its .cjs. Node
+// are CommonJS files of their own whose imports of the first entry load that file (@genai-meter/node's
+// register entry imports none and loads it when an SDK does), and each .js is an ES module re-exporting its .cjs. Node
 // then reads a handful of files instead of a few hundred, and CommonJS and ES module users share one copy.
 // Such a package is rebuilt whenever a workspace package it inlines is. `bundle.dedupe` and `bundle.alias`
 // are described where they are applied.
