@@ -4,12 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { OpenAIInstrumentation } from '../src/index.js';
 import { loadOpenAI } from './support/harness.js';
 
+type OpenAIModule = ReturnType<typeof loadOpenAI>;
+
+/** Runs `body` with a fresh instrumentation (not yet patching) and openai `major`, disabled afterwards. */
+function withInstrumentation(major: 6 | 7, body: (instrumentation: OpenAIInstrumentation, openai: OpenAIModule, create: () => string) => void): void {
+  const openai = loadOpenAI(major);
+  const create = () => (openai.OpenAI.Chat.Completions.prototype as { create: { name: string } }).create.name;
+  const instrumentation = new OpenAIInstrumentation({ pricing: false });
+  try {
+    body(instrumentation, openai, create);
+  } finally {
+    instrumentation.disable();
+  }
+}
+
 describe('onPatched', () => {
   it('runs once, at the first wrapper, before it is in place; at once when registered after', () => {
-    const openai = loadOpenAI(6);
-    const create = () => (openai.OpenAI.Chat.Completions.prototype as { create: { name: string } }).create.name;
-    const instrumentation = new OpenAIInstrumentation({ pricing: false });
-    try {
+    withInstrumentation(6, (instrumentation, openai, create) => {
       const seen: string[] = [];
       instrumentation.onPatched(() => seen.push(`first: ${create()}`));
       instrumentation.onPatched(() => seen.push('second'));
@@ -21,15 +32,11 @@ describe('onPatched', () => {
       expect(seen).toHaveLength(2);
       instrumentation.onPatched(() => seen.push('late'));
       expect(seen).toEqual(['first: create', 'second', 'late']);
-    } finally {
-      instrumentation.disable();
-    }
+    });
   });
 
   it('a listener that throws stops neither the patch nor the listeners after it', () => {
-    const openai = loadOpenAI(7);
-    const instrumentation = new OpenAIInstrumentation({ pricing: false });
-    try {
+    withInstrumentation(7, (instrumentation, openai, create) => {
       const seen: string[] = [];
       const boom = () => {
         throw new Error('boom');
@@ -37,18 +44,14 @@ describe('onPatched', () => {
       instrumentation.onPatched(boom);
       instrumentation.onPatched(() => seen.push('after'));
       instrumentation.patchOpenAI(openai);
-      expect((openai.OpenAI.Chat.Completions.prototype as { create: { name: string } }).create.name).toBe('genaiMeterCall');
+      expect(create()).toBe('genaiMeterCall');
       expect(seen).toEqual(['after']);
       expect(() => instrumentation.onPatched(boom)).not.toThrow();
-    } finally {
-      instrumentation.disable();
-    }
+    });
   });
 
   it('after disable() no wrapper is in place: a listener waits for the next patch', () => {
-    const openai = loadOpenAI(6);
-    const instrumentation = new OpenAIInstrumentation({ pricing: false });
-    try {
+    withInstrumentation(6, (instrumentation, openai) => {
       instrumentation.patchOpenAI(openai);
       instrumentation.disable();
       const seen: string[] = [];
@@ -57,8 +60,6 @@ describe('onPatched', () => {
       instrumentation.enable();
       instrumentation.patchOpenAI(openai);
       expect(seen).toEqual(['patched again']);
-    } finally {
-      instrumentation.disable();
-    }
+    });
   });
 });
